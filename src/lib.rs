@@ -1,0 +1,72 @@
+//! provcheck normalizes and verifies SLSA build provenance.
+//!
+//! A build step asks for an image (the **declared** reference) and the
+//! container runtime reports what it ran (the **runtime** ImageID). The two
+//! are different kinds of fact: the runtime may name another repository, or
+//! report only an image config ID. provcheck keeps them apart, derives a
+//! **trusted reference only when a digest was explicitly requested**, and
+//! says `unknown` where the evidence cannot decide.
+//!
+//! # Quick start
+//!
+//! ```
+//! let taskrun = br#"{
+//!   "kind": "TaskRun",
+//!   "status": {
+//!     "taskSpec": {"steps": [{"name": "build",
+//!       "image": "quay.io/acme/builder:v2@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}]},
+//!     "steps": [{"name": "build",
+//!       "imageID": "docker-pullable://quay.io/acme/builder@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}]
+//!   }
+//! }"#;
+//! let doc = provcheck::ingest::ingest("taskrun.json", taskrun)?;
+//! let evidence = provcheck::normalize::normalize(&doc)?;
+//! let step = &evidence.steps[0];
+//! assert_eq!(
+//!     step.trusted_reference.as_deref(),
+//!     Some("quay.io/acme/builder@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"),
+//! );
+//! assert_eq!(step.corroboration, Some(provcheck::normalize::trust::Corroboration::Match));
+//! # Ok::<(), provcheck::Error>(())
+//! ```
+//!
+//! # Pipeline
+//!
+//! Data flows one way; each stage is a module with one entry point:
+//!
+//! ```text
+//! bytes ──ingest──▶ Document ──normalize──▶ Evidence ──report──▶ text / json
+//! ```
+//!
+//! - [`ingest::ingest`]: strict JSON/YAML decoding (duplicate keys rejected,
+//!   size and depth bounded) and document-kind detection.
+//! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
+//!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]).
+//! - [`report`]: writers over `impl io::Write`.
+//!
+//! Errors ([`Error`]) mean provcheck could not do its job and name the file
+//! and JSON pointer; findings (an unpinned step, a digest mismatch) are data.
+
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod evidence;
+pub mod ingest;
+pub mod normalize;
+pub mod report;
+
+pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
+pub use evidence::Evidence;
+pub use ingest::{Document, DocumentKind};
+
+/// Read, decode and normalize one file (`-` for standard input).
+///
+/// # Errors
+///
+/// [`Error::Ingest`] when the file cannot be read or decoded,
+/// [`Error::Normalize`] when its content has the wrong shape.
+pub fn normalize_path(path: &std::path::Path, limits: &ingest::Limits) -> Result<Evidence, Error> {
+    let bytes = ingest::read_input(path, limits)?;
+    let doc = ingest::ingest(&path.display().to_string(), &bytes)?;
+    Ok(normalize::normalize(&doc)?)
+}

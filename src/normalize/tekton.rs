@@ -1,0 +1,650 @@
+//! Tekton TaskRun and PipelineRun objects (`tekton.dev/v1` and `v1beta1`).
+//!
+//! Declared steps and sidecars come from the task spec (`status.taskSpec`,
+//! else `spec.taskSpec`, else a pipeline task's embedded `taskSpec`); runtime
+//! ImageIDs from `status.steps[]` / `status.sidecars[]`. The two are joined
+//! **by name**, never by index: status entries carry the step name (or a
+//! container name with a `step-` / `sidecar-` prefix), and an unnamed step `i`
+//! is `unnamed-i`, as Tekton names its container. Entries found on one side
+//! only are kept, with the other side absent.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{JsonPointer, Location, NormalizeError};
+use crate::evidence::{DeclaredImage, Note, Pointers, StepEvidence, StepKind};
+use crate::normalize::image_id::ImageId;
+use crate::normalize::trust::{decide, Declared};
+
+/// Tekton's label naming the pipeline task a TaskRun ran for.
+const PIPELINE_TASK_LABEL: &str = "tekton.dev/pipelineTask";
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Header {
+    pub(crate) api_version: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) metadata: Metadata,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct Metadata {
+    pub(crate) name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TaskRun {
+    #[serde(default, deserialize_with = "nullable")]
+    metadata: Metadata,
+    #[serde(default, deserialize_with = "nullable")]
+    spec: TaskRunSpec,
+    #[serde(default, deserialize_with = "nullable")]
+    status: TaskRunStatus,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TaskRunSpec {
+    task_spec: Option<TaskSpec>,
+    task_ref: Option<NamedRef>,
+}
+
+#[derive(Deserialize, Default)]
+struct NamedRef {
+    name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TaskRunStatus {
+    #[serde(default, deserialize_with = "nullable")]
+    steps: Vec<ContainerState>,
+    #[serde(default, deserialize_with = "nullable")]
+    sidecars: Vec<ContainerState>,
+    task_spec: Option<TaskSpec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ContainerState {
+    name: Option<String>,
+    container: Option<String>,
+    #[serde(rename = "imageID")]
+    image_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct TaskSpec {
+    #[serde(default, deserialize_with = "nullable")]
+    steps: Vec<Container>,
+    #[serde(default, deserialize_with = "nullable")]
+    sidecars: Vec<Container>,
+    step_template: Option<Container>,
+}
+
+#[derive(Deserialize, Default)]
+struct Container {
+    name: Option<String>,
+    image: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PipelineRun {
+    #[serde(default, deserialize_with = "nullable")]
+    status: PipelineRunStatus,
+    #[serde(default, deserialize_with = "nullable")]
+    spec: PipelineRunSpec,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PipelineRunSpec {
+    pipeline_spec: Option<PipelineSpec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PipelineRunStatus {
+    #[serde(default, deserialize_with = "nullable")]
+    task_runs: BTreeMap<String, ChildTaskRun>,
+    #[serde(default, deserialize_with = "nullable")]
+    child_references: Vec<ChildReference>,
+    pipeline_spec: Option<PipelineSpec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChildTaskRun {
+    pipeline_task_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    status: TaskRunStatus,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChildReference {
+    kind: Option<String>,
+    name: Option<String>,
+    pipeline_task_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct PipelineSpec {
+    #[serde(default, deserialize_with = "nullable")]
+    tasks: Vec<PipelineTask>,
+    #[serde(default, deserialize_with = "nullable")]
+    finally: Vec<PipelineTask>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PipelineTask {
+    name: Option<String>,
+    task_spec: Option<TaskSpec>,
+}
+
+/// Kubernetes objects often carry `null` where a list or object is absent.
+fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Deserialize `value` into `T`, reporting a shape error at its JSON pointer.
+pub(crate) fn typed<'a, T: Deserialize<'a>>(
+    file: &str,
+    value: &'a serde_json::Value,
+) -> Result<T, NormalizeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = e
+            .path()
+            .iter()
+            .fold(JsonPointer::root(), |p, segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => p.index(*index),
+                serde_path_to_error::Segment::Map { key } => p.key(key),
+                serde_path_to_error::Segment::Enum { variant } => p.key(variant),
+                serde_path_to_error::Segment::Unknown => p,
+            });
+        NormalizeError::Shape {
+            at: Location::new(file, pointer),
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// What a TaskRun (alone or inside a PipelineRun) contributes.
+#[derive(Debug, Default)]
+pub(crate) struct Extracted {
+    pub(crate) steps: Vec<StepEvidence>,
+    pub(crate) notes: Vec<Note>,
+}
+
+/// Steps of a standalone TaskRun.
+pub(crate) fn task_run(file: &str, value: &serde_json::Value) -> Result<Extracted, NormalizeError> {
+    let tr: TaskRun = typed(file, value)?;
+    let root = JsonPointer::root();
+    let task = tr
+        .metadata
+        .labels
+        .get(PIPELINE_TASK_LABEL)
+        .cloned()
+        .or_else(|| tr.spec.task_ref.as_ref().and_then(|r| r.name.clone()));
+    let spec = match (&tr.status.task_spec, &tr.spec.task_spec) {
+        (Some(spec), _) => Some((spec, root.key("status").key("taskSpec"))),
+        (None, Some(spec)) => Some((spec, root.key("spec").key("taskSpec"))),
+        (None, None) => None,
+    };
+    let mut out = Extracted::default();
+    let run = RunContext {
+        task,
+        taskrun: tr.metadata.name.clone(),
+    };
+    run.join(&mut out, spec, Some((&tr.status, root.key("status"))));
+    Ok(out)
+}
+
+/// Steps of every child TaskRun a PipelineRun embeds (or declares inline).
+pub(crate) fn pipeline_run(
+    file: &str,
+    value: &serde_json::Value,
+) -> Result<Extracted, NormalizeError> {
+    let pr: PipelineRun = typed(file, value)?;
+    let status_ptr = JsonPointer::root().key("status");
+    let (pipeline_spec, spec_ptr) = match (&pr.status.pipeline_spec, &pr.spec.pipeline_spec) {
+        (Some(s), _) => (Some(s), status_ptr.key("pipelineSpec")),
+        (None, Some(s)) => (Some(s), JsonPointer::root().key("spec").key("pipelineSpec")),
+        (None, None) => (None, JsonPointer::root()),
+    };
+    // Embedded task specs by pipeline task name, with their pointers.
+    let mut inline_specs: BTreeMap<&str, (&TaskSpec, JsonPointer)> = BTreeMap::new();
+    if let Some(ps) = pipeline_spec {
+        for (section, tasks) in [("tasks", &ps.tasks), ("finally", &ps.finally)] {
+            for (i, t) in tasks.iter().enumerate() {
+                if let (Some(name), Some(spec)) = (&t.name, &t.task_spec) {
+                    let ptr = spec_ptr.key(section).index(i).key("taskSpec");
+                    inline_specs.insert(name.as_str(), (spec, ptr));
+                }
+            }
+        }
+    }
+
+    let mut out = Extracted::default();
+    let mut seen_tasks: Vec<&str> = Vec::new();
+    let runs_ptr = status_ptr.key("taskRuns");
+    for (name, child) in &pr.status.task_runs {
+        let child_ptr = runs_ptr.key(name);
+        let pipeline_task = child.pipeline_task_name.as_deref();
+        seen_tasks.extend(pipeline_task);
+        let spec = match (
+            &child.status.task_spec,
+            pipeline_task.and_then(|t| inline_specs.get(t)),
+        ) {
+            (Some(spec), _) => Some((spec, child_ptr.key("status").key("taskSpec"))),
+            (None, Some((spec, ptr))) => Some((*spec, ptr.clone())),
+            (None, None) => None,
+        };
+        let run = RunContext {
+            task: child.pipeline_task_name.clone(),
+            taskrun: Some(name.clone()),
+        };
+        run.join(
+            &mut out,
+            spec,
+            Some((&child.status, child_ptr.key("status"))),
+        );
+    }
+
+    let refs_ptr = status_ptr.key("childReferences");
+    for (i, child) in pr.status.child_references.iter().enumerate() {
+        let embedded = child
+            .name
+            .as_ref()
+            .is_some_and(|n| pr.status.task_runs.contains_key(n));
+        if embedded {
+            continue;
+        }
+        let kind = child.kind.as_deref().unwrap_or("TaskRun");
+        let name = child.name.as_deref().unwrap_or("(unnamed)");
+        let pipeline_task = child.pipeline_task_name.as_deref();
+        seen_tasks.extend(pipeline_task);
+        out.notes.push(Note {
+            code: "child-not-embedded",
+            message: format!(
+                "child {kind} {name:?} (pipeline task {:?}) is referenced, not embedded: \
+                 pass its object as another input to see its runtime images",
+                pipeline_task.unwrap_or("?")
+            ),
+            pointer: refs_ptr.index(i),
+        });
+        if let Some((spec, ptr)) = pipeline_task.and_then(|t| inline_specs.get(t)) {
+            let run = RunContext {
+                task: child.pipeline_task_name.clone(),
+                taskrun: child.name.clone(),
+            };
+            run.join(&mut out, Some((spec, ptr.clone())), None);
+        }
+    }
+
+    for (task, (_, ptr)) in &inline_specs {
+        if !seen_tasks.contains(task) {
+            out.notes.push(Note {
+                code: "task-not-run",
+                message: format!(
+                    "pipeline task {task:?} declares steps but the status has no TaskRun for it \
+                     (skipped, not started, or not embedded)"
+                ),
+                pointer: ptr.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A declared or runtime container, flattened for joining.
+struct Side<'a> {
+    name: String,
+    image: Option<&'a str>,
+    pointer: JsonPointer,
+}
+
+struct RunContext {
+    task: Option<String>,
+    taskrun: Option<String>,
+}
+
+impl RunContext {
+    /// Join the spec's steps and sidecars with the status's, by name.
+    fn join(
+        &self,
+        out: &mut Extracted,
+        spec: Option<(&TaskSpec, JsonPointer)>,
+        status: Option<(&TaskRunStatus, JsonPointer)>,
+    ) {
+        if spec.is_none() {
+            if let Some((_, ptr)) = &status {
+                out.notes.push(Note {
+                    code: "no-task-spec",
+                    message: format!(
+                        "no task spec is embedded for {}: declared images are unknown",
+                        self.describe()
+                    ),
+                    pointer: ptr.clone(),
+                });
+            }
+        }
+        for kind in [StepKind::Step, StepKind::Sidecar] {
+            let declared = spec
+                .as_ref()
+                .map(|(s, ptr)| declared_side(s, ptr, kind))
+                .unwrap_or_default();
+            let runtime = status
+                .as_ref()
+                .map(|(s, ptr)| runtime_side(s, ptr, kind))
+                .unwrap_or_default();
+            for (d, r) in join_by_name(declared, runtime) {
+                out.steps.push(self.step(kind, d, r));
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match (&self.taskrun, &self.task) {
+            (Some(run), _) => format!("TaskRun {run:?}"),
+            (None, Some(task)) => format!("task {task:?}"),
+            (None, None) => "this TaskRun".to_owned(),
+        }
+    }
+
+    fn step(&self, kind: StepKind, d: Option<Side<'_>>, r: Option<Side<'_>>) -> StepEvidence {
+        let name = d
+            .as_ref()
+            .or(r.as_ref())
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let declared_image = d.as_ref().and_then(|s| s.image);
+        let runtime_image_id = r.as_ref().and_then(|s| s.image);
+        let declared = declared_image.map(Declared::parse);
+        let runtime = runtime_image_id.map(ImageId::parse);
+        let decision = decide(declared.as_ref(), runtime.as_ref());
+        StepEvidence {
+            name,
+            kind,
+            task: self.task.clone(),
+            taskrun: self.taskrun.clone(),
+            declared_image: declared_image.map(str::to_owned),
+            runtime_image_id: runtime_image_id.map(str::to_owned),
+            declared: declared.as_ref().map(DeclaredImage::from),
+            runtime,
+            trusted_reference: decision.trusted_reference,
+            trust: decision.trust,
+            corroboration: decision.corroboration,
+            pointers: Pointers {
+                declared_image: d.filter(|s| s.image.is_some()).map(|s| s.pointer),
+                runtime_image_id: r.filter(|s| s.image.is_some()).map(|s| s.pointer),
+            },
+        }
+    }
+}
+
+fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> Vec<Side<'a>> {
+    let (list, key, unnamed) = match kind {
+        StepKind::Step => (&spec.steps, "steps", "unnamed"),
+        StepKind::Sidecar => (&spec.sidecars, "sidecars", "unnamed-sidecar"),
+    };
+    // A step without an image inherits the step template's (steps only).
+    let template = match kind {
+        StepKind::Step => spec
+            .step_template
+            .as_ref()
+            .and_then(|t| t.image.as_deref())
+            .map(|image| (image, ptr.key("stepTemplate").key("image"))),
+        StepKind::Sidecar => None,
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let own = c
+                .image
+                .as_deref()
+                .map(|image| (image, ptr.key(key).index(i).key("image")));
+            let (image, pointer) = match own.or_else(|| template.clone()) {
+                Some((image, pointer)) => (Some(image), pointer),
+                None => (None, ptr.key(key).index(i)),
+            };
+            Side {
+                name: non_empty(c.name.as_deref())
+                    .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
+                image,
+                pointer,
+            }
+        })
+        .collect()
+}
+
+fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind) -> Vec<Side<'a>> {
+    let (list, key, prefix) = match kind {
+        StepKind::Step => (&status.steps, "steps", "step-"),
+        StepKind::Sidecar => (&status.sidecars, "sidecars", "sidecar-"),
+    };
+    list.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let name = non_empty(s.name.as_deref())
+                .map(str::to_owned)
+                .or_else(|| {
+                    non_empty(s.container.as_deref())
+                        .map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
+                })
+                .unwrap_or_else(|| format!("status-{i}"));
+            let entry = ptr.key(key).index(i);
+            Side {
+                name,
+                image: s.image_id.as_deref(),
+                pointer: if s.image_id.is_some() {
+                    entry.key("imageID")
+                } else {
+                    entry
+                },
+            }
+        })
+        .collect()
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+/// Pair entries with equal names (first unused match); declared order first,
+/// then the runtime entries nobody declared.
+fn join_by_name<'a>(
+    declared: Vec<Side<'a>>,
+    runtime: Vec<Side<'a>>,
+) -> Vec<(Option<Side<'a>>, Option<Side<'a>>)> {
+    let mut runtime: Vec<Option<Side<'a>>> = runtime.into_iter().map(Some).collect();
+    let mut pairs = Vec::with_capacity(declared.len() + runtime.len());
+    for d in declared {
+        let matched = runtime
+            .iter_mut()
+            .find(|r| r.as_ref().is_some_and(|r| r.name == d.name))
+            .and_then(Option::take);
+        pairs.push((Some(d), matched));
+    }
+    pairs.extend(runtime.into_iter().flatten().map(|r| (None, Some(r))));
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::normalize::trust::TrustStatus;
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    fn steps(value: serde_json::Value) -> Vec<StepEvidence> {
+        task_run("t.json", &value).unwrap().steps
+    }
+
+    fn summary(steps: &[StepEvidence]) -> Vec<(String, Option<String>, Option<String>)> {
+        steps
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.declared_image.clone(),
+                    s.runtime_image_id.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_owned())
+    }
+
+    #[test]
+    fn joins_by_name_not_index() {
+        let got = steps(json!({"status": {
+            "taskSpec": {"steps": [
+                {"name": "a", "image": "img-a"},
+                {"name": "b", "image": "img-b"},
+                {"name": "c", "image": "img-c"}]},
+            "steps": [
+                {"name": "c", "container": "step-c", "imageID": "rt-c"},
+                {"container": "step-a", "imageID": "rt-a"},
+                {"name": "extra", "imageID": "rt-x"}]}}));
+        assert_eq!(
+            summary(&got),
+            vec![
+                ("a".into(), s("img-a"), s("rt-a")),
+                ("b".into(), s("img-b"), None),
+                ("c".into(), s("img-c"), s("rt-c")),
+                ("extra".into(), None, s("rt-x")),
+            ]
+        );
+        assert_eq!(
+            got[0].pointers.declared_image.as_ref().unwrap().as_str(),
+            "/status/taskSpec/steps/0/image"
+        );
+        assert_eq!(
+            got[0].pointers.runtime_image_id.as_ref().unwrap().as_str(),
+            "/status/steps/1/imageID"
+        );
+        assert!(got[1].pointers.runtime_image_id.is_none());
+    }
+
+    #[test]
+    fn sidecars_join_separately_and_strip_their_prefix() {
+        let got = steps(json!({"status": {
+            "taskSpec": {
+                "steps": [{"name": "x", "image": "step-img"}],
+                "sidecars": [{"name": "x", "image": "sidecar-img"}]},
+            "steps": [{"container": "step-x", "imageID": "rt-step"}],
+            "sidecars": [{"container": "sidecar-x", "imageID": "rt-sidecar"}]}}));
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].kind, got[0].runtime_image_id.as_deref()),
+            (StepKind::Step, Some("rt-step"))
+        );
+        assert_eq!(
+            (got[1].kind, got[1].runtime_image_id.as_deref()),
+            (StepKind::Sidecar, Some("rt-sidecar"))
+        );
+        assert_eq!(got[1].declared_image.as_deref(), Some("sidecar-img"));
+    }
+
+    #[test]
+    fn unnamed_steps_are_named_like_their_containers() {
+        let got = steps(json!({"status": {
+            "taskSpec": {"steps": [{"image": "i0"}, {"image": "i1"}]},
+            "steps": [{"container": "step-unnamed-1", "imageID": "r1"}, {"container": "step-unnamed-0", "imageID": "r0"}]}}));
+        assert_eq!(
+            summary(&got),
+            vec![
+                ("unnamed-0".into(), s("i0"), s("r0")),
+                ("unnamed-1".into(), s("i1"), s("r1"))
+            ]
+        );
+    }
+
+    #[test]
+    fn step_template_image_is_inherited() {
+        let got = steps(json!({"spec": {"taskSpec": {
+            "stepTemplate": {"image": format!("alpine@sha256:{A}")},
+            "steps": [{"name": "a"}, {"name": "b", "image": "own:1"}]}}}));
+        assert_eq!(got[0].trust.status, TrustStatus::Pinned);
+        assert_eq!(
+            got[0].pointers.declared_image.as_ref().unwrap().as_str(),
+            "/spec/taskSpec/stepTemplate/image"
+        );
+        assert_eq!(got[1].declared_image.as_deref(), Some("own:1"));
+    }
+
+    #[test]
+    fn status_task_spec_wins_over_spec_task_spec() {
+        let got = steps(json!({
+            "spec": {"taskSpec": {"steps": [{"name": "a", "image": "from-spec"}]}},
+            "status": {"taskSpec": {"steps": [{"name": "a", "image": "from-status"}]}}}));
+        assert_eq!(got[0].declared_image.as_deref(), Some("from-status"));
+    }
+
+    #[test]
+    fn missing_spec_is_a_note_not_an_error() {
+        let out = task_run(
+            "t.json",
+            &json!({"status": {"steps": [{"name": "a", "imageID": "x"}]}}),
+        )
+        .unwrap();
+        assert_eq!(out.steps.len(), 1);
+        assert_eq!(out.steps[0].trust.status, TrustStatus::Undeclared);
+        assert_eq!(out.notes[0].code, "no-task-spec");
+    }
+
+    #[test]
+    fn nulls_are_empty() {
+        let got = steps(
+            json!({"metadata": null, "status": {"steps": null, "taskSpec": {"steps": null}}}),
+        );
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn wrong_type_names_the_pointer() {
+        let err = task_run(
+            "t.yaml",
+            &json!({"status": {"steps": [{"name": "a"}, {"imageID": 7}]}}),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(
+                "t.yaml: at /status/steps/1/imageID: invalid type: integer `7`, expected"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn pipeline_run_child_references_and_inline_specs() {
+        let out = pipeline_run("p.json", &json!({"status": {
+            "pipelineSpec": {"tasks": [
+                {"name": "build", "taskSpec": {"steps": [{"name": "s", "image": "b:1"}]}},
+                {"name": "skipped", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
+                {"name": "test", "taskRef": {"name": "t"}}]},
+            "childReferences": [{"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"}]}}))
+        .unwrap();
+        assert_eq!(summary(&out.steps), vec![("s".into(), s("b:1"), None)]);
+        assert_eq!(out.steps[0].taskrun.as_deref(), Some("pr-build"));
+        let codes: Vec<_> = out.notes.iter().map(|n| n.code).collect();
+        assert_eq!(codes, vec!["child-not-embedded", "task-not-run"]);
+    }
+}

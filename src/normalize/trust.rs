@@ -1,0 +1,289 @@
+//! The trusted-reference decision table and runtime corroboration
+//! (`../shared/DESIGN.md`, "Trusted reference — the decision table").
+//!
+//! | declared | trusted reference | status |
+//! |---|---|---|
+//! | has a digest | `registry/repository@digest`, tag dropped | `pinned` |
+//! | tag only, or bare name | none | `unpinned` |
+//! | absent (only the runtime ImageID known) | none | `undeclared` |
+//! | present but not a valid reference | none | `invalid` |
+//!
+//! A trusted reference is never derived from the runtime ImageID, and the
+//! runtime digest is never combined with the declared repository.
+
+use serde::Serialize;
+
+use super::image_id::{DigestKind, ImageId};
+use super::image_ref::{ImageRef, RefError};
+
+/// How far the declared image can be trusted as a reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TrustStatus {
+    /// Declared by digest: the trusted reference is set.
+    Pinned,
+    /// Declared by tag (or bare name, which means `:latest`): content not identified.
+    Unpinned,
+    /// No declared image: only the runtime ImageID is known, and it is never trusted.
+    Undeclared,
+    /// The declared image is not a valid reference (or holds an unresolved variable).
+    Invalid,
+}
+
+/// The trust status of a step's image, with a one-line reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trust {
+    /// The decision table's row.
+    pub status: TrustStatus,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// How the runtime ImageID relates to the trusted reference (informative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Corroboration {
+    /// The runtime reported the declared manifest digest.
+    Match,
+    /// The declared digest is an image index that lists the runtime's platform manifest.
+    MatchViaIndex,
+    /// The runtime reported another manifest digest: dedup, recompression or
+    /// tampering. A finding, not a verdict.
+    Mismatch,
+    /// The runtime reported only a config ID, another algorithm, or nothing parseable.
+    Incomparable,
+    /// No runtime ImageID was reported.
+    Absent,
+}
+
+/// The declared side as parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Declared {
+    /// A valid reference.
+    Ref(ImageRef),
+    /// Text with an unresolved Tekton variable such as `$(params.image)`.
+    Unresolved(String),
+    /// Not a valid reference.
+    Invalid(RefError),
+}
+
+impl Declared {
+    /// Parse a declared image string.
+    pub fn parse(raw: &str) -> Self {
+        if let Some(start) = raw.find("$(") {
+            let var = raw
+                .get(start..)
+                .and_then(|tail| tail.find(')').and_then(|end| tail.get(..=end)))
+                .unwrap_or(raw);
+            return Self::Unresolved(var.to_owned());
+        }
+        match raw.parse() {
+            Ok(r) => Self::Ref(r),
+            Err(e) => Self::Invalid(e),
+        }
+    }
+}
+
+/// The outcome of the decision table for one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The canonical `registry/repository@digest`, when pinned.
+    pub trusted_reference: Option<String>,
+    /// Status and reason.
+    pub trust: Trust,
+    /// Set only when there is a trusted reference.
+    pub corroboration: Option<Corroboration>,
+}
+
+/// Apply the decision table to a step's declared and runtime images.
+pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decision {
+    let (trusted, status, reason) = match declared {
+        None => (
+            None,
+            TrustStatus::Undeclared,
+            "no declared image: a runtime ImageID is never trusted as a reference".to_owned(),
+        ),
+        Some(Declared::Unresolved(var)) => (
+            None,
+            TrustStatus::Invalid,
+            format!("declared image holds the unresolved variable {var}"),
+        ),
+        Some(Declared::Invalid(e)) => (None, TrustStatus::Invalid, e.to_string()),
+        Some(Declared::Ref(r)) => match (r.pinned(), r.digest()) {
+            (Some(pinned), Some(d)) => {
+                let reason = match r.tag() {
+                    Some(tag) => format!("declared by digest {d}; tag {tag:?} dropped"),
+                    None => format!("declared by digest {d}"),
+                };
+                (Some(pinned), TrustStatus::Pinned, reason)
+            }
+            _ => {
+                let reason = match r.tag() {
+                    Some(tag) => format!("declared by tag {tag:?} only: a tag can be repointed"),
+                    None => "declared by name only (implicitly :latest): content not identified"
+                        .to_owned(),
+                };
+                (None, TrustStatus::Unpinned, reason)
+            }
+        },
+    };
+    let corroboration = match (trusted.is_some(), declared) {
+        (true, Some(Declared::Ref(r))) => Some(corroborate(r, runtime)),
+        _ => None,
+    };
+    Decision {
+        trusted_reference: trusted,
+        trust: Trust { status, reason },
+        corroboration,
+    }
+}
+
+fn corroborate(declared: &ImageRef, runtime: Option<&ImageId>) -> Corroboration {
+    let Some(runtime) = runtime else {
+        return Corroboration::Absent;
+    };
+    let (Some(want), Some(got), Some(DigestKind::Manifest)) = (
+        declared.digest(),
+        runtime.digest.as_ref(),
+        runtime.digest_kind,
+    ) else {
+        return Corroboration::Incomparable;
+    };
+    if want.algorithm() != got.algorithm() {
+        Corroboration::Incomparable
+    } else if want.encoded() == got.encoded() {
+        Corroboration::Match
+    } else {
+        Corroboration::Mismatch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    fn run(declared: Option<&str>, runtime: Option<&str>) -> Decision {
+        let d = declared.map(Declared::parse);
+        let r = runtime.map(ImageId::parse);
+        decide(d.as_ref(), r.as_ref())
+    }
+
+    /// DESIGN.md's trusted-reference table, row by row.
+    #[test]
+    fn trusted_reference_table() {
+        let pinned = format!("quay.io/acme/tool@sha256:{A}");
+        let rows: Vec<(Option<String>, Option<String>, TrustStatus)> = vec![
+            // has a digest → registry/repository@digest
+            (
+                Some(format!("quay.io/acme/tool@sha256:{A}")),
+                Some(pinned.clone()),
+                TrustStatus::Pinned,
+            ),
+            // repo:tag@digest → tag dropped
+            (
+                Some(format!("quay.io/acme/tool:v1@sha256:{A}")),
+                Some(pinned.clone()),
+                TrustStatus::Pinned,
+            ),
+            // familiar name with digest → fully normalized
+            (
+                Some(format!("alpine@sha256:{A}")),
+                Some(format!("docker.io/library/alpine@sha256:{A}")),
+                TrustStatus::Pinned,
+            ),
+            // tag only → none
+            (
+                Some("quay.io/acme/tool:v1".into()),
+                None,
+                TrustStatus::Unpinned,
+            ),
+            // bare name (= :latest) → none
+            (Some("alpine".into()), None, TrustStatus::Unpinned),
+            // absent → none (runtime-only)
+            (None, None, TrustStatus::Undeclared),
+            // invalid → none
+            (
+                Some("quay.io/Acme/tool@sha256:abc".into()),
+                None,
+                TrustStatus::Invalid,
+            ),
+            // unresolved Tekton variable → none
+            (
+                Some("$(params.gitInitImage)".into()),
+                None,
+                TrustStatus::Invalid,
+            ),
+        ];
+        for (declared, want, status) in rows {
+            let runtime = format!("docker-pullable://evil.io/x@sha256:{A}");
+            let d = run(declared.as_deref(), Some(&runtime));
+            assert_eq!(d.trusted_reference, want, "{declared:?}");
+            assert_eq!(d.trust.status, status, "{declared:?}");
+        }
+    }
+
+    #[test]
+    fn runtime_image_id_is_never_trusted() {
+        for runtime in [
+            format!("docker-pullable://quay.io/acme/tool@sha256:{A}"),
+            format!("quay.io/acme/tool@sha256:{A}"),
+            format!("sha256:{A}"),
+        ] {
+            let d = run(None, Some(&runtime));
+            assert_eq!(d.trusted_reference, None);
+            assert_eq!(d.corroboration, None);
+            // Never combine the runtime digest with the declared repository.
+            let d = run(Some("quay.io/acme/tool:v1"), Some(&runtime));
+            assert_eq!(d.trusted_reference, None);
+        }
+    }
+
+    /// DESIGN.md's corroboration table, row by row (match-via-index needs an
+    /// index and lives with the index code).
+    #[test]
+    fn corroboration_table() {
+        let declared = format!("quay.io/acme/tool@sha256:{A}");
+        let rows: Vec<(Option<String>, Option<Corroboration>)> = vec![
+            (
+                Some(format!("docker-pullable://quay.io/acme/tool@sha256:{A}")),
+                Some(Corroboration::Match),
+            ),
+            // another repository with the same digest still matches: CRI-O dedup
+            (
+                Some(format!("other.io/mirror/tool@sha256:{A}")),
+                Some(Corroboration::Match),
+            ),
+            (
+                Some(format!("docker-pullable://quay.io/acme/tool@sha256:{B}")),
+                Some(Corroboration::Mismatch),
+            ),
+            (
+                Some(format!("docker://sha256:{A}")),
+                Some(Corroboration::Incomparable),
+            ),
+            (
+                Some(format!("sha256:{A}")),
+                Some(Corroboration::Incomparable),
+            ),
+            (Some(A.to_owned()), Some(Corroboration::Incomparable)),
+            (Some("garbage!".into()), Some(Corroboration::Incomparable)),
+            (
+                Some(format!("quay.io/acme/tool@sha512:{}", "c".repeat(128))),
+                Some(Corroboration::Incomparable),
+            ),
+            (None, Some(Corroboration::Absent)),
+        ];
+        for (runtime, want) in rows {
+            let d = run(Some(&declared), runtime.as_deref());
+            assert_eq!(d.corroboration, want, "{runtime:?}");
+        }
+        // no trusted reference → not applicable
+        assert_eq!(
+            run(Some("alpine:3"), Some(&format!("sha256:{A}"))).corroboration,
+            None
+        );
+    }
+}

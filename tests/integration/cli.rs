@@ -1,0 +1,252 @@
+//! `provcheck normalize` as users run it: exit codes, stdout, stderr.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::util::{assert_valid_evidence, corpus, files, provcheck, provcheck_stdin, root};
+
+/// The step fields DESIGN.md promises, parsed independently of the library's types.
+#[derive(Debug, Deserialize)]
+struct Step {
+    name: String,
+    declared_image: Option<String>,
+    runtime_image_id: Option<String>,
+    trusted_reference: Option<String>,
+    corroboration: Option<String>,
+    trust: Trust,
+}
+
+#[derive(Debug, Deserialize)]
+struct Trust {
+    status: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Evidence {
+    steps: Vec<Step>,
+}
+
+/// A scratch directory removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("provcheck-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn normalize_succeeds_on_every_chains_testdata_object() {
+    for path in files(&corpus().join("tekton/chains-testdata"), &["json"]) {
+        let out = provcheck(&["normalize", path.to_str().unwrap(), "--format", "json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{}: {stderr}", path.display());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_valid_evidence(&json);
+        let ev: Evidence = serde_json::from_value(json).unwrap();
+        for step in &ev.steps {
+            if step.declared_image.is_none() {
+                assert_eq!(
+                    step.trusted_reference,
+                    None,
+                    "{}: {}",
+                    path.display(),
+                    step.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn normalize_text_shows_each_step_and_its_trust() {
+    let out = provcheck(&[
+        "normalize",
+        "--format",
+        "text",
+        "examples/taskrun-build.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("examples/taskrun-build.yaml (Tekton TaskRun \"build-app-x7k2p\")\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  build/push: pinned, runtime mismatch\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  build/test: unpinned (declared by tag \"1.23\" only"),
+        "{text}"
+    );
+}
+
+/// The shipped example exercises every row of the trusted-reference table.
+#[test]
+fn example_taskrun_rows() {
+    let out = provcheck(&[
+        "normalize",
+        root().join("examples/taskrun-build.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let ev: Evidence = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(&str, &str, Option<&str>)> = ev
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.trust.status.as_str(),
+                s.corroboration.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("clone", "pinned", Some("match")),
+            ("build", "pinned", Some("match")),
+            ("test", "unpinned", None),
+            ("push", "pinned", Some("mismatch")),
+            ("registry", "unpinned", None),
+        ]
+    );
+    // The runtime ImageID names a mirror; the trusted reference stays the declared repository.
+    let build = &ev.steps[1];
+    assert!(build
+        .runtime_image_id
+        .as_deref()
+        .unwrap()
+        .starts_with("mirror.internal:5000/"));
+    assert!(build
+        .trusted_reference
+        .as_deref()
+        .unwrap()
+        .starts_with("quay.io/buildah/stable@sha256:"));
+}
+
+#[test]
+fn several_inputs_give_an_array_in_input_order() {
+    let a = corpus().join("tekton/chains-testdata/pipeline-v1/taskrun1.json");
+    let b = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&["normalize", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_evidence(&json);
+    let sources: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, vec![a.to_str().unwrap(), b.to_str().unwrap()]);
+}
+
+#[test]
+fn standard_input_is_dash() {
+    let yaml = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    let out = provcheck_stdin(&["normalize", "-"], &yaml);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["source"], "-");
+    assert_eq!(json["steps"].as_array().unwrap().len(), 5);
+}
+
+/// Issue 3: bad input exits 2 with the file and the location named, never a panic.
+#[test]
+fn bad_inputs_exit_2_naming_file_and_location() {
+    let dir = Scratch::new("bad");
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let deep_object = "{\"a\":".repeat(100_000) + "1" + &"}".repeat(100_000);
+    let cases: Vec<(String, &str)> = vec![
+        (dir.file("truncated.json", br#"{"status": {"steps": ["#), "truncated.json:1:22: at /status/steps/0: invalid JSON: EOF while parsing"),
+        (
+            dir.file("wrong-type.yaml", b"kind: TaskRun\nstatus:\n  steps: oops\n"),
+            "wrong-type.yaml: at /status/steps: invalid type: string \"oops\", expected a sequence",
+        ),
+        (
+            dir.file("wrong-type-deep.yaml", b"kind: TaskRun\nstatus:\n  steps:\n  - name: a\n    imageID: [1]\n"),
+            "wrong-type-deep.yaml: at /status/steps/0/imageID: invalid type: sequence, expected a string",
+        ),
+        (dir.file("dup.yaml", b"kind: TaskRun\nstatus: {}\nkind: PipelineRun\n"), "dup.yaml:3:1: invalid YAML: duplicate mapping key: kind\n"),
+        (dir.file("dup.json", br#"{"kind":"TaskRun","status":{"steps":[],"steps":[]}}"#), "dup.json:1:46: at /status: duplicate key \"steps\""),
+        (dir.file("empty.json", b""), "empty.json: empty input"),
+        (dir.file("deep.json", deep.as_bytes()), "deep.json:1:128: invalid JSON: nested deeper than the limit of 128 levels"),
+        (dir.file("deep-object.json", deep_object.as_bytes()), "deep-object.json:1:"),
+        (dir.file("deep.yaml", format!("a: {deep}").as_bytes()), "deep.yaml:"),
+        (dir.file("binary.bin", &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0xff, 0xfe]), "binary.bin: not a text document: byte 10 is not valid UTF-8"),
+        (dir.file("nul.json", b"{\"kind\":\0}"), "nul.json: not a text document"),
+        (dir.file("other.json", br#"{"apiVersion":"v1","kind":"Pod"}"#), "other.json: unrecognized document: expected a Tekton TaskRun or PipelineRun"),
+        (dir.file("scalar.yaml", b"just a string\n"), "scalar.yaml: unrecognized document"),
+        (dir.0.join("missing.json").display().to_string(), "missing.json: cannot read"),
+    ];
+    for (path, want) in cases {
+        let out = provcheck(&["normalize", &path]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {stderr}");
+        assert!(
+            stderr.contains(want),
+            "{path}: expected {want:?} in {stderr:?}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "{path}: nothing on stdout for a failed lone input"
+        );
+    }
+}
+
+#[test]
+fn a_bad_input_does_not_hide_the_good_ones() {
+    let dir = Scratch::new("mixed");
+    let bad = dir.file("bad.json", b"{");
+    let good = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&["normalize", &bad, good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["source"], good.to_str().unwrap());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.json"));
+}
+
+#[test]
+fn oversized_input_is_refused() {
+    let dir = Scratch::new("big");
+    let big = dir.file("big.json", &vec![b' '; 4096]);
+    let out = provcheck(&["normalize", "--max-bytes", "1024", &big]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("big.json: input is larger than the limit of 1024 bytes"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(provcheck(&["normalize"]).status.code(), Some(2));
+    assert_eq!(provcheck(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        provcheck(&["normalize", "--format", "xml", "x"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

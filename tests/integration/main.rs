@@ -1,0 +1,15 @@
+//! Integration tests: the `provcheck` binary as users run it, and golden
+//! Evidence for the real documents in `../shared/corpus/`.
+
+// A test crate: panicking on a broken fixture is the point (clippy.toml
+// allows these inside #[test] functions; the helpers here need them too).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod cli;
+mod golden;
+mod util;
