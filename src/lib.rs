@@ -61,12 +61,32 @@ pub use ingest::{Document, DocumentKind};
 
 /// Read, decode and normalize one file (`-` for standard input).
 ///
+/// A file may hold several documents (JSON lines); each gets its own result,
+/// so one bad document never hides the others.
+///
 /// # Errors
 ///
-/// [`Error::Ingest`] when the file cannot be read or decoded,
-/// [`Error::Normalize`] when its content has the wrong shape.
-pub fn normalize_path(path: &std::path::Path, limits: &ingest::Limits) -> Result<Evidence, Error> {
-    let bytes = ingest::read_input(path, limits)?;
-    let doc = ingest::ingest(&path.display().to_string(), &bytes)?;
-    Ok(normalize::normalize(&doc)?)
+/// Each item is [`Error::Ingest`] when the file (or that document) cannot be
+/// read or decoded, [`Error::Normalize`] when its content has the wrong shape.
+pub fn normalize_path(
+    path: &std::path::Path,
+    limits: &ingest::Limits,
+) -> Vec<Result<Evidence, Error>> {
+    let bytes = match ingest::read_input(path, limits) {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![Err(e.into())],
+    };
+    normalize_bytes(&path.display().to_string(), &bytes)
+}
+
+/// Decode and normalize every document in `bytes`, named `name` in messages.
+///
+/// # Errors
+///
+/// As [`normalize_path`], per document.
+pub fn normalize_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Evidence, Error>> {
+    ingest::ingest_all(name, bytes)
+        .into_iter()
+        .map(|doc| Ok(normalize::normalize(&doc?)?))
+        .collect()
 }

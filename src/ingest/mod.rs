@@ -92,6 +92,18 @@ pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> 
     Ok(bytes)
 }
 
+/// Decode every document in `bytes` (named `name` in messages).
+///
+/// Today a file holds one document; JSON-lines files (one document per line)
+/// yield one result per line.
+///
+/// # Errors
+///
+/// Each item fails as [`ingest`] does.
+pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>> {
+    vec![ingest(name, bytes)]
+}
+
 /// Decode `bytes` (named `name` in messages) into a [`Document`].
 ///
 /// # Errors

@@ -49,11 +49,13 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     let mut evidence = Vec::new();
     let mut exit = Exit::Pass;
     for path in &args.files {
-        match provcheck::normalize_path(path, &limits) {
-            Ok(ev) => evidence.push(ev),
-            Err(e) => {
-                eprintln!("error: {e}");
-                exit = Exit::Invalid;
+        for result in provcheck::normalize_path(path, &limits) {
+            match result {
+                Ok(ev) => evidence.push(ev),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit = Exit::Invalid;
+                }
             }
         }
     }
