@@ -192,6 +192,9 @@ pub enum Error {
     /// The input has the wrong shape for its kind.
     #[error(transparent)]
     Normalize(#[from] NormalizeError),
+    /// A policy file or flag is invalid.
+    #[error(transparent)]
+    Policy(#[from] crate::evaluate::PolicyError),
 }
 
 #[cfg(test)]

@@ -50,14 +50,18 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod evaluate;
 pub mod evidence;
 pub mod ingest;
 pub mod normalize;
 pub mod report;
+pub mod verifier;
 
 pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
+pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
+pub use verifier::{Report, Summary, Verifier};
 
 /// Read, decode and normalize one file (`-` for standard input).
 ///

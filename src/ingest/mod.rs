@@ -104,6 +104,33 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
     vec![ingest(name, bytes)]
 }
 
+/// Decode `bytes` as one JSON or YAML value, strictly (duplicate keys
+/// rejected, size and depth bounded), without asking what it is. Policy files
+/// and other configuration use this.
+///
+/// # Errors
+///
+/// [`IngestError`] when the bytes are empty, not UTF-8 text, or not
+/// well-formed JSON or YAML.
+pub fn decode_text(name: &str, bytes: &[u8]) -> Result<Value, IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotText {
+        file: name.to_owned(),
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(IngestError::Empty {
+            file: name.to_owned(),
+        });
+    }
+    if trimmed.starts_with(['{', '[']) {
+        json::parse(name, text)
+    } else {
+        yaml::parse(name, text)
+    }
+}
+
 /// Decode `bytes` (named `name` in messages) into a [`Document`].
 ///
 /// # Errors

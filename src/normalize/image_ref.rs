@@ -249,7 +249,14 @@ fn split_docker_domain(name: &str) -> (String, String) {
     (domain.to_owned(), remote)
 }
 
-fn validate_domain(domain: &str) -> Result<(), String> {
+/// Whether a first component names a registry rather than a Docker Hub
+/// namespace: `localhost`, or it holds `.` or `:`, or upper case.
+pub(crate) fn is_domain_like(first: &str) -> bool {
+    first == "localhost" || first.contains(['.', ':']) || first.to_lowercase() != first
+}
+
+/// Check a registry host\[:port\] against the grammar.
+pub(crate) fn validate_domain(domain: &str) -> Result<(), String> {
     let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
         let Some((v6, after)) = rest.split_once(']') else {
             return Err(format!(
@@ -305,7 +312,8 @@ fn validate_domain(domain: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn validate_path(path: &str) -> Result<(), String> {
+/// Check a repository path against the grammar.
+pub(crate) fn validate_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty".into());
     }

@@ -1,12 +1,20 @@
-//! Report: results → text or JSON, written to any `impl io::Write`.
+//! Report: Evidence and results → text, JSON, JUnit XML or SARIF, written to
+//! any `impl io::Write`.
 
 mod evidence_text;
+mod junit;
+mod sarif;
+mod verdict_text;
 
 use std::io;
 
 pub use evidence_text::write_evidence_text;
+pub use junit::write_junit;
+pub use sarif::{write_sarif, SARIF_SCHEMA};
+pub use verdict_text::{write_report_text, TextOptions};
 
 use crate::evidence::Evidence;
+use crate::verifier::Report;
 
 /// Write Evidence as JSON: one object for one document, an array for several.
 ///
@@ -14,7 +22,20 @@ use crate::evidence::Evidence;
 ///
 /// Any I/O error from `out`.
 pub fn write_evidence_json(out: &mut impl io::Write, evidence: &[Evidence]) -> io::Result<()> {
-    match evidence {
+    write_one_or_many(out, evidence)
+}
+
+/// Write reports as JSON: one object for one document, an array for several.
+///
+/// # Errors
+///
+/// Any I/O error from `out`.
+pub fn write_reports_json(out: &mut impl io::Write, reports: &[Report]) -> io::Result<()> {
+    write_one_or_many(out, reports)
+}
+
+fn write_one_or_many<T: serde::Serialize>(out: &mut impl io::Write, items: &[T]) -> io::Result<()> {
+    match items {
         [one] => serde_json::to_writer_pretty(&mut *out, one)?,
         many => serde_json::to_writer_pretty(&mut *out, many)?,
     }

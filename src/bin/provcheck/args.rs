@@ -21,6 +21,21 @@ pub(crate) enum Command {
         provcheck normalize --format text pipelinerun.yaml\n  \
         kubectl get taskrun build-abc -o yaml | provcheck normalize -")]
     Normalize(NormalizeArgs),
+    /// Judge each input against a policy: exit 0 pass, 1 fail, 2 invalid
+    /// input or usage, 3 unknown.
+    #[command(after_help = "Examples:\n  \
+        provcheck verify att.json --allow-registry quay.io/acme --allow-registry gcr.io/tekton-releases\n  \
+        provcheck verify taskrun.yaml --policy policy.yaml --format json\n  \
+        provcheck verify att.json --policy policy.yaml --format junit > provcheck.xml\n  \
+        provcheck verify att.json --policy policy.yaml --unknown warn --explain\n\n\
+        Exit codes: 0 pass, 1 fail, 2 usage or invalid input, 3 unknown (see --unknown).")]
+    Verify(VerifyArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -34,6 +49,70 @@ pub(crate) struct NormalizeArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_bytes: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct VerifyArgs {
+    /// Input files (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// A policy file (YAML or JSON; repeatable; merged).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: Vec<PathBuf>,
+    /// Allow images under this reference prefix (repeatable), e.g. `quay.io/acme`.
+    #[arg(long, value_name = "PREFIX")]
+    pub(crate) allow_registry: Vec<String>,
+    /// Deny images under this reference prefix (repeatable); a deny always wins.
+    #[arg(long, value_name = "PREFIX")]
+    pub(crate) deny_registry: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+    /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
+    /// a note on stderr) or pass (0). Default: exit 3.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub(crate) unknown: Option<UnknownMode>,
+    /// Show every result with the evidence (JSON pointers) that decided it.
+    #[arg(long)]
+    pub(crate) explain: bool,
+    /// Colour the text report: auto (a terminal, and `NO_COLOR` unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorMode::Auto)]
+    pub(crate) color: ColorMode,
+    /// Largest input accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub(crate) max_bytes: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// A verdict line and the results that did not pass.
+    Text,
+    /// The report of DESIGN.md (an array when there are several documents).
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum UnknownMode {
+    /// Exit 1, like a failure.
+    Fail,
+    /// Exit 0, with a note on stderr.
+    Warn,
+    /// Exit 0.
+    Pass,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorMode {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,19 +4,25 @@
 
 mod args;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use args::{Cli, Command, Format, NormalizeArgs};
+use args::{Cli, ColorMode, Command, Format, NormalizeArgs, ReportFormat, UnknownMode, VerifyArgs};
 use provcheck::ingest::Limits;
+use provcheck::report::TextOptions;
+use provcheck::{PolicyBuilder, Status, Verifier};
 
 /// provcheck's exit codes (DESIGN.md): stable, scripts rely on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Exit {
-    /// Everything passed (or, for `normalize`, every input was read).
+    /// The verdict is pass (for `normalize`: every input was read).
     Pass = 0,
+    /// The verdict is fail.
+    Fail = 1,
+    /// The verdict is unknown (unless `--unknown` maps it).
+    Unknown = 3,
     /// Usage error, or an input that cannot be read or is invalid.
     Invalid = 2,
 }
@@ -31,6 +37,16 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Normalize(args) => normalize(&args),
+        Command::Verify(args) => verify(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "provcheck",
+                &mut std::io::stdout(),
+            );
+            Ok(Exit::Pass)
+        }
     };
     match result {
         Ok(exit) => exit.into(),
@@ -77,4 +93,83 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(exit)
+}
+
+/// Judge every input; an unreadable one is reported and the rest still judged.
+fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
+    let mut builder = PolicyBuilder::new();
+    for path in &args.policy {
+        builder.add_file(path)?;
+    }
+    for prefix in &args.allow_registry {
+        builder.allow_registry(prefix)?;
+    }
+    for prefix in &args.deny_registry {
+        builder.deny_registry(prefix)?;
+    }
+    let verifier = Verifier::new(builder.build()).with_limits(Limits {
+        max_bytes: args.max_bytes,
+    });
+
+    let mut reports = Vec::new();
+    let mut errors = Vec::new();
+    for path in &args.files {
+        for result in verifier.verify_path(path) {
+            match result {
+                Ok(report) => reports.push(report),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    errors.push((path.display().to_string(), e.to_string()));
+                }
+            }
+        }
+    }
+
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        ColorMode::Always => true,
+        ColorMode::Never => false,
+        ColorMode::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format {
+        ReportFormat::Text => {
+            let opts = TextOptions {
+                color,
+                explain: args.explain,
+            };
+            for report in &reports {
+                provcheck::report::write_report_text(&mut out, report, opts)?;
+            }
+        }
+        ReportFormat::Json if !reports.is_empty() => {
+            provcheck::report::write_reports_json(&mut out, &reports)?;
+        }
+        ReportFormat::Json => {}
+        ReportFormat::Junit => {
+            let unknown_fails =
+                !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
+            provcheck::report::write_junit(&mut out, &reports, &errors, unknown_fails)?;
+        }
+        ReportFormat::Sarif => provcheck::report::write_sarif(&mut out, &reports)?,
+    }
+    out.flush()?;
+
+    if !errors.is_empty() {
+        return Ok(Exit::Invalid);
+    }
+    let verdict = reports
+        .iter()
+        .map(|r| r.verdict)
+        .max()
+        .unwrap_or(Status::Unknown);
+    Ok(match (verdict, args.unknown) {
+        (Status::Pass, _) | (Status::Unknown, Some(UnknownMode::Pass)) => Exit::Pass,
+        (Status::Fail, _) | (Status::Unknown, Some(UnknownMode::Fail)) => Exit::Fail,
+        (Status::Unknown, None) => Exit::Unknown,
+        (Status::Unknown, Some(UnknownMode::Warn)) => {
+            eprintln!("warning: verdict unknown; exiting 0 because of --unknown warn");
+            Exit::Pass
+        }
+    })
 }

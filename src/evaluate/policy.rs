@@ -1,0 +1,630 @@
+//! Native policy files (YAML or JSON, `schemas/policy.schema.json`) and
+//! their equivalent flags, merged and compiled once into a [`Policy`].
+//!
+//! ```yaml
+//! registry:
+//!   allow: [quay.io/acme, gcr.io/tekton-releases]
+//!   deny: [quay.io/acme/legacy]
+//!   accept_tags: false            # tag-only steps from allowed places: unknown (default) or pass
+//! pinned: {}                      # every step pinned by digest (steps.pinned)
+//! runtime_digest:
+//!   on_mismatch: fail             # fail | unknown | warn (steps.runtime_digest)
+//! builders:
+//!   allow: [https://tekton.dev/chains/v2]
+//! source:
+//!   repository: https://github.com/acme/app
+//!   ref: refs/heads/main          # or `tag: v1.2.3` (refs/tags/v1.2.3)
+//! predicate_types:
+//!   allow: [https://slsa.dev/provenance/v1]
+//! build_time:
+//!   not_before: 2026-01-01T00:00:00Z
+//!   effective_on: 2026-12-01      # before this date the section only warns
+//! ```
+//!
+//! Every section may carry `effective_on` (a date or RFC 3339 time): a build
+//! that started before it is judged by the rules then in force, so the
+//! section's failures and unknowns become warnings.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+
+use crate::error::{JsonPointer, Location};
+use crate::ingest;
+
+use super::registry::{RegistryPrefix, RegistryRule};
+
+/// A policy file or flag could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The policy file could not be read or decoded.
+    #[error(transparent)]
+    Read(#[from] crate::error::IngestError),
+    /// A key or value is wrong: unknown key, wrong type, bad prefix or date.
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where (the bad key's pointer).
+        at: Location,
+        /// What was expected.
+        message: String,
+    },
+    /// Two policy sources set the same value differently.
+    #[error("{first} and {second} both set {what}, differently")]
+    Conflict {
+        /// What is set twice.
+        what: &'static str,
+        /// One source.
+        first: String,
+        /// The other.
+        second: String,
+    },
+}
+
+/// How a runtime digest mismatch counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MismatchSeverity {
+    /// A warning that never fails the verdict.
+    Warn,
+    /// `unknown`: a release gate usually blocks on it.
+    Unknown,
+    /// `fail`.
+    #[default]
+    Fail,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default)]
+    version: Option<u32>,
+    registry: Option<RegistrySection>,
+    pinned: Option<EmptySection>,
+    runtime_digest: Option<RuntimeDigestSection>,
+    builders: Option<ListSection>,
+    source: Option<SourceSection>,
+    predicate_types: Option<ListSection>,
+    build_time: Option<TimeSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegistrySection {
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+    #[serde(default)]
+    accept_tags: bool,
+    effective_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmptySection {
+    effective_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuntimeDigestSection {
+    #[serde(default)]
+    on_mismatch: MismatchSeverity,
+    effective_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListSection {
+    allow: Vec<String>,
+    effective_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSection {
+    repository: Option<String>,
+    #[serde(rename = "ref")]
+    git_ref: Option<String>,
+    tag: Option<String>,
+    effective_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeSection {
+    not_before: Option<String>,
+    not_after: Option<String>,
+    effective_on: Option<String>,
+}
+
+/// A configured rule with the date it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section<T> {
+    /// The rule's settings.
+    pub rule: T,
+    /// Builds before this time only get warnings from the rule.
+    pub effective_on: Option<DateTime<Utc>>,
+}
+
+/// What the source must be.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceExpectation {
+    /// Expected repository URI (compared without a `git+` prefix or `.git` suffix).
+    pub repository: Option<String>,
+    /// Expected git ref, e.g. `refs/heads/main` or `refs/tags/v1.2.3`.
+    pub git_ref: Option<String>,
+}
+
+/// The allowed build time window.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeWindow {
+    /// Earliest allowed build start.
+    pub not_before: Option<DateTime<Utc>>,
+    /// Latest allowed build finish.
+    pub not_after: Option<DateTime<Utc>>,
+}
+
+/// A compiled native policy: load once, evaluate many (it is `Send + Sync`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// `registry.allowed`.
+    pub registry: Option<Section<RegistryRule>>,
+    /// `steps.pinned`.
+    pub pinned: Option<Section<()>>,
+    /// `steps.runtime_digest`.
+    pub runtime_digest: Option<Section<MismatchSeverity>>,
+    /// `builder.allowed`.
+    pub builders: Option<Section<BTreeSet<String>>>,
+    /// `source.matches`.
+    pub source: Option<Section<SourceExpectation>>,
+    /// `predicate_type.allowed`.
+    pub predicate_types: Option<Section<BTreeSet<String>>>,
+    /// `build_time.window`.
+    pub build_time: Option<Section<TimeWindow>>,
+}
+
+impl Policy {
+    /// Whether any rule is configured.
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// Collects policy files, values and flags, then [`build`](Self::build)s one [`Policy`].
+#[derive(Debug, Default)]
+pub struct PolicyBuilder {
+    policy: Policy,
+    /// Which source set each single-valued setting, for conflict messages.
+    origins: Vec<(&'static str, String)>,
+}
+
+impl PolicyBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a policy file (YAML or JSON).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`] when the file cannot be read, is not a valid policy
+    /// (the error points at the bad key), or conflicts with what was added before.
+    pub fn add_file(&mut self, path: &Path) -> Result<&mut Self, PolicyError> {
+        let bytes = ingest::read_input(path, &ingest::Limits::default())?;
+        let name = path.display().to_string();
+        let value = ingest::decode_text(&name, &bytes)?;
+        self.add_value(&name, &value)
+    }
+
+    /// Add a policy given as a decoded value, named `name` in messages.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_file`](Self::add_file), except for reading.
+    pub fn add_value(
+        &mut self,
+        name: &str,
+        value: &serde_json::Value,
+    ) -> Result<&mut Self, PolicyError> {
+        let file: PolicyFile = serde_path_to_error::deserialize(value).map_err(|e| {
+            let pointer = pointer_of(e.path());
+            PolicyError::Invalid {
+                at: Location::new(name, pointer),
+                message: e.into_inner().to_string(),
+            }
+        })?;
+        self.merge(name, file)?;
+        Ok(self)
+    }
+
+    /// `--allow-registry PREFIX`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] when the prefix is not a valid reference prefix.
+    pub fn allow_registry(&mut self, prefix: &str) -> Result<&mut Self, PolicyError> {
+        let p = flag_prefix("--allow-registry", prefix)?;
+        self.registry_section().rule.allow.push(p);
+        Ok(self)
+    }
+
+    /// `--deny-registry PREFIX`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] when the prefix is not a valid reference prefix.
+    pub fn deny_registry(&mut self, prefix: &str) -> Result<&mut Self, PolicyError> {
+        let p = flag_prefix("--deny-registry", prefix)?;
+        self.registry_section().rule.deny.push(p);
+        Ok(self)
+    }
+
+    /// The compiled policy.
+    pub fn build(self) -> Policy {
+        self.policy
+    }
+
+    fn registry_section(&mut self) -> &mut Section<RegistryRule> {
+        self.policy.registry.get_or_insert_with(|| Section {
+            rule: RegistryRule::default(),
+            effective_on: None,
+        })
+    }
+
+    fn merge(&mut self, name: &str, file: PolicyFile) -> Result<(), PolicyError> {
+        let root = JsonPointer::root();
+        if let Some(v) = file.version {
+            if v != 1 {
+                return Err(invalid(
+                    name,
+                    root.key("version"),
+                    format!("unsupported version {v}, expected 1"),
+                ));
+            }
+        }
+        if let Some(r) = file.registry {
+            let ptr = root.key("registry");
+            let effective_on =
+                self.effective_on(name, "registry.effective_on", &ptr, r.effective_on)?;
+            let mut allow = Vec::new();
+            for (i, a) in r.allow.iter().enumerate() {
+                allow.push(
+                    a.parse::<RegistryPrefix>()
+                        .map_err(|e| invalid(name, ptr.key("allow").index(i), e.to_string()))?,
+                );
+            }
+            let mut deny = Vec::new();
+            for (i, d) in r.deny.iter().enumerate() {
+                deny.push(
+                    d.parse::<RegistryPrefix>()
+                        .map_err(|e| invalid(name, ptr.key("deny").index(i), e.to_string()))?,
+                );
+            }
+            let section = self.registry_section();
+            section.rule.allow.extend(allow);
+            section.rule.deny.extend(deny);
+            section.rule.accept_tags |= r.accept_tags;
+            section.effective_on = section.effective_on.or(effective_on);
+        }
+        if let Some(p) = file.pinned {
+            let effective_on = self.effective_on(
+                name,
+                "pinned.effective_on",
+                &root.key("pinned"),
+                p.effective_on,
+            )?;
+            self.policy.pinned = Some(Section {
+                rule: (),
+                effective_on,
+            });
+        }
+        if let Some(d) = file.runtime_digest {
+            let effective_on = self.effective_on(
+                name,
+                "runtime_digest.effective_on",
+                &root.key("runtime_digest"),
+                d.effective_on,
+            )?;
+            let severity = self
+                .policy
+                .runtime_digest
+                .as_ref()
+                .map_or(d.on_mismatch, |s| s.rule.max(d.on_mismatch));
+            self.policy.runtime_digest = Some(Section {
+                rule: severity,
+                effective_on,
+            });
+        }
+        if let Some(b) = file.builders {
+            let effective_on = self.effective_on(
+                name,
+                "builders.effective_on",
+                &root.key("builders"),
+                b.effective_on,
+            )?;
+            let section = self.policy.builders.get_or_insert_with(|| Section {
+                rule: BTreeSet::new(),
+                effective_on: None,
+            });
+            section.rule.extend(b.allow);
+            section.effective_on = section.effective_on.or(effective_on);
+        }
+        if let Some(t) = file.predicate_types {
+            let effective_on = self.effective_on(
+                name,
+                "predicate_types.effective_on",
+                &root.key("predicate_types"),
+                t.effective_on,
+            )?;
+            let section = self.policy.predicate_types.get_or_insert_with(|| Section {
+                rule: BTreeSet::new(),
+                effective_on: None,
+            });
+            section.rule.extend(t.allow);
+            section.effective_on = section.effective_on.or(effective_on);
+        }
+        if let Some(s) = file.source {
+            let ptr = root.key("source");
+            let effective_on =
+                self.effective_on(name, "source.effective_on", &ptr, s.effective_on)?;
+            let git_ref = match (s.git_ref, s.tag) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(
+                        name,
+                        ptr.key("tag"),
+                        "give `ref` or `tag`, not both".into(),
+                    ));
+                }
+                (Some(r), None) => Some(r),
+                (None, Some(t)) => Some(format!("refs/tags/{t}")),
+                (None, None) => None,
+            };
+            let repository = s.repository;
+            if let Some(r) = &repository {
+                self.claim("source.repository", name)?;
+                self.source_section().rule.repository = Some(r.clone());
+            }
+            if let Some(r) = git_ref {
+                self.claim("source.ref", name)?;
+                self.source_section().rule.git_ref = Some(r);
+            }
+            let section = self.source_section();
+            section.effective_on = section.effective_on.or(effective_on);
+        }
+        if let Some(t) = file.build_time {
+            let ptr = root.key("build_time");
+            let effective_on =
+                self.effective_on(name, "build_time.effective_on", &ptr, t.effective_on)?;
+            let not_before = t
+                .not_before
+                .map(|v| parse_time(name, ptr.key("not_before"), &v))
+                .transpose()?;
+            let not_after = t
+                .not_after
+                .map(|v| parse_time(name, ptr.key("not_after"), &v))
+                .transpose()?;
+            let section = self.policy.build_time.get_or_insert_with(|| Section {
+                rule: TimeWindow::default(),
+                effective_on: None,
+            });
+            // Several windows: the build must satisfy all of them.
+            section.rule.not_before = section.rule.not_before.max(not_before);
+            section.rule.not_after = match (section.rule.not_after, not_after) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            section.effective_on = section.effective_on.or(effective_on);
+        }
+        Ok(())
+    }
+
+    fn source_section(&mut self) -> &mut Section<SourceExpectation> {
+        self.policy.source.get_or_insert_with(|| Section {
+            rule: SourceExpectation::default(),
+            effective_on: None,
+        })
+    }
+
+    /// Record that `name` sets `what`; a second, different source is a conflict.
+    fn claim(&mut self, what: &'static str, name: &str) -> Result<(), PolicyError> {
+        if let Some((_, first)) = self.origins.iter().find(|(w, _)| *w == what) {
+            return Err(PolicyError::Conflict {
+                what,
+                first: first.clone(),
+                second: name.to_owned(),
+            });
+        }
+        self.origins.push((what, name.to_owned()));
+        Ok(())
+    }
+
+    fn effective_on(
+        &mut self,
+        name: &str,
+        what: &'static str,
+        ptr: &JsonPointer,
+        text: Option<String>,
+    ) -> Result<Option<DateTime<Utc>>, PolicyError> {
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        self.claim(what, name)?;
+        parse_time(name, ptr.key("effective_on"), &text).map(Some)
+    }
+}
+
+fn flag_prefix(flag: &str, prefix: &str) -> Result<RegistryPrefix, PolicyError> {
+    prefix
+        .parse()
+        .map_err(|e: super::registry::PrefixError| PolicyError::Invalid {
+            at: Location::new(flag, JsonPointer::root()),
+            message: e.to_string(),
+        })
+}
+
+fn invalid(name: &str, pointer: JsonPointer, message: String) -> PolicyError {
+    PolicyError::Invalid {
+        at: Location::new(name, pointer),
+        message,
+    }
+}
+
+/// A date (`2026-12-01`, midnight UTC) or an RFC 3339 time.
+fn parse_time(name: &str, pointer: JsonPointer, text: &str) -> Result<DateTime<Utc>, PolicyError> {
+    parse_instant(text).ok_or_else(|| {
+        invalid(
+            name,
+            pointer,
+            format!("invalid time {text:?}: expected a date (YYYY-MM-DD) or an RFC 3339 time"),
+        )
+    })
+}
+
+/// Parse an RFC 3339 time, or a date taken as midnight UTC.
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> JsonPointer {
+    path.iter()
+        .fold(JsonPointer::root(), |p, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => p.index(*index),
+            serde_path_to_error::Segment::Map { key } => p.key(key),
+            serde_path_to_error::Segment::Enum { variant } => p.key(variant),
+            serde_path_to_error::Segment::Unknown => p,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn build(values: &[serde_json::Value]) -> Result<Policy, PolicyError> {
+        let mut b = PolicyBuilder::new();
+        for (i, v) in values.iter().enumerate() {
+            b.add_value(&format!("p{i}.yaml"), v)?;
+        }
+        Ok(b.build())
+    }
+
+    #[test]
+    fn unknown_keys_are_pointed_at() {
+        let err = build(&[json!({"registry": {"allow": ["quay.io"], "alow": []}})]).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("p0.yaml: at /registry/alow: unknown field `alow`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_pointed_at() {
+        let rows = [
+            (
+                json!({"registry": {"allow": ["quay.io", "Bad/Prefix"]}}),
+                "p0.yaml: at /registry/allow/1: invalid registry prefix",
+            ),
+            (
+                json!({"registry": {"allow": "quay.io"}}),
+                "p0.yaml: at /registry/allow: invalid type: string",
+            ),
+            (
+                json!({"pinned": {"effective_on": "next week"}}),
+                "p0.yaml: at /pinned/effective_on: invalid time \"next week\"",
+            ),
+            (
+                json!({"runtime_digest": {"on_mismatch": "explode"}}),
+                "p0.yaml: at /runtime_digest/on_mismatch: unknown variant `explode`",
+            ),
+            (
+                json!({"version": 2}),
+                "p0.yaml: at /version: unsupported version 2",
+            ),
+            (
+                json!({"source": {"ref": "refs/heads/main", "tag": "v1"}}),
+                "p0.yaml: at /source/tag: give `ref` or `tag`",
+            ),
+        ];
+        for (value, want) in rows {
+            let text = build(&[value]).unwrap_err().to_string();
+            assert!(text.starts_with(want), "{want:?} vs {text}");
+        }
+    }
+
+    #[test]
+    fn files_merge_and_conflicts_are_errors() {
+        let p = build(&[
+            json!({"registry": {"allow": ["quay.io/a"]}, "builders": {"allow": ["b1"]}, "runtime_digest": {"on_mismatch": "warn"}}),
+            json!({"registry": {"allow": ["gcr.io"], "deny": ["gcr.io/x"]}, "builders": {"allow": ["b2"]}, "runtime_digest": {"on_mismatch": "fail"}}),
+        ])
+        .unwrap();
+        let reg = p.registry.unwrap().rule;
+        assert_eq!((reg.allow.len(), reg.deny.len()), (2, 1));
+        assert_eq!(p.builders.unwrap().rule.len(), 2);
+        assert_eq!(p.runtime_digest.unwrap().rule, MismatchSeverity::Fail);
+
+        let err = build(&[
+            json!({"source": {"repository": "a"}}),
+            json!({"source": {"repository": "b"}}),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PolicyError::Conflict {
+                    what: "source.repository",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn tags_become_refs_and_dates_midnight_utc() {
+        let p = build(&[
+            json!({"source": {"tag": "v1.2.3"}, "pinned": {"effective_on": "2026-12-01"}}),
+        ])
+        .unwrap();
+        assert_eq!(
+            p.source.unwrap().rule.git_ref.as_deref(),
+            Some("refs/tags/v1.2.3")
+        );
+        assert_eq!(
+            p.pinned.unwrap().effective_on.unwrap().to_rfc3339(),
+            "2026-12-01T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn flags_add_registry_prefixes() {
+        let mut b = PolicyBuilder::new();
+        b.allow_registry("quay.io/acme")
+            .unwrap()
+            .deny_registry("quay.io/acme/old")
+            .unwrap();
+        assert!(b.allow_registry("Bad/Name").is_err());
+        let p = b.build();
+        assert!(!p.is_empty());
+        assert!(PolicyBuilder::new().build().is_empty());
+    }
+
+    #[test]
+    fn policy_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Policy>();
+    }
+}

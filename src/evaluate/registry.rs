@@ -1,0 +1,436 @@
+//! Allowed registries: reference prefixes matched on path-component
+//! boundaries after normalization, and the `registry.allowed` rule
+//! (`../shared/DESIGN.md`, "Allowed registries — tri-state").
+//!
+//! | prefix entry | means |
+//! |---|---|
+//! | `quay.io` | every repository on quay.io (port 443 written out is another registry) |
+//! | `quay.io/acme` | `quay.io/acme` and `quay.io/acme/…`, never `quay.io/acme-evil` |
+//! | `alpine`, `docker.io/alpine` | `docker.io/library/alpine` (Docker Hub's familiar names) |
+//! | `docker.io/library`, `acme/` , `docker.io/acme/` | a Docker Hub namespace; a trailing `/` says "namespace" |
+//!
+//! An entry without `/` is a registry when it holds `.` or `:` or is `localhost`
+//! (so `localhost:5000` is a registry, not the image `localhost` tagged `5000`).
+//! Hosts compare case-insensitively; ports count.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::evidence::{DeclaredImage, StepEvidence};
+use crate::normalize::image_ref::{
+    is_domain_like, validate_domain, validate_path, ImageRef, DEFAULT_DOMAIN,
+    LEGACY_DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX,
+};
+use crate::normalize::trust::TrustStatus;
+
+use super::status::{RuleResult, Status};
+
+/// The rule id.
+pub const RULE: &str = "registry.allowed";
+
+/// A normalized reference prefix from an allow or deny list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistryPrefix {
+    raw: String,
+    /// Lowercased host\[:port\].
+    domain: String,
+    /// Path prefix; empty for a whole registry.
+    path: String,
+}
+
+/// Why a prefix entry is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid registry prefix {input:?}: {reason}")]
+pub struct PrefixError {
+    /// The entry as written.
+    pub input: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl FromStr for RegistryPrefix {
+    type Err = PrefixError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let fail = |reason: String| PrefixError {
+            input: input.to_owned(),
+            reason,
+        };
+        if input.contains('@') {
+            return Err(fail("a prefix takes no digest".into()));
+        }
+        let namespace = input.ends_with('/');
+        let text = input.trim_end_matches('/');
+        if text.is_empty() {
+            return Err(fail("empty".into()));
+        }
+        let (domain, path) = match text.split_once('/') {
+            None if is_domain_like(text) => (text, String::new()),
+            None if namespace => (DEFAULT_DOMAIN, text.to_owned()),
+            None => (DEFAULT_DOMAIN, format!("{OFFICIAL_REPO_PREFIX}{text}")),
+            Some((first, rest)) if is_domain_like(first) => (first, rest.to_owned()),
+            Some(_) => (DEFAULT_DOMAIN, text.to_owned()),
+        };
+        let domain = if domain == LEGACY_DEFAULT_DOMAIN {
+            DEFAULT_DOMAIN
+        } else {
+            domain
+        };
+        // `docker.io/alpine` is the official image; `docker.io/library` and
+        // `docker.io/acme/` are namespaces.
+        let path = if domain == DEFAULT_DOMAIN
+            && !path.is_empty()
+            && !path.contains('/')
+            && !namespace
+            && path != "library"
+        {
+            format!("{OFFICIAL_REPO_PREFIX}{path}")
+        } else {
+            path
+        };
+        validate_domain(domain).map_err(fail)?;
+        if path.contains(':') {
+            return Err(fail("a prefix takes no tag".into()));
+        }
+        if !path.is_empty() {
+            validate_path(&path).map_err(fail)?;
+        }
+        Ok(Self {
+            raw: input.to_owned(),
+            domain: domain.to_ascii_lowercase(),
+            path,
+        })
+    }
+}
+
+impl RegistryPrefix {
+    /// Whether `reference` lies under this prefix, on a path-component boundary.
+    pub fn matches(&self, reference: &ImageRef) -> bool {
+        reference.domain().eq_ignore_ascii_case(&self.domain)
+            && (self.path.is_empty()
+                || reference
+                    .path()
+                    .strip_prefix(self.path.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+    }
+
+    /// The entry as written.
+    pub fn as_written(&self) -> &str {
+        &self.raw
+    }
+}
+
+impl fmt::Display for RegistryPrefix {
+    /// The normalized form, e.g. `docker.io/library/alpine`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.domain)
+        } else {
+            write!(f, "{}/{}", self.domain, self.path)
+        }
+    }
+}
+
+/// The configured allow and deny lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryRule {
+    /// Allowed prefixes; when empty, everything not denied is allowed.
+    pub allow: Vec<RegistryPrefix>,
+    /// Denied prefixes; a deny always wins.
+    pub deny: Vec<RegistryPrefix>,
+    /// Whether a step declared by tag from an allowed place passes (otherwise `unknown`).
+    pub accept_tags: bool,
+}
+
+/// Where a reference stands with the lists.
+enum Placement<'a> {
+    Denied(&'a RegistryPrefix),
+    Allowed(Option<&'a RegistryPrefix>),
+    NotAllowed,
+}
+
+impl RegistryRule {
+    /// Whether the rule has anything to check.
+    pub fn is_configured(&self) -> bool {
+        !self.allow.is_empty() || !self.deny.is_empty()
+    }
+
+    fn place(&self, reference: &ImageRef) -> Placement<'_> {
+        if let Some(d) = self.deny.iter().find(|p| p.matches(reference)) {
+            return Placement::Denied(d);
+        }
+        if self.allow.is_empty() {
+            return Placement::Allowed(None);
+        }
+        match self.allow.iter().find(|p| p.matches(reference)) {
+            Some(a) => Placement::Allowed(Some(a)),
+            None => Placement::NotAllowed,
+        }
+    }
+
+    /// One result per step and sidecar, by DESIGN.md's tri-state table.
+    pub fn evaluate_step(&self, step: &StepEvidence) -> RuleResult {
+        let (status, message) = self.judge(step);
+        let evidence = [
+            step.pointers.declared_image.clone(),
+            match step.trust.status {
+                TrustStatus::Undeclared => step.pointers.runtime_image_id.clone(),
+                _ => None,
+            },
+        ];
+        RuleResult {
+            rule: RULE.to_owned(),
+            status,
+            step: Some(step.name.clone()),
+            task: step.task.clone(),
+            message,
+            evidence: evidence.into_iter().flatten().collect(),
+            warning: None,
+        }
+    }
+
+    fn judge(&self, step: &StepEvidence) -> (Status, String) {
+        let reference = match &step.declared {
+            Some(DeclaredImage::Parsed { reference, .. }) => reference,
+            Some(DeclaredImage::Invalid { error }) => {
+                return (
+                    Status::Unknown,
+                    format!("declared image is not usable: {error}"),
+                );
+            }
+            None => {
+                let runtime = step.runtime_image_id.as_deref().unwrap_or("nothing");
+                return (
+                    Status::Unknown,
+                    format!(
+                        "no declared image; the runtime reported {runtime}, which is never trusted"
+                    ),
+                );
+            }
+        };
+        let pinned = step.trusted_reference.as_deref();
+        match (self.place(reference), pinned) {
+            (Placement::Denied(d), Some(t)) => (
+                Status::Fail,
+                format!("{t} is denied by {:?}", d.as_written()),
+            ),
+            (Placement::Denied(d), None) => (
+                Status::Fail,
+                format!("declared {reference} is denied by {:?}", d.as_written()),
+            ),
+            (Placement::NotAllowed, Some(t)) => {
+                (Status::Fail, format!("{t} is not in an allowed registry"))
+            }
+            (Placement::NotAllowed, None) => (
+                Status::Fail,
+                format!("declared {reference} (by tag) is not in an allowed registry"),
+            ),
+            (Placement::Allowed(by), Some(t)) => (Status::Pass, allowed_message(t, by)),
+            (Placement::Allowed(by), None) if self.accept_tags => (
+                Status::Pass,
+                format!(
+                    "{} (declared by tag; the policy accepts tags)",
+                    allowed_message(&reference.to_string(), by)
+                ),
+            ),
+            (Placement::Allowed(_), None) => (
+                Status::Unknown,
+                format!("declared {reference} is in an allowed place but not pinned by digest"),
+            ),
+        }
+    }
+}
+
+fn allowed_message(what: &str, by: Option<&RegistryPrefix>) -> String {
+    match by {
+        Some(p) => format!("{what} is allowed by {:?}", p.as_written()),
+        None => format!("{what} is not denied"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{Pointers, StepKind};
+    use crate::normalize::image_id::ImageId;
+    use crate::normalize::trust::{decide, Declared};
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    fn prefix(s: &str) -> RegistryPrefix {
+        s.parse().unwrap()
+    }
+
+    fn reference(s: &str) -> ImageRef {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn prefix_normalization() {
+        let rows = [
+            ("quay.io", "quay.io"),
+            ("Quay.IO/acme", "quay.io/acme"),
+            ("quay.io/acme/", "quay.io/acme"),
+            ("alpine", "docker.io/library/alpine"),
+            ("docker.io/alpine", "docker.io/library/alpine"),
+            ("index.docker.io/alpine", "docker.io/library/alpine"),
+            ("docker.io/library", "docker.io/library"),
+            ("docker.io/acme/", "docker.io/acme"),
+            ("acme/", "docker.io/acme"),
+            ("acme/tools", "docker.io/acme/tools"),
+            ("docker.io", "docker.io"),
+            ("localhost:5000", "localhost:5000"),
+            ("[::1]:5000/x", "[::1]:5000/x"),
+        ];
+        for (input, want) in rows {
+            assert_eq!(prefix(input).to_string(), want, "{input}");
+        }
+        for bad in [
+            "",
+            "/",
+            "quay.io/Acme",
+            "acme/alpine:3",
+            "quay.io/a@sha256:x",
+            "quay.io/a..b",
+            "ex_ample.com/x",
+        ] {
+            assert!(bad.parse::<RegistryPrefix>().is_err(), "{bad}");
+        }
+    }
+
+    /// Path-component boundaries, familiar names, hosts, ports.
+    #[test]
+    fn prefix_matching_boundaries() {
+        let rows = [
+            ("quay.io/acme", "quay.io/acme/tool:1", true),
+            ("quay.io/acme", "quay.io/acme:1", true),
+            ("quay.io/acme", "quay.io/acme-evil/tool", false),
+            ("quay.io/acme", "quay.io/acmex", false),
+            ("quay.io/acme/tool", "quay.io/acme/tool/sub", true),
+            ("quay.io", "quay.io/anything/at/all", true),
+            ("quay.io", "quay.io.evil.com/x", false),
+            ("quay.io", "QUAY.IO/acme/tool", true),
+            ("QUAY.io/acme", "quay.io/acme/tool", true),
+            ("quay.io", "quay.io:443/acme", false),
+            ("localhost:5000", "localhost:5000/x", true),
+            ("localhost:5000", "localhost:5001/x", false),
+            ("localhost", "localhost:5000/x", false),
+            ("alpine", "alpine:3.18", true),
+            ("alpine", "docker.io/library/alpine", true),
+            ("alpine", "alpine-evil", false),
+            ("docker.io/library", "ubuntu", true),
+            ("docker.io/library", "acme/ubuntu", false),
+            ("docker.io", "ubuntu", true),
+            ("index.docker.io", "ubuntu", true),
+            ("gcr.io", "docker.io/gcr.io/x", false),
+            ("acme/", "acme/tool", true),
+            ("acme/", "acmecorp/tool", false),
+        ];
+        for (p, r, want) in rows {
+            assert_eq!(prefix(p).matches(&reference(r)), want, "{p} vs {r}");
+        }
+    }
+
+    fn step(declared: Option<&str>, runtime: Option<&str>) -> StepEvidence {
+        let d = declared.map(Declared::parse);
+        let r = runtime.map(ImageId::parse);
+        let decision = decide(d.as_ref(), r.as_ref());
+        StepEvidence {
+            name: "s".into(),
+            kind: StepKind::Step,
+            task: None,
+            taskrun: None,
+            declared_image: declared.map(str::to_owned),
+            runtime_image_id: runtime.map(str::to_owned),
+            declared: d.as_ref().map(DeclaredImage::from),
+            runtime: r,
+            trusted_reference: decision.trusted_reference,
+            trust: decision.trust,
+            corroboration: decision.corroboration,
+            pointers: Pointers::default(),
+        }
+    }
+
+    /// DESIGN.md's tri-state table, row by row.
+    #[test]
+    fn tri_state_table() {
+        let rule = RegistryRule {
+            allow: vec![prefix("quay.io/acme")],
+            deny: vec![prefix("quay.io/acme/legacy")],
+            accept_tags: false,
+        };
+        let rt = format!("docker-pullable://quay.io/acme/tool@sha256:{A}");
+        let rows: Vec<(Option<String>, Status)> = vec![
+            // trusted reference allowed (and not denied) → pass
+            (Some(format!("quay.io/acme/tool@sha256:{A}")), Status::Pass),
+            // trusted reference not allowed → fail
+            (
+                Some(format!("docker.io/acme/tool@sha256:{A}")),
+                Status::Fail,
+            ),
+            // trusted reference denied → fail
+            (
+                Some(format!("quay.io/acme/legacy/x@sha256:{A}")),
+                Status::Fail,
+            ),
+            // declared by tag, repository not allowed → fail
+            (Some("quay.io/acme-evil/tool:v1".into()), Status::Fail),
+            // declared by tag, repository denied → fail
+            (Some("quay.io/acme/legacy:v1".into()), Status::Fail),
+            // declared by tag, repository allowed → unknown (unpinned)
+            (Some("quay.io/acme/tool:v1".into()), Status::Unknown),
+            // no declared reference (runtime only) → unknown, whatever the ImageID says
+            (None, Status::Unknown),
+            // declared but unusable → unknown
+            (Some("$(params.image)".into()), Status::Unknown),
+        ];
+        for (declared, want) in rows {
+            let result = rule.evaluate_step(&step(declared.as_deref(), Some(&rt)));
+            assert_eq!(result.status, want, "{declared:?}: {}", result.message);
+            assert_eq!(result.rule, RULE);
+        }
+    }
+
+    #[test]
+    fn accept_tags_turns_unpinned_allowed_into_pass_only() {
+        let rule = RegistryRule {
+            allow: vec![prefix("quay.io/acme")],
+            deny: vec![],
+            accept_tags: true,
+        };
+        assert_eq!(
+            rule.evaluate_step(&step(Some("quay.io/acme/tool:v1"), None))
+                .status,
+            Status::Pass
+        );
+        assert_eq!(
+            rule.evaluate_step(&step(Some("quay.io/other/tool:v1"), None))
+                .status,
+            Status::Fail
+        );
+        assert_eq!(
+            rule.evaluate_step(&step(None, Some("quay.io/acme/tool@sha256:aa")))
+                .status,
+            Status::Unknown
+        );
+    }
+
+    #[test]
+    fn deny_only_allows_the_rest() {
+        let rule = RegistryRule {
+            allow: vec![],
+            deny: vec![prefix("docker.io")],
+            accept_tags: false,
+        };
+        assert_eq!(
+            rule.evaluate_step(&step(Some(&format!("quay.io/x@sha256:{A}")), None))
+                .status,
+            Status::Pass
+        );
+        assert_eq!(
+            rule.evaluate_step(&step(Some(&format!("alpine@sha256:{A}")), None))
+                .status,
+            Status::Fail
+        );
+    }
+}

@@ -1,0 +1,462 @@
+//! The native rules: each turns Evidence into tri-state results.
+//!
+//! | rule id | one result per | pass | fail | unknown |
+//! |---|---|---|---|---|
+//! | `registry.allowed` | step and sidecar | see [`registry`](super::registry) | | |
+//! | `steps.pinned` | step and sidecar | declared by digest | declared by tag/name, or invalid | undeclared (runtime only), unresolved variable |
+//! | `steps.runtime_digest` | pinned step | runtime digest matches (directly or via an index) | mismatch (severity configurable) | config ID only, other algorithm, absent |
+//! | `builder.allowed` | document | builder id listed | not listed | no builder id recorded |
+//! | `source.matches` | document | repository and ref as expected | either differs | not recorded |
+//! | `predicate_type.allowed` | document | listed | not listed | no predicate (not an attestation) |
+//! | `build_time.window` | document | inside the window | outside | no build time recorded |
+
+use chrono::{DateTime, Utc};
+
+use crate::evidence::{Evidence, StepEvidence};
+use crate::normalize::trust::{Corroboration, TrustStatus};
+
+use super::policy::{MismatchSeverity, Policy, Section, SourceExpectation, TimeWindow};
+use super::status::{RuleResult, Status};
+
+/// The document-level facts the rules read, in one place.
+#[derive(Debug, Default)]
+pub(crate) struct Facts<'a> {
+    pub(crate) builder_id: Option<&'a str>,
+    pub(crate) predicate_type: Option<&'a str>,
+    pub(crate) repository: Option<&'a str>,
+    pub(crate) git_ref: Option<&'a str>,
+    pub(crate) started: Option<DateTime<Utc>>,
+    pub(crate) finished: Option<DateTime<Utc>>,
+}
+
+impl<'a> Facts<'a> {
+    pub(crate) fn of(ev: &'a Evidence) -> Self {
+        let _ = ev;
+        Self::default()
+    }
+
+    /// The time a build is judged at: its start, else its finish.
+    pub(crate) fn build_time(&self) -> Option<DateTime<Utc>> {
+        self.started.or(self.finished)
+    }
+}
+
+/// Evaluate every configured native rule against `ev`. `now` stands in for
+/// the build time when the evidence records none (for `effective_on`).
+pub fn evaluate(policy: &Policy, ev: &Evidence, now: DateTime<Utc>) -> Vec<RuleResult> {
+    let facts = Facts::of(ev);
+    let judged_at = facts.build_time().unwrap_or(now);
+    let mut out = Vec::new();
+    let mut push = |effective_on: Option<DateTime<Utc>>, results: Vec<RuleResult>| {
+        for r in results {
+            out.push(match effective_on {
+                Some(on) if judged_at < on => {
+                    r.demote_to_warning(format!("rule in force from {}", on.format("%Y-%m-%d")))
+                }
+                _ => r,
+            });
+        }
+    };
+    if let Some(s) = &policy.registry {
+        if s.rule.is_configured() {
+            push(
+                s.effective_on,
+                ev.steps.iter().map(|st| s.rule.evaluate_step(st)).collect(),
+            );
+        }
+    }
+    if let Some(s) = &policy.pinned {
+        push(s.effective_on, ev.steps.iter().map(pinned).collect());
+    }
+    if let Some(s) = &policy.runtime_digest {
+        push(
+            s.effective_on,
+            ev.steps
+                .iter()
+                .filter_map(|st| runtime_digest(st, s.rule))
+                .collect(),
+        );
+    }
+    if let Some(s) = &policy.builders {
+        push(
+            s.effective_on,
+            vec![listed("builder.allowed", "builder id", facts.builder_id, s)],
+        );
+    }
+    if let Some(s) = &policy.predicate_types {
+        push(
+            s.effective_on,
+            vec![listed(
+                "predicate_type.allowed",
+                "predicate type",
+                facts.predicate_type,
+                s,
+            )],
+        );
+    }
+    if let Some(s) = &policy.source {
+        push(s.effective_on, vec![source(&facts, &s.rule)]);
+    }
+    if let Some(s) = &policy.build_time {
+        push(s.effective_on, vec![build_time(&facts, &s.rule)]);
+    }
+    out
+}
+
+fn step_result(rule: &str, step: &StepEvidence, status: Status, message: String) -> RuleResult {
+    RuleResult {
+        rule: rule.to_owned(),
+        status,
+        step: Some(step.name.clone()),
+        task: step.task.clone(),
+        message,
+        evidence: step.pointers.declared_image.iter().cloned().collect(),
+        warning: None,
+    }
+}
+
+fn pinned(step: &StepEvidence) -> RuleResult {
+    let what = step.declared_image.as_deref().unwrap_or_default();
+    let (status, message) = match step.trust.status {
+        TrustStatus::Pinned => (Status::Pass, format!("{what} is pinned by digest")),
+        TrustStatus::Unpinned => (
+            Status::Fail,
+            format!("{what} is not pinned: {}", step.trust.reason),
+        ),
+        TrustStatus::Invalid if what.contains("$(") => (Status::Unknown, step.trust.reason.clone()),
+        TrustStatus::Invalid => (Status::Fail, step.trust.reason.clone()),
+        TrustStatus::Undeclared => (
+            Status::Unknown,
+            "no declared image: whether the step was pinned is not recorded".to_owned(),
+        ),
+    };
+    let mut r = step_result("steps.pinned", step, status, message);
+    if step.trust.status == TrustStatus::Undeclared {
+        r.evidence
+            .extend(step.pointers.runtime_image_id.iter().cloned());
+    }
+    r
+}
+
+fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<RuleResult> {
+    let trusted = step.trusted_reference.as_deref()?;
+    let runtime = step.runtime_image_id.as_deref().unwrap_or("nothing");
+    let (status, message) = match step.corroboration? {
+        Corroboration::Match => (Status::Pass, format!("the runtime ran {trusted}'s digest")),
+        Corroboration::MatchViaIndex => (
+            Status::Pass,
+            format!("the runtime ran a platform manifest of the index {trusted}"),
+        ),
+        Corroboration::Mismatch => {
+            let message = format!("declared {trusted} but the runtime reported {runtime}");
+            match severity {
+                MismatchSeverity::Fail => (Status::Fail, message),
+                MismatchSeverity::Unknown => (Status::Unknown, message),
+                MismatchSeverity::Warn => {
+                    let r = step_result("steps.runtime_digest", step, Status::Fail, message);
+                    return Some(
+                        with_runtime(r, step).demote_to_warning("mismatch configured as a warning"),
+                    );
+                }
+            }
+        }
+        Corroboration::Incomparable => (
+            Status::Unknown,
+            format!(
+                "the runtime reported {runtime}, which cannot be compared with a manifest digest"
+            ),
+        ),
+        Corroboration::Absent => (
+            Status::Unknown,
+            "the runtime reported no ImageID".to_owned(),
+        ),
+    };
+    Some(with_runtime(
+        step_result("steps.runtime_digest", step, status, message),
+        step,
+    ))
+}
+
+fn with_runtime(mut r: RuleResult, step: &StepEvidence) -> RuleResult {
+    r.evidence
+        .extend(step.pointers.runtime_image_id.iter().cloned());
+    r
+}
+
+fn listed(
+    rule: &str,
+    what: &str,
+    value: Option<&str>,
+    section: &Section<std::collections::BTreeSet<String>>,
+) -> RuleResult {
+    match value {
+        None => RuleResult::document(
+            rule,
+            Status::Unknown,
+            format!("the document records no {what}"),
+        ),
+        Some(v) if section.rule.contains(v) => {
+            RuleResult::document(rule, Status::Pass, format!("{what} {v} is allowed"))
+        }
+        Some(v) => RuleResult::document(rule, Status::Fail, format!("{what} {v} is not allowed")),
+    }
+}
+
+/// Repository URIs compare without `git+` and a trailing `.git` or `/`.
+fn same_repository(a: &str, b: &str) -> bool {
+    fn plain(s: &str) -> &str {
+        let s = s.strip_prefix("git+").unwrap_or(s);
+        let s = s.trim_end_matches('/');
+        s.strip_suffix(".git").unwrap_or(s)
+    }
+    plain(a).eq_ignore_ascii_case(plain(b))
+}
+
+fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
+    let rule = "source.matches";
+    let mut problems = Vec::new();
+    let mut unknown = Vec::new();
+    if let Some(repo) = &want.repository {
+        match facts.repository {
+            Some(got) if same_repository(got, repo) => {}
+            Some(got) => problems.push(format!("repository {got} is not {repo}")),
+            None => unknown.push("repository"),
+        }
+    }
+    if let Some(r) = &want.git_ref {
+        match facts.git_ref {
+            Some(got) if got == r => {}
+            Some(got) => problems.push(format!("ref {got} is not {r}")),
+            None => unknown.push("ref"),
+        }
+    }
+    if !problems.is_empty() {
+        RuleResult::document(rule, Status::Fail, problems.join("; "))
+    } else if !unknown.is_empty() {
+        RuleResult::document(
+            rule,
+            Status::Unknown,
+            format!("the document records no source {}", unknown.join(" or ")),
+        )
+    } else {
+        RuleResult::document(rule, Status::Pass, "source repository and ref as expected")
+    }
+}
+
+fn build_time(facts: &Facts<'_>, window: &TimeWindow) -> RuleResult {
+    let rule = "build_time.window";
+    let (Some(start), finish) = (facts.build_time(), facts.finished.or(facts.started)) else {
+        return RuleResult::document(rule, Status::Unknown, "the document records no build time");
+    };
+    let finish = finish.unwrap_or(start);
+    if let Some(nb) = window.not_before {
+        if start < nb {
+            return RuleResult::document(
+                rule,
+                Status::Fail,
+                format!("build started {start} before {nb}"),
+            );
+        }
+    }
+    if let Some(na) = window.not_after {
+        if finish > na {
+            return RuleResult::document(
+                rule,
+                Status::Fail,
+                format!("build finished {finish} after {na}"),
+            );
+        }
+    }
+    RuleResult::document(rule, Status::Pass, "build time inside the window")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::evaluate::policy::{parse_instant, PolicyBuilder};
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    fn evidence(steps: serde_json::Value) -> Evidence {
+        let doc = json!({"kind": "TaskRun", "status": steps});
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let doc = crate::ingest::ingest("t.json", &bytes).unwrap();
+        crate::normalize::normalize(&doc).unwrap()
+    }
+
+    fn policy(v: serde_json::Value) -> Policy {
+        let mut b = PolicyBuilder::new();
+        b.add_value("p.yaml", &v).unwrap();
+        b.build()
+    }
+
+    fn statuses(results: &[RuleResult]) -> Vec<(String, Status, bool)> {
+        results
+            .iter()
+            .map(|r| {
+                (
+                    r.step.clone().unwrap_or_default(),
+                    r.status,
+                    r.warning.is_some(),
+                )
+            })
+            .collect()
+    }
+
+    fn sample() -> Evidence {
+        evidence(json!({
+            "taskSpec": {"steps": [
+                {"name": "pinned-match", "image": format!("quay.io/a/x@sha256:{A}")},
+                {"name": "pinned-mismatch", "image": format!("quay.io/a/y@sha256:{A}")},
+                {"name": "pinned-config", "image": format!("quay.io/a/z@sha256:{A}")},
+                {"name": "tag", "image": "quay.io/a/t:1"},
+                {"name": "var", "image": "$(params.img)"},
+                {"name": "bad", "image": "Quay.io/A/B"}]},
+            "steps": [
+                {"name": "pinned-match", "imageID": format!("docker-pullable://quay.io/a/x@sha256:{A}")},
+                {"name": "pinned-mismatch", "imageID": format!("docker-pullable://quay.io/a/y@sha256:{B}")},
+                {"name": "pinned-config", "imageID": format!("docker://sha256:{B}")},
+                {"name": "runtime-only", "imageID": format!("quay.io/a/r@sha256:{A}")}]}))
+    }
+
+    #[test]
+    fn steps_pinned_rows() {
+        let results = evaluate(&policy(json!({"pinned": {}})), &sample(), Utc::now());
+        let got: Vec<_> = statuses(&results)
+            .into_iter()
+            .map(|(s, st, _)| (s, st))
+            .collect();
+        let want = [
+            ("pinned-match", Status::Pass),
+            ("pinned-mismatch", Status::Pass),
+            ("pinned-config", Status::Pass),
+            ("tag", Status::Fail),
+            ("var", Status::Unknown),
+            ("bad", Status::Fail),
+            ("runtime-only", Status::Unknown),
+        ];
+        assert_eq!(got, want.map(|(s, st)| (s.to_owned(), st)));
+    }
+
+    #[test]
+    fn runtime_digest_rows_and_severity() {
+        for (severity, mismatch, warned) in [
+            ("fail", Status::Fail, false),
+            ("unknown", Status::Unknown, false),
+            ("warn", Status::Pass, true),
+        ] {
+            let p = policy(json!({"runtime_digest": {"on_mismatch": severity}}));
+            let got = statuses(&evaluate(&p, &sample(), Utc::now()));
+            assert_eq!(
+                got,
+                vec![
+                    ("pinned-match".to_owned(), Status::Pass, false),
+                    ("pinned-mismatch".to_owned(), mismatch, warned),
+                    ("pinned-config".to_owned(), Status::Unknown, false),
+                ],
+                "{severity}"
+            );
+        }
+    }
+
+    #[test]
+    fn effective_on_warns_before_and_fails_after() {
+        let ev = sample();
+        let p = policy(json!({"pinned": {"effective_on": "2027-01-01"}}));
+        let before = evaluate(&p, &ev, parse_instant("2026-06-01").unwrap());
+        let tag = before
+            .iter()
+            .find(|r| r.step.as_deref() == Some("tag"))
+            .unwrap();
+        assert_eq!(tag.status, Status::Pass);
+        assert_eq!(
+            tag.warning.as_deref(),
+            Some("fail (rule in force from 2027-01-01)")
+        );
+        let after = evaluate(&p, &ev, parse_instant("2027-06-01").unwrap());
+        let tag = after
+            .iter()
+            .find(|r| r.step.as_deref() == Some("tag"))
+            .unwrap();
+        assert_eq!((tag.status, tag.warning.as_deref()), (Status::Fail, None));
+    }
+
+    #[test]
+    fn document_rules_without_facts_are_unknown_never_pass() {
+        let p = policy(json!({
+            "builders": {"allow": ["b"]},
+            "predicate_types": {"allow": ["p"]},
+            "source": {"repository": "https://github.com/a/b"},
+            "build_time": {"not_before": "2020-01-01"}}));
+        let results = evaluate(&p, &sample(), Utc::now());
+        assert_eq!(results.len(), 4);
+        assert!(
+            results.iter().all(|r| r.status == Status::Unknown),
+            "{results:?}"
+        );
+    }
+
+    #[test]
+    fn document_rule_tables() {
+        let facts = Facts {
+            builder_id: Some("b1"),
+            predicate_type: Some("https://slsa.dev/provenance/v1"),
+            repository: Some("git+https://github.com/acme/app.git"),
+            git_ref: Some("refs/heads/main"),
+            started: parse_instant("2026-05-01T10:00:00Z"),
+            finished: parse_instant("2026-05-01T10:05:00+00:00"),
+        };
+        let want = |repo: &str, r: &str| SourceExpectation {
+            repository: Some(repo.into()),
+            git_ref: Some(r.into()),
+        };
+        assert_eq!(
+            source(
+                &facts,
+                &want("https://github.com/acme/app", "refs/heads/main")
+            )
+            .status,
+            Status::Pass
+        );
+        assert_eq!(
+            source(
+                &facts,
+                &want("https://github.com/acme/app2", "refs/heads/main")
+            )
+            .status,
+            Status::Fail
+        );
+        assert_eq!(
+            source(&facts, &want("https://github.com/acme/app", "refs/tags/v1")).status,
+            Status::Fail
+        );
+        assert_eq!(
+            source(&Facts::default(), &want("x", "y")).status,
+            Status::Unknown
+        );
+
+        let w = |nb: Option<&str>, na: Option<&str>| TimeWindow {
+            not_before: nb.and_then(parse_instant),
+            not_after: na.and_then(parse_instant),
+        };
+        assert_eq!(
+            build_time(&facts, &w(Some("2026-01-01"), Some("2026-12-31"))).status,
+            Status::Pass
+        );
+        assert_eq!(
+            build_time(&facts, &w(Some("2026-05-02"), None)).status,
+            Status::Fail
+        );
+        assert_eq!(
+            build_time(&facts, &w(None, Some("2026-05-01T10:04:00Z"))).status,
+            Status::Fail
+        );
+        assert_eq!(
+            build_time(&Facts::default(), &w(None, None)).status,
+            Status::Unknown
+        );
+    }
+}
