@@ -1,10 +1,10 @@
 //! `provcheck normalize` as users run it: exit codes, stdout, stderr.
 
-use std::path::PathBuf;
-
 use serde::Deserialize;
 
-use crate::util::{assert_valid_evidence, corpus, files, provcheck, provcheck_stdin, root};
+use crate::util::{
+    assert_valid_evidence, corpus, files, provcheck, provcheck_stdin, root, Scratch,
+};
 
 /// The step fields DESIGN.md promises, parsed independently of the library's types.
 #[derive(Debug, Deserialize)]
@@ -25,29 +25,6 @@ struct Trust {
 #[derive(Debug, Deserialize)]
 struct Evidence {
     steps: Vec<Step>,
-}
-
-/// A scratch directory removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("provcheck-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path.display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]

@@ -13,3 +13,4 @@
 mod cli;
 mod golden;
 mod util;
+mod verify;
