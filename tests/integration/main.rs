@@ -11,6 +11,7 @@
 )]
 
 mod cli;
+mod examples;
 mod golden;
 mod util;
 mod verify;
