@@ -223,7 +223,7 @@ impl RegistryRule {
             }
             (Placement::NotAllowed, None) => (
                 Status::Fail,
-                format!("declared {reference} (by tag) is not in an allowed registry"),
+                format!("declared {reference} (unpinned) is not in an allowed registry"),
             ),
             (Placement::Allowed(by), Some(t)) => (Status::Pass, allowed_message(t, by)),
             (Placement::Allowed(by), None) if self.accept_tags => (
