@@ -627,4 +627,27 @@ mod tests {
             "{err}"
         );
     }
+
+    proptest::proptest! {
+        /// Any payload bytes: an error or the exact bytes back, never a panic.
+        #[test]
+        fn any_payload_decodes_or_errs_keeping_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            if let Ok(d) = decode_envelope(envelope_of(&bytes, IN_TOTO_PAYLOAD_TYPE)) {
+                proptest::prop_assert_eq!(d.envelope.unwrap().payload, bytes);
+            }
+        }
+
+        /// Statements with arbitrary text in every string: never a panic.
+        #[test]
+        fn any_statement_text_never_panics(name in "\\PC{0,40}", kind in "\\PC{0,40}", predicate in "\\PC{0,40}") {
+            let statement = json!({
+                "_type": IN_TOTO_STATEMENT_V1,
+                "subject": [{"name": name, "digest": {"sha256": predicate}}],
+                "predicateType": kind,
+                "predicate": {"buildDefinition": {"buildType": predicate}, "runDetails": {"builder": {"id": name}}}
+            });
+            let bytes = serde_json::to_vec(&statement).unwrap();
+            let _ = decode_envelope(envelope_of(&bytes, IN_TOTO_PAYLOAD_TYPE));
+        }
+    }
 }

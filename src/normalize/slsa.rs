@@ -711,7 +711,214 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::normalize::image_id::ImageIdForm;
+    use crate::normalize::trust::{Corroboration, TrustStatus};
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    fn evidence(predicate_type: &str, predicate: Value) -> Evidence {
+        let statement = json!({
+            "_type": "https://in-toto.io/Statement/v0.1",
+            "subject": [{"name": "gcr.io/foo/bar", "digest": {"sha256": A}}],
+            "predicateType": predicate_type,
+            "predicate": predicate
+        });
+        let doc = crate::ingest::ingest("s.json", statement.to_string().as_bytes()).unwrap();
+        crate::normalize::normalize(&doc).unwrap()
+    }
+
+    fn codes(ev: &Evidence) -> Vec<&str> {
+        ev.notes.iter().map(|n| n.code).collect()
+    }
+
+    /// Older Chains copied the raw ImageID, newer ones `oci://` + ImageID:
+    /// both are runtime ImageIDs, kept as written, never declared.
+    #[test]
+    fn chains_v02_step_images_are_runtime_image_ids() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V02,
+            json!({
+                "builder": {"id": "https://tekton.dev/chains/v2"},
+                "buildType": "tekton.dev/v1beta1/TaskRun",
+                "buildConfig": {"steps": [
+                    {"environment": {"container": "step-build", "image": format!("docker-pullable://gcr.io/test1/test1@sha256:{A}")}},
+                    {"environment": {"container": "push", "image": format!("oci://gcr.io/test2/test2@sha256:{B}")}}
+                ]},
+                "materials": [{"uri": "oci://gcr.io/test1/test1", "digest": {"sha256": A}}]
+            }),
+        );
+        assert_eq!(ev.steps.len(), 2);
+        let rows: Vec<_> = ev
+            .steps
+            .iter()
+            .map(|s| {
+                let runtime = s.runtime.as_ref().unwrap();
+                (
+                    s.name.as_str(),
+                    s.declared_image.as_deref(),
+                    s.runtime_image_id
+                        .as_deref()
+                        .unwrap()
+                        .split("://")
+                        .next()
+                        .unwrap(),
+                    runtime.form,
+                    s.trusted_reference.as_deref(),
+                    s.trust.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "build",
+                    None,
+                    "docker-pullable",
+                    ImageIdForm::RepoDigest,
+                    None,
+                    TrustStatus::Undeclared
+                ),
+                (
+                    "push",
+                    None,
+                    "oci",
+                    ImageIdForm::RepoDigest,
+                    None,
+                    TrustStatus::Undeclared
+                ),
+            ]
+        );
+        assert_eq!(
+            ev.steps[1]
+                .pointers
+                .runtime_image_id
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "/predicate/buildConfig/steps/1/environment/image"
+        );
+        let image = ev.materials[0].image.as_ref().unwrap();
+        assert_eq!(image.origin, ImageOrigin::RuntimeImageId);
+        assert_eq!(image.repository.as_deref(), Some("gcr.io/test1/test1"));
+        assert_eq!(
+            image.digest.as_deref(),
+            Some(format!("sha256:{A}").as_str())
+        );
+        assert_eq!(codes(&ev), vec!["runtime-image-ids-only"]);
+    }
+
+    #[test]
+    fn chains_v02_pipeline_run_steps_carry_their_task() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V02,
+            json!({
+                "builder": {"id": "https://tekton.dev/chains/v2"},
+                "buildType": "tekton.dev/v1/PipelineRun",
+                "buildConfig": {"tasks": [
+                    {"name": "clone", "steps": [{"environment": {"container": "step-git", "image": format!("sha256:{A}")}}]},
+                    {"name": "build", "steps": [{"environment": {}}]}
+                ]}
+            }),
+        );
+        let rows: Vec<_> = ev
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.task.as_deref(),
+                    s.name.as_str(),
+                    s.runtime_image_id.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (Some("clone"), "git", true),
+                (Some("build"), "unnamed-0", false)
+            ]
+        );
+    }
+
+    /// Chains SLSA v1.0: declared from the embedded taskSpec; the unnamed
+    /// resolved dependencies are runtime images that name no step.
+    #[test]
+    fn chains_v1_declares_from_run_spec_and_does_not_join() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V1,
+            json!({
+                "buildDefinition": {
+                    "buildType": "https://tekton.dev/chains/v2/slsa",
+                    "externalParameters": {"runSpec": {"taskSpec": {"steps": [
+                        {"name": "build", "image": format!("quay.io/acme/builder:v1@sha256:{A}")}
+                    ]}}},
+                    "resolvedDependencies": [
+                        {"uri": "oci://quay.io/acme/builder", "digest": {"sha256": A}},
+                        {"name": "task", "uri": "git+https://github.com/acme/tasks.git", "digest": {"sha1": "0123"}}
+                    ]
+                },
+                "runDetails": {"builder": {"id": "https://tekton.dev/chains/v2"},
+                               "metadata": {"startedOn": "2024-01-01T00:00:00Z", "finishedOn": "2024-01-01T00:01:00Z"}}
+            }),
+        );
+        let step = &ev.steps[0];
+        assert_eq!(
+            step.trusted_reference.as_deref(),
+            Some(format!("quay.io/acme/builder@sha256:{A}").as_str())
+        );
+        assert!(step.runtime_image_id.is_none());
+        assert_eq!(step.corroboration, Some(Corroboration::Absent));
+        assert_eq!(codes(&ev), vec!["runtime-images-not-joined"]);
+        assert_eq!(
+            ev.materials[0].image.as_ref().map(|i| i.origin),
+            Some(ImageOrigin::RuntimeImageId)
+        );
+        assert!(
+            ev.materials[1].image.is_none(),
+            "a named dependency is not a step image"
+        );
+        assert_eq!(ev.build_started_on.as_deref(), Some("2024-01-01T00:00:00Z"));
+        assert_eq!(
+            ev.build_finished_on.as_deref(),
+            Some("2024-01-01T00:01:00Z")
+        );
+    }
+
+    #[test]
+    fn other_predicates_report_subjects_and_type_only() {
+        let ev = evidence(
+            "https://example.com/vuln-scan/v1",
+            json!({"scanner": {"uri": "x"}}),
+        );
+        assert_eq!(
+            ev.predicate_type.as_deref(),
+            Some("https://example.com/vuln-scan/v1")
+        );
+        assert_eq!(ev.subjects.len(), 1);
+        assert!(ev.builder_id.is_none() && ev.materials.is_empty() && ev.steps.is_empty());
+        assert_eq!(codes(&ev), vec!["predicate-not-read"]);
+    }
+
+    #[test]
+    fn wrong_predicate_shape_names_the_pointer() {
+        let statement = json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "x", "digest": {"sha256": A}}],
+            "predicateType": SLSA_PROVENANCE_V02,
+            "predicate": {"builder": {"id": "b"}, "buildType": "t", "materials": [{"uri": 7}]}
+        });
+        let err = crate::ingest::ingest("s.json", statement.to_string().as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.json: at /predicate/materials/0/uri: not a valid SLSA provenance v0.2 predicate: \
+             7 is not of type \"string\""
+        );
+    }
 
     #[test]
     fn git_uris_split_into_repository_and_ref() {
