@@ -456,7 +456,10 @@ fn v1(
                 chains_v1_steps(doc, external, &external_ptr, ev)?;
             }
             let has_images = dependencies.iter().any(|d| {
-                d.name.is_none() && d.uri.as_deref().is_some_and(|u| image_uri(u).is_some())
+                d.name.is_none()
+                    && d.uri
+                        .as_deref()
+                        .is_some_and(|u| image_uri(u, producer).is_some())
             });
             if has_images && !ev.steps.is_empty() {
                 ev.notes.push(Note {
@@ -587,7 +590,9 @@ fn materials(list: Vec<MaterialIn>, ptr: &JsonPointer, producer: Producer) -> Ve
             let digest = m.digest.unwrap_or_default();
             let image = match (&m.name, m.uri.as_deref()) {
                 // Named dependencies are Chains' task/pipeline sources and results.
-                (None, Some(uri)) => image_uri(uri).map(|u| material_image(u, &digest, producer)),
+                (None, Some(uri)) => {
+                    image_uri(uri, producer).map(|u| material_image(u, &digest, producer))
+                }
                 _ => None,
             };
             Material {
@@ -608,7 +613,7 @@ enum ImageUri<'a> {
     Repository(&'a str),
 }
 
-fn image_uri(uri: &str) -> Option<ImageUri<'_>> {
+fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
     if let Some(rest) = uri.strip_prefix("pkg:docker/") {
         return Some(ImageUri::Purl(rest));
     }
@@ -616,8 +621,12 @@ fn image_uri(uri: &str) -> Option<ImageUri<'_>> {
         return Some(ImageUri::Repository(rest));
     }
     // A scheme-less URI that is a valid reference with a registry or
-    // namespace (`docker.io/library/busybox`, as Chains' SLSA v1.0 docs write).
-    let schemeless = !uri.contains("://") && !uri.starts_with("git+") && !uri.starts_with("pkg:");
+    // namespace (`docker.io/library/busybox`), as Chains' SLSA v1.0 docs
+    // write; from other producers such a URI is not known to be an image.
+    let schemeless = producer == Producer::TektonChains
+        && !uri.contains("://")
+        && !uri.starts_with("git+")
+        && !uri.starts_with("pkg:");
     (schemeless && uri.contains('/') && uri.parse::<ImageRef>().is_ok())
         .then_some(ImageUri::Repository(uri))
 }
@@ -953,7 +962,11 @@ mod tests {
             "sha256".to_owned(),
             "8914eb54f968791faf6a8638949e480fef81e697984fba772b3976835194c6d4".to_owned(),
         )]);
-        let uri = image_uri("pkg:docker/alpine@latest?platform=linux%2Famd64").unwrap();
+        let uri = image_uri(
+            "pkg:docker/alpine@latest?platform=linux%2Famd64",
+            Producer::BuildKit,
+        )
+        .unwrap();
         let image = material_image(uri, &digest, Producer::BuildKit);
         assert_eq!(image.origin, ImageOrigin::Resolved);
         assert_eq!(
@@ -974,17 +987,20 @@ mod tests {
 
     #[test]
     fn image_uris_by_form() {
+        let chains = Producer::TektonChains;
         assert!(matches!(
-            image_uri("oci://gcr.io/a/b"),
+            image_uri("oci://gcr.io/a/b", Producer::Other),
             Some(ImageUri::Repository("gcr.io/a/b"))
         ));
         assert!(matches!(
-            image_uri("docker.io/library/busybox"),
+            image_uri("docker.io/library/busybox", chains),
             Some(ImageUri::Repository(_))
         ));
-        assert!(image_uri("git+https://github.com/o/r").is_none());
-        assert!(image_uri("https://example.com/x.tar.gz").is_none());
-        assert!(image_uri("busybox").is_none());
+        // Only Chains writes scheme-less image URIs.
+        assert!(image_uri("docker.io/library/busybox", Producer::Other).is_none());
+        assert!(image_uri("git+https://github.com/o/r", chains).is_none());
+        assert!(image_uri("https://example.com/x.tar.gz", chains).is_none());
+        assert!(image_uri("busybox", chains).is_none());
     }
 
     #[test]
