@@ -44,6 +44,23 @@ impl JsonPointer {
         Self(format!("{}/{index}", self.0))
     }
 
+    /// This pointer followed by `tail` (a pointer relative to the value this
+    /// one designates).
+    #[must_use]
+    pub fn join(&self, tail: &JsonPointer) -> Self {
+        Self(format!("{}{}", self.0, tail.0))
+    }
+
+    /// A pointer from its RFC 6901 text, as another parser reported it
+    /// (`""` or text starting with `/`; anything else is taken as one key).
+    pub fn from_rfc6901(text: &str) -> Self {
+        if text.is_empty() || text.starts_with('/') {
+            Self(text.to_owned())
+        } else {
+            Self::root().key(text)
+        }
+    }
+
     /// The pointer as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -63,6 +80,13 @@ impl fmt::Display for JsonPointer {
 
 /// Where a problem is: a file, a JSON pointer inside it and, when the parser
 /// knows it, a line and column.
+///
+/// A DSSE envelope carries its statement base64-encoded: a problem inside
+/// the decoded statement has `within` set to the pointer of the encoded
+/// payload in the file (`/dsseEnvelope/payload`), and `pointer` is then
+/// relative to the decoded JSON (`/predicate/materials/0`). In a JSON-lines
+/// file, `line_col` holds the document's line (column 1 when the position
+/// inside that line is not known).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The input's name as the user gave it (a path, `-` for standard input).
@@ -71,6 +95,8 @@ pub struct Location {
     pub pointer: JsonPointer,
     /// 1-based line and column, when the text position is known.
     pub line_col: Option<(usize, usize)>,
+    /// The pointer of the base64 payload `pointer` is inside of, once decoded.
+    pub within: Option<Box<JsonPointer>>,
 }
 
 impl Location {
@@ -80,6 +106,7 @@ impl Location {
             file: file.into(),
             pointer,
             line_col: None,
+            within: None,
         }
     }
 }
@@ -89,6 +116,9 @@ impl fmt::Display for Location {
         f.write_str(&self.file)?;
         if let Some((line, col)) = self.line_col {
             write!(f, ":{line}:{col}")?;
+        }
+        if let Some(within) = &self.within {
+            write!(f, ": in the payload decoded from {within}")?;
         }
         if !self.pointer.is_root() {
             write!(f, ": at {}", self.pointer)?;
@@ -166,6 +196,103 @@ pub enum IngestError {
         /// The kinds of document provcheck would have accepted.
         expected: &'static str,
     },
+    /// A document does not match the JSON Schema of its layer.
+    #[error("{at}: not a valid {layer}: {message}")]
+    Schema {
+        /// Where (the pointer of the offending value).
+        at: Location,
+        /// The layer whose schema was violated (`DSSE envelope`, `SLSA provenance v1` …).
+        layer: &'static str,
+        /// What the schema expected.
+        message: String,
+    },
+    /// A Sigstore bundle's `mediaType` names no bundle version provcheck reads.
+    #[error(
+        "{at}: unknown Sigstore bundle media type {found:?} (expected \
+         application/vnd.dev.sigstore.bundle+json;version=0.1, 0.2 or 0.3, \
+         or application/vnd.dev.sigstore.bundle.v0.3+json)"
+    )]
+    UnknownBundleVersion {
+        /// Where (`/mediaType`).
+        at: Location,
+        /// The media type as written.
+        found: String,
+    },
+    /// A Sigstore bundle holds neither a DSSE envelope nor a message signature.
+    #[error("{at}: Sigstore bundle has no content: expected a dsseEnvelope or a messageSignature")]
+    BundleWithoutContent {
+        /// Where (the bundle).
+        at: Location,
+    },
+    /// A DSSE envelope's `payloadType` is not one provcheck reads.
+    #[error(
+        "{at}: unsupported DSSE payloadType {found:?} (expected \"application/vnd.in-toto+json\")"
+    )]
+    UnknownPayloadType {
+        /// Where (`…/payloadType`).
+        at: Location,
+        /// The payload type as written.
+        found: String,
+    },
+    /// A base64 field does not decode.
+    #[error("{at}: invalid base64: {message} (expected standard or URL-safe base64)")]
+    Base64 {
+        /// Where (`…/payload`).
+        at: Location,
+        /// What the decoder found.
+        message: String,
+    },
+    /// An in-toto statement's `_type` is not a statement version provcheck reads.
+    #[error(
+        "{at}: unknown in-toto statement type {found:?} (expected \
+         https://in-toto.io/Statement/v0.1 or https://in-toto.io/Statement/v1)"
+    )]
+    UnknownStatementType {
+        /// Where (`/_type`).
+        at: Location,
+        /// The type as written.
+        found: String,
+    },
+    /// An in-toto statement names no subject: it attests to nothing.
+    #[error("{at}: statement has no subject (expected at least one {{name, digest}})")]
+    NoSubject {
+        /// Where (the statement, or its empty `subject`).
+        at: Location,
+    },
+    /// More items than the configured limit (JSON lines, subjects, signatures).
+    #[error("{at}: more than {limit} {what}: refusing the rest")]
+    TooMany {
+        /// Where.
+        at: Location,
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl IngestError {
+    /// The location this error names, when it names one inside a document.
+    pub(crate) fn location_mut(&mut self) -> Option<&mut Location> {
+        match self {
+            Self::Json { at, .. }
+            | Self::Yaml { at, .. }
+            | Self::DuplicateKey { at, .. }
+            | Self::Unrecognized { at, .. }
+            | Self::Schema { at, .. }
+            | Self::UnknownBundleVersion { at, .. }
+            | Self::BundleWithoutContent { at }
+            | Self::UnknownPayloadType { at, .. }
+            | Self::Base64 { at, .. }
+            | Self::UnknownStatementType { at, .. }
+            | Self::NoSubject { at }
+            | Self::TooMany { at, .. } => Some(at),
+            Self::Read { .. }
+            | Self::TooLarge { .. }
+            | Self::Empty { .. }
+            | Self::NotText { .. } => None,
+        }
+    }
 }
 
 /// The document was decoded but does not have the shape its kind requires.
@@ -215,5 +342,26 @@ mod tests {
         assert_eq!(at.to_string(), "x.json:3:7: at /status");
         at.pointer = JsonPointer::root();
         assert_eq!(at.to_string(), "x.json:3:7");
+    }
+
+    #[test]
+    fn location_display_names_the_decoded_payload() {
+        let mut at = Location::new("a.json", JsonPointer::root().key("predicate"));
+        at.within = Some(Box::new(
+            JsonPointer::root().key("dsseEnvelope").key("payload"),
+        ));
+        assert_eq!(
+            at.to_string(),
+            "a.json: in the payload decoded from /dsseEnvelope/payload: at /predicate"
+        );
+    }
+
+    #[test]
+    fn pointers_join_and_parse() {
+        let a = JsonPointer::root().key("a");
+        let b = JsonPointer::from_rfc6901("/b/0");
+        assert_eq!(a.join(&b).as_str(), "/a/b/0");
+        assert_eq!(JsonPointer::from_rfc6901("").as_str(), "");
+        assert_eq!(JsonPointer::from_rfc6901("x/y").as_str(), "/x~1y");
     }
 }

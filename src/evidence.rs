@@ -26,6 +26,35 @@
 //!
 //! `declared_image` and `runtime_image_id` are the raw strings (or `null`);
 //! `trusted_reference` is set only when a digest was explicitly requested.
+//!
+//! An attestation adds what its layers and predicate say (a Tekton object
+//! leaves these `null` or empty):
+//!
+//! ```json
+//! {
+//!   "line": 1,
+//!   "layers": ["sigstore-bundle v0.3", "dsse", "in-toto-statement v1", "slsa-provenance v1"],
+//!   "predicate_type": "https://slsa.dev/provenance/v1",
+//!   "subjects": [{ "name": "MODULE.bazel", "digest": { "sha256": "…" } }],
+//!   "builder_id": "https://github.com/…/publish.yaml@refs/tags/v0.0.1",
+//!   "build_type": "https://actions.github.io/buildtypes/workflow/v1",
+//!   "build_source": { "repository": "https://github.com/aspect-build/rules_lint",
+//!                     "ref": "refs/heads/publish-to-bcr", "commit": "8f70…",
+//!                     "workflow": ".github/workflows/release.yml" },
+//!   "materials": [{ "uri": "git+https://…", "digest": { "gitCommit": "8f70…" }, "image": null,
+//!                   "pointer": "/predicate/buildDefinition/resolvedDependencies/0" }],
+//!   "build_started_on": null, "build_finished_on": null,
+//!   "signatures": { "bundle_media_type": "application/vnd.dev.sigstore.bundle.v0.3+json",
+//!                   "envelope_signatures": 1, "key_ids": [], "certificate": true,
+//!                   "public_key": false, "tlog_entries": 1, "rfc3161_timestamps": 0,
+//!                   "message_signature": false }
+//! }
+//! ```
+//!
+//! Pointers of an enveloped statement are relative to the decoded payload,
+//! whose place in the file is `document.payload_pointer`.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -41,6 +70,31 @@ pub struct Evidence {
     pub source: String,
     /// What the document was.
     pub document: DocumentInfo,
+    /// The 1-based line of a JSON-lines document; `null` otherwise.
+    pub line: Option<usize>,
+    /// The layers decoded, outermost first (`sigstore-bundle v0.3`, `dsse`,
+    /// `in-toto-statement v1`, `slsa-provenance v1`); empty for a Tekton object.
+    pub layers: Vec<String>,
+    /// The statement's `predicateType`.
+    pub predicate_type: Option<String>,
+    /// The statement's subjects.
+    pub subjects: Vec<Subject>,
+    /// The provenance's builder id, as written.
+    pub builder_id: Option<String>,
+    /// The provenance's build type, as written.
+    pub build_type: Option<String>,
+    /// Where the build's source came from, when the producer records it
+    /// (GitHub Actions). Named `build_source` because `source` is the input's name.
+    pub build_source: Option<BuildSource>,
+    /// Materials (SLSA v0.1/v0.2) or resolved dependencies (v1.0), in order.
+    pub materials: Vec<Material>,
+    /// When the build started (RFC 3339, as the document has it).
+    pub build_started_on: Option<String>,
+    /// When the build finished (RFC 3339, as the document has it).
+    pub build_finished_on: Option<String>,
+    /// What signature material was present (nothing is verified here);
+    /// `null` for an unsigned document.
+    pub signatures: Option<SignatureMaterial>,
     /// One entry per step and sidecar, declared order first.
     pub steps: Vec<StepEvidence>,
     /// What the document could not tell (missing specs, child runs not embedded).
@@ -56,6 +110,101 @@ pub struct DocumentInfo {
     pub api_version: Option<String>,
     /// `metadata.name`, when the document has one.
     pub name: Option<String>,
+    /// For an enveloped statement, the pointer of the base64 payload in the
+    /// file: every other pointer of this Evidence is inside that decoded payload.
+    pub payload_pointer: Option<JsonPointer>,
+}
+
+/// A statement subject: an artifact the attestation is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// The name, as written.
+    pub name: String,
+    /// Algorithm → digest, as written.
+    pub digest: BTreeMap<String, String>,
+}
+
+/// The source a build came from (repository, ref, commit, workflow).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BuildSource {
+    /// The repository URL, as written (without `git+` and `@ref`).
+    pub repository: Option<String>,
+    /// The git ref (`refs/heads/main`, `refs/tags/v1.0`).
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// The commit.
+    pub commit: Option<String>,
+    /// The workflow file path in the repository.
+    pub workflow: Option<String>,
+}
+
+/// One material or resolved dependency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Material {
+    /// The URI, as written.
+    pub uri: Option<String>,
+    /// Algorithm → digest, as written.
+    pub digest: BTreeMap<String, String>,
+    /// The container image it names, when it names one.
+    pub image: Option<MaterialImage>,
+    /// Where it is.
+    pub pointer: JsonPointer,
+}
+
+/// A container image named by a material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaterialImage {
+    /// What the producer put there.
+    pub origin: ImageOrigin,
+    /// The reference the build requested, normalized, when the material
+    /// names one (BuildKit: `docker.io/library/alpine:latest`).
+    pub reference: Option<String>,
+    /// `registry/path`, normalized.
+    pub repository: Option<String>,
+    /// The tag, when the material names one.
+    pub tag: Option<String>,
+    /// `algorithm:hex` from the material's digest set.
+    pub digest: Option<String>,
+    /// The platform, when the material names one (`linux/amd64`).
+    pub platform: Option<String>,
+    /// Why the image could not be read, when it could not.
+    pub problem: Option<String>,
+}
+
+/// Where a material's image came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImageOrigin {
+    /// A copy of the container runtime's ImageID (Tekton Chains): what a node
+    /// ran, never a trusted reference.
+    RuntimeImageId,
+    /// The reference the build requested with the digest the builder
+    /// resolved it to (BuildKit).
+    Resolved,
+    /// An image URI from a producer whose convention provcheck does not know.
+    Unspecified,
+}
+
+/// The signature material a document carried (present, not verified).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SignatureMaterial {
+    /// The Sigstore bundle's media type, when in a bundle.
+    pub bundle_media_type: Option<String>,
+    /// How many DSSE signatures the envelope has.
+    pub envelope_signatures: usize,
+    /// The non-empty DSSE key ids.
+    pub key_ids: Vec<String>,
+    /// Whether the bundle has a signing certificate (or a non-empty chain).
+    pub certificate: bool,
+    /// Whether the bundle names a public key (key-signed).
+    pub public_key: bool,
+    /// How many transparency log entries the bundle has.
+    pub tlog_entries: usize,
+    /// How many RFC 3161 timestamps the bundle has.
+    pub rfc3161_timestamps: usize,
+    /// Whether the bundle signs an artifact digest (`messageSignature`)
+    /// instead of carrying a DSSE envelope.
+    pub message_signature: bool,
 }
 
 /// Whether an entry is a step or a sidecar.

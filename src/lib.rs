@@ -38,10 +38,14 @@
 //! bytes ──ingest──▶ Document ──normalize──▶ Evidence ──report──▶ text / json
 //! ```
 //!
-//! - [`ingest::ingest`]: strict JSON/YAML decoding (duplicate keys rejected,
-//!   size and depth bounded) and document-kind detection.
+//! - [`ingest::ingest`] / [`ingest::ingest_all`]: strict JSON/YAML decoding
+//!   (duplicate keys rejected, size and depth bounded), document-kind
+//!   detection, and the attestation layers ([`ingest::layers`]: Sigstore
+//!   bundle → DSSE envelope, exact payload bytes kept → in-toto statement),
+//!   each checked against its JSON Schema; JSON lines give one document each.
 //! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
-//!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]).
+//!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]),
+//!   Tekton objects and SLSA provenance with its producers' conventions.
 //! - [`report`]: writers over `impl io::Write`.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file

@@ -1,6 +1,9 @@
 //! What kind of document a decoded value is: by `kind` when it says, by
 //! shape when it does not (the objects Tekton Chains' tests feed its
-//! formatters carry no `apiVersion`/`kind`).
+//! formatters carry no `apiVersion`/`kind`). Attestations are told apart by
+//! their members: a Sigstore bundle by `mediaType` with bundle content, a
+//! DSSE envelope by `payloadType` + `payload`, an in-toto statement by
+//! `_type` (or `predicateType` + `subject`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +17,12 @@ pub enum DocumentKind {
     TektonTaskRun,
     /// A Tekton `PipelineRun` (`tekton.dev/v1` or `v1beta1`).
     TektonPipelineRun,
+    /// An in-toto statement, not enveloped (unsigned).
+    InTotoStatement,
+    /// A DSSE envelope (its payload an in-toto statement).
+    DsseEnvelope,
+    /// A Sigstore bundle (v0.1–v0.3), holding a DSSE envelope or a message signature.
+    SigstoreBundle,
 }
 
 impl DocumentKind {
@@ -22,18 +31,42 @@ impl DocumentKind {
         match self {
             Self::TektonTaskRun => "Tekton TaskRun",
             Self::TektonPipelineRun => "Tekton PipelineRun",
+            Self::InTotoStatement => "in-toto statement",
+            Self::DsseEnvelope => "DSSE envelope",
+            Self::SigstoreBundle => "Sigstore bundle",
         }
     }
 }
 
 /// What the detector accepts, for error messages.
-pub(crate) const EXPECTED: &str = "a Tekton TaskRun or PipelineRun (by `kind`, or by shape: \
-     status.steps, status.taskSpec, spec.taskRef/taskSpec for a TaskRun; status.taskRuns, \
-     status.childReferences, status.pipelineSpec, spec.pipelineRef/pipelineSpec for a PipelineRun)";
+pub(crate) const EXPECTED: &str = "a Sigstore bundle (mediaType + dsseEnvelope or \
+     messageSignature), a DSSE envelope (payloadType + payload), an in-toto statement (_type), \
+     or a Tekton TaskRun or PipelineRun (kind, or by shape: status.steps, status.taskSpec, \
+     status.taskRuns, status.childReferences, status.pipelineSpec, spec.taskRef, spec.taskSpec, \
+     spec.pipelineRef, spec.pipelineSpec)";
 
 /// Detect the kind of `value`, or `None` when it is none provcheck reads.
 pub(crate) fn detect(value: &Value) -> Option<DocumentKind> {
     let object = value.as_object()?;
+    let has_key = |k: &str| object.contains_key(k);
+    if has_key("mediaType")
+        && [
+            "dsseEnvelope",
+            "messageSignature",
+            "verificationMaterial",
+            "content",
+        ]
+        .iter()
+        .any(|k| has_key(k))
+    {
+        return Some(DocumentKind::SigstoreBundle);
+    }
+    if has_key("payloadType") && has_key("payload") {
+        return Some(DocumentKind::DsseEnvelope);
+    }
+    if has_key("_type") || (has_key("predicateType") && has_key("subject")) {
+        return Some(DocumentKind::InTotoStatement);
+    }
     if let Some(kind) = object.get("kind").and_then(Value::as_str) {
         return match kind {
             "TaskRun" => Some(DocumentKind::TektonTaskRun),
@@ -106,6 +139,30 @@ mod tests {
                 Some(DocumentKind::TektonPipelineRun),
             ),
             (json!({"status": "steps"}), None),
+            (
+                json!({"mediaType": "x", "dsseEnvelope": {}}),
+                Some(DocumentKind::SigstoreBundle),
+            ),
+            (
+                json!({"mediaType": "x", "verificationMaterial": {}}),
+                Some(DocumentKind::SigstoreBundle),
+            ),
+            (
+                json!({"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1", "tlogs": []}),
+                None,
+            ),
+            (
+                json!({"payloadType": "x", "payload": "", "signatures": []}),
+                Some(DocumentKind::DsseEnvelope),
+            ),
+            (
+                json!({"_type": "https://in-toto.io/Statement/v1"}),
+                Some(DocumentKind::InTotoStatement),
+            ),
+            (
+                json!({"predicateType": "p", "subject": []}),
+                Some(DocumentKind::InTotoStatement),
+            ),
             (json!([1, 2]), None),
             (json!("x"), None),
             (json!({}), None),

@@ -1,12 +1,17 @@
 //! Ingest: bytes → [`Document`].
 //!
 //! Reads a file (bounded by [`Limits`]), decodes JSON or YAML strictly
-//! (duplicate keys rejected, nesting bounded) and detects what kind of
-//! document it is. Nothing here interprets the content: that is
+//! (duplicate keys rejected, nesting bounded), detects what kind of
+//! document it is and decodes the attestation layers (Sigstore bundle →
+//! DSSE envelope → in-toto statement), checking each against its JSON
+//! Schema. A JSON-lines file (`.intoto.jsonl`) yields one document per line.
+//! Nothing here interprets the predicate: that is
 //! [`normalize`](crate::normalize)'s job.
 
 mod detect;
 mod json;
+pub mod layers;
+mod schema;
 mod yaml;
 
 use std::io::Read;
@@ -15,6 +20,11 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use detect::DocumentKind;
+use layers::Origin;
+pub use layers::{Bundle, BundleVersion, Envelope, EnvelopeSignature};
+
+/// Most documents one file may hold (JSON lines, an npm attestations list).
+pub const MAX_DOCUMENTS: usize = 10_000;
 
 use crate::error::{IngestError, JsonPointer, Location};
 
@@ -52,8 +62,47 @@ pub struct Document {
     pub syntax: Syntax,
     /// What it is.
     pub kind: DocumentKind,
-    /// The decoded content.
+    /// The decoded content: a Tekton object, or the in-toto statement
+    /// (decoded from the DSSE payload when enveloped), or — for a bundle
+    /// that signs an artifact digest instead — the bundle itself.
     pub value: Value,
+    /// The 1-based line of a JSON-lines document; `None` otherwise.
+    pub line: Option<usize>,
+    /// The layers decoded, outermost first (`sigstore-bundle v0.3`, `dsse`,
+    /// `in-toto-statement v1`); empty for a Tekton object.
+    pub layers: Vec<String>,
+    /// The DSSE envelope, with the exact payload bytes, when there was one.
+    pub envelope: Option<Envelope>,
+    /// The Sigstore bundle, when there was one.
+    pub bundle: Option<Bundle>,
+}
+
+impl Document {
+    /// The pointer, in the file, of the base64 payload [`Self::value`] was
+    /// decoded from; `None` when `value` is the file's own JSON. Pointers
+    /// into `value` are relative to that decoded payload.
+    pub fn payload_pointer(&self) -> Option<JsonPointer> {
+        self.envelope.as_ref().map(Envelope::payload_pointer)
+    }
+
+    /// The location of `pointer` (into [`Self::value`]) for messages.
+    pub fn location(&self, pointer: JsonPointer) -> Location {
+        Location {
+            file: self.name.clone(),
+            pointer,
+            line_col: self.line.map(|l| (l, 1)),
+            within: self.payload_pointer().map(Box::new),
+        }
+    }
+
+    /// Where [`Self::value`] sits in the file when it is not a decoded
+    /// payload (a bundle inside an npm attestations list); the root otherwise.
+    pub fn value_pointer(&self) -> JsonPointer {
+        match (&self.envelope, &self.bundle) {
+            (None, Some(b)) => b.pointer.clone(),
+            _ => JsonPointer::root(),
+        }
+    }
 }
 
 /// Read `path` (`-` for standard input), refusing more than `limits.max_bytes`.
@@ -94,14 +143,31 @@ pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> 
 
 /// Decode every document in `bytes` (named `name` in messages).
 ///
-/// Today a file holds one document; JSON-lines files (one document per line)
-/// yield one result per line.
+/// A JSON-lines file (named `*.jsonl`, or whose every non-blank line is a
+/// JSON object) yields one result per non-blank line, each with its line
+/// number; an npm registry attestations list (`{"attestations": [{…,
+/// "bundle": …}]}`) yields one result per bundle; anything else is one
+/// document. At most [`MAX_DOCUMENTS`] are read from one file.
 ///
 /// # Errors
 ///
 /// Each item fails as [`ingest`] does.
 pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>> {
-    vec![ingest(name, bytes)]
+    let text = match text_of(name, bytes) {
+        Ok(text) => text,
+        Err(e) => return vec![Err(e)],
+    };
+    if is_json_lines(name, text) {
+        return json_lines(name, text);
+    }
+    let (syntax, value) = match parse(name, text) {
+        Ok(parsed) => parsed,
+        Err(e) => return vec![Err(e)],
+    };
+    if let Some(list) = npm_attestations(&value) {
+        return attestation_list(name, syntax, list);
+    }
+    vec![document(name, syntax, value, None)]
 }
 
 /// Decode `bytes` as one JSON or YAML value, strictly (duplicate keys
@@ -113,32 +179,27 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
 /// [`IngestError`] when the bytes are empty, not UTF-8 text, or not
 /// well-formed JSON or YAML.
 pub fn decode_text(name: &str, bytes: &[u8]) -> Result<Value, IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotText {
-        file: name.to_owned(),
-        offset: e.valid_up_to(),
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        return Err(IngestError::Empty {
-            file: name.to_owned(),
-        });
-    }
-    if trimmed.starts_with(['{', '[']) {
-        json::parse(name, text)
-    } else {
-        yaml::parse(name, text)
-    }
+    let text = text_of(name, bytes)?;
+    parse(name, text).map(|(_, value)| value)
 }
 
-/// Decode `bytes` (named `name` in messages) into a [`Document`].
+/// Decode `bytes` (named `name` in messages) into one [`Document`].
 ///
 /// # Errors
 ///
 /// [`IngestError`] when the bytes are not UTF-8 text, not well-formed JSON or
-/// YAML, repeat a key, nest too deep, or are not a document kind provcheck
-/// reads.
+/// YAML, repeat a key, nest too deep, are not a document kind provcheck
+/// reads, or a layer is malformed: a bundle with an unknown media type or
+/// without content, an envelope with another payload type or a payload that
+/// is not base64, a statement without subject, a schema violation.
 pub fn ingest(name: &str, bytes: &[u8]) -> Result<Document, IngestError> {
+    let text = text_of(name, bytes)?;
+    let (syntax, value) = parse(name, text)?;
+    document(name, syntax, value, None)
+}
+
+/// The bytes as text, or why they are not a text document.
+fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
     let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotText {
         file: name.to_owned(),
         offset: e.valid_up_to(),
@@ -156,21 +217,149 @@ pub fn ingest(name: &str, bytes: &[u8]) -> Result<Document, IngestError> {
             offset: bytes.iter().position(|&b| b == 0).unwrap_or_default(),
         });
     }
-    let (syntax, value) = if trimmed.starts_with(['{', '[']) {
-        (Syntax::Json, json::parse(name, text)?)
+    Ok(text)
+}
+
+/// JSON when it looks like JSON, YAML otherwise.
+fn parse(name: &str, text: &str) -> Result<(Syntax, Value), IngestError> {
+    if text.trim_start().starts_with(['{', '[']) {
+        Ok((Syntax::Json, json::parse(name, text)?))
     } else {
-        (Syntax::Yaml, yaml::parse(name, text)?)
-    };
+        Ok((Syntax::Yaml, yaml::parse(name, text)?))
+    }
+}
+
+/// Detect and decode one parsed document found at `base` in the file.
+fn document_at(
+    origin: &Origin,
+    syntax: Syntax,
+    value: Value,
+    base: &JsonPointer,
+) -> Result<Document, IngestError> {
     let kind = detect::detect(&value).ok_or_else(|| IngestError::Unrecognized {
-        at: Location::new(name, JsonPointer::root()),
+        at: origin.at(base.clone()),
         expected: detect::EXPECTED,
     })?;
+    let decoded = layers::decode(origin, kind, value, base)?;
     Ok(Document {
-        name: name.to_owned(),
+        name: origin.file.clone(),
         syntax,
         kind,
-        value,
+        value: decoded.value,
+        line: origin.line,
+        layers: decoded.layers,
+        envelope: decoded.envelope,
+        bundle: decoded.bundle,
     })
+}
+
+fn document(
+    name: &str,
+    syntax: Syntax,
+    value: Value,
+    line: Option<usize>,
+) -> Result<Document, IngestError> {
+    let origin = Origin {
+        file: name.to_owned(),
+        line,
+        within: None,
+    };
+    document_at(&origin, syntax, value, &JsonPointer::root())
+}
+
+/// `*.jsonl`, or several lines that each hold one JSON object (a
+/// pretty-printed document has lines that do not start with `{`).
+fn is_json_lines(name: &str, text: &str) -> bool {
+    if name.ends_with(".jsonl") {
+        return true;
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut count = 0;
+    let all_objects = lines.all(|l| {
+        count += 1;
+        l.starts_with('{') && l.ends_with('}')
+    });
+    all_objects && count > 1
+}
+
+fn json_lines(name: &str, text: &str) -> Vec<Result<Document, IngestError>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if out.len() == MAX_DOCUMENTS {
+            let mut at = Location::new(name, JsonPointer::root());
+            at.line_col = Some((number, 1));
+            out.push(Err(IngestError::TooMany {
+                at,
+                what: "documents in one file",
+                limit: MAX_DOCUMENTS,
+            }));
+            break;
+        }
+        let parsed = json::parse(name, line).map_err(|mut e| {
+            if let Some(at) = e.location_mut() {
+                let col = at.line_col.map_or(1, |(_, col)| col);
+                at.line_col = Some((number, col));
+            }
+            e
+        });
+        out.push(parsed.and_then(|value| document(name, Syntax::Json, value, Some(number))));
+    }
+    if out.is_empty() {
+        out.push(Err(IngestError::Empty {
+            file: name.to_owned(),
+        }));
+    }
+    out
+}
+
+/// The entries of an npm registry attestations document
+/// (`{"attestations": [{"predicateType": …, "bundle": {…}}]}`).
+fn npm_attestations(value: &Value) -> Option<&Vec<Value>> {
+    let object = value.as_object()?;
+    let list = object.get("attestations")?.as_array()?;
+    let shaped = object.len() == 1
+        && !list.is_empty()
+        && list
+            .iter()
+            .all(|a| a.get("bundle").is_some_and(Value::is_object));
+    shaped.then_some(list)
+}
+
+fn attestation_list(
+    name: &str,
+    syntax: Syntax,
+    list: &[Value],
+) -> Vec<Result<Document, IngestError>> {
+    let origin = Origin {
+        file: name.to_owned(),
+        line: None,
+        within: None,
+    };
+    let mut out = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let base = JsonPointer::root()
+            .key("attestations")
+            .index(i)
+            .key("bundle");
+        if i == MAX_DOCUMENTS {
+            out.push(Err(IngestError::TooMany {
+                at: origin.at(base),
+                what: "documents in one file",
+                limit: MAX_DOCUMENTS,
+            }));
+            break;
+        }
+        let bundle = entry.get("bundle").cloned().unwrap_or_default();
+        out.push(document_at(&origin, syntax, bundle, &base).map(|mut doc| {
+            doc.layers.insert(0, "npm-attestations".to_owned());
+            doc
+        }));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -208,6 +397,46 @@ mod tests {
         );
         let d = ingest("a", "\u{feff}{\"kind\":\"TaskRun\"}".as_bytes()).unwrap();
         assert_eq!(d.syntax, Syntax::Json);
+    }
+
+    #[test]
+    fn json_lines_yield_one_document_per_line_with_its_number() {
+        let line = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"00"}}],"predicateType":"p"}"#;
+        let text = format!("{line}\n\n{line}\n{{\"kind\":\"Pod\"}}\n{{broken\n");
+        let docs = ingest_all("x.intoto.jsonl", text.as_bytes());
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs[0].as_ref().unwrap().line, Some(1));
+        assert_eq!(docs[1].as_ref().unwrap().line, Some(3));
+        let err = docs[2].as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("x.intoto.jsonl:4:1: unrecognized document"),
+            "{err}"
+        );
+        let err = docs[3].as_ref().unwrap_err().to_string();
+        assert!(err.starts_with("x.intoto.jsonl:5:2: invalid JSON"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_are_recognized_by_shape_too() {
+        let line = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"00"}}],"predicateType":"p"}"#;
+        let docs = ingest_all("x.json", format!("{line}\n{line}\n").as_bytes());
+        assert_eq!(docs.len(), 2);
+        // A pretty-printed document is one document.
+        let docs = ingest_all("y.json", b"{\n  \"kind\": \"TaskRun\"\n}\n");
+        assert_eq!(docs.len(), 1);
+        assert!(docs[0].is_ok());
+    }
+
+    #[test]
+    fn too_many_json_lines_are_refused() {
+        let line = "{\"kind\":\"TaskRun\"}\n";
+        let docs = ingest_all("many.jsonl", line.repeat(MAX_DOCUMENTS + 5).as_bytes());
+        assert_eq!(docs.len(), MAX_DOCUMENTS + 1);
+        let err = docs.last().unwrap().as_ref().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("many.jsonl:{}:1: more than {MAX_DOCUMENTS} documents in one file: refusing the rest", MAX_DOCUMENTS + 1)
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, IngestError> {
                 line_col: e
                     .location()
                     .map(|l| (l.line() as usize, l.column() as usize)),
+                within: None,
             },
             message: first_line(&message),
         }

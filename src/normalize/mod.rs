@@ -2,15 +2,21 @@
 //!
 //! Parses references, digests and ImageIDs, keeps the declared image and the
 //! runtime ImageID apart, and applies the trusted-reference decision table.
+//! Attestations are read by their predicate (SLSA provenance v0.1, v0.2,
+//! v1.0) and their producer's conventions (Tekton Chains, BuildKit, GitHub
+//! Actions); any other predicate contributes its subjects and type only.
 
 pub mod digest;
 pub mod image_id;
 pub mod image_ref;
+mod slsa;
 mod tekton;
 pub mod trust;
 
-use crate::error::NormalizeError;
-use crate::evidence::{DocumentInfo, Evidence};
+use serde::Deserialize;
+
+use crate::error::{JsonPointer, NormalizeError};
+use crate::evidence::{DocumentInfo, Evidence, Note, SignatureMaterial};
 use crate::ingest::{Document, DocumentKind};
 
 /// Turn a decoded document into Evidence.
@@ -20,19 +26,108 @@ use crate::ingest::{Document, DocumentKind};
 /// [`NormalizeError::Shape`] when a value the document kind defines has the
 /// wrong type (for example `status.steps` is not a list), naming its pointer.
 pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
-    let header: tekton::Header = tekton::typed(&doc.name, &doc.value)?;
-    let extracted = match doc.kind {
-        DocumentKind::TektonTaskRun => tekton::task_run(&doc.name, &doc.value)?,
-        DocumentKind::TektonPipelineRun => tekton::pipeline_run(&doc.name, &doc.value)?,
-    };
-    Ok(Evidence {
+    let mut ev = Evidence {
         source: doc.name.clone(),
         document: DocumentInfo {
             kind: doc.kind,
-            api_version: header.api_version,
-            name: header.metadata.name,
+            api_version: None,
+            name: None,
+            payload_pointer: doc.payload_pointer(),
         },
-        steps: extracted.steps,
-        notes: extracted.notes,
-    })
+        line: doc.line,
+        layers: doc.layers.clone(),
+        predicate_type: None,
+        subjects: Vec::new(),
+        builder_id: None,
+        build_type: None,
+        build_source: None,
+        materials: Vec::new(),
+        build_started_on: None,
+        build_finished_on: None,
+        signatures: signature_material(doc),
+        steps: Vec::new(),
+        notes: Vec::new(),
+    };
+    match doc.kind {
+        DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun => {
+            let root = JsonPointer::root();
+            let header: tekton::Header = typed_at(doc, &doc.value, &root)?;
+            let extracted = match doc.kind {
+                DocumentKind::TektonPipelineRun => tekton::pipeline_run(&doc.name, &doc.value),
+                _ => tekton::task_run(&doc.name, &doc.value),
+            }
+            .map_err(|e| relocate(doc, &root, e))?;
+            ev.document.api_version = header.api_version;
+            ev.document.name = header.metadata.name;
+            ev.steps = extracted.steps;
+            ev.notes = extracted.notes;
+        }
+        DocumentKind::InTotoStatement
+        | DocumentKind::DsseEnvelope
+        | DocumentKind::SigstoreBundle => {
+            if doc.kind == DocumentKind::InTotoStatement || doc.envelope.is_some() {
+                slsa::statement(doc, &mut ev)?;
+            } else {
+                ev.notes.push(Note {
+                    code: "no-statement",
+                    message: "the bundle signs an artifact digest (messageSignature): it carries \
+                              no statement, so no subjects or provenance"
+                        .to_owned(),
+                    pointer: doc.value_pointer().key("messageSignature"),
+                });
+            }
+        }
+    }
+    Ok(ev)
+}
+
+/// What signature material the document carried (counted, not verified).
+fn signature_material(doc: &Document) -> Option<SignatureMaterial> {
+    if doc.envelope.is_none() && doc.bundle.is_none() {
+        return None;
+    }
+    let mut m = SignatureMaterial::default();
+    if let Some(env) = &doc.envelope {
+        m.envelope_signatures = env.signatures.len();
+        m.key_ids = env
+            .signatures
+            .iter()
+            .filter_map(|s| s.keyid.clone())
+            .filter(|k| !k.is_empty())
+            .collect();
+    }
+    if let Some(bundle) = &doc.bundle {
+        let vm = &bundle.verification_material;
+        let count = |v: Option<&serde_json::Value>| {
+            v.and_then(serde_json::Value::as_array).map_or(0, Vec::len)
+        };
+        m.bundle_media_type = Some(bundle.media_type.clone());
+        m.certificate = vm.get("certificate").is_some_and(|c| !c.is_null())
+            || count(vm.pointer("/x509CertificateChain/certificates")) > 0;
+        m.public_key = vm.get("publicKey").is_some_and(|k| !k.is_null());
+        m.tlog_entries = count(vm.get("tlogEntries"));
+        m.rfc3161_timestamps = count(vm.pointer("/timestampVerificationData/rfc3161Timestamps"));
+        m.message_signature = bundle.message_signature.is_some();
+    }
+    Some(m)
+}
+
+/// Deserialize `value` (found at `base` in `doc`'s value) into `T`; a shape
+/// error names the full pointer, the JSON-lines line and the payload layer.
+pub(crate) fn typed_at<'a, T: Deserialize<'a>>(
+    doc: &Document,
+    value: &'a serde_json::Value,
+    base: &JsonPointer,
+) -> Result<T, NormalizeError> {
+    tekton::typed(&doc.name, value).map_err(|e| relocate(doc, base, e))
+}
+
+/// Put a shape error found inside a sub-value at `base` into `doc`'s frame.
+pub(crate) fn relocate(doc: &Document, base: &JsonPointer, e: NormalizeError) -> NormalizeError {
+    match e {
+        NormalizeError::Shape { at, message } => NormalizeError::Shape {
+            at: doc.location(base.join(&at.pointer)),
+            message,
+        },
+    }
 }

@@ -369,29 +369,113 @@ impl RunContext {
             .or(r.as_ref())
             .map(|s| s.name.clone())
             .unwrap_or_default();
-        let declared_image = d.as_ref().and_then(|s| s.image);
-        let runtime_image_id = r.as_ref().and_then(|s| s.image);
-        let declared = declared_image.map(Declared::parse);
-        let runtime = runtime_image_id.map(ImageId::parse);
-        let decision = decide(declared.as_ref(), runtime.as_ref());
-        StepEvidence {
-            name,
-            kind,
-            task: self.task.clone(),
-            taskrun: self.taskrun.clone(),
-            declared_image: declared_image.map(str::to_owned),
-            runtime_image_id: runtime_image_id.map(str::to_owned),
-            declared: declared.as_ref().map(DeclaredImage::from),
-            runtime,
-            trusted_reference: decision.trusted_reference,
-            trust: decision.trust,
-            corroboration: decision.corroboration,
-            pointers: Pointers {
-                declared_image: d.filter(|s| s.image.is_some()).map(|s| s.pointer),
-                runtime_image_id: r.filter(|s| s.image.is_some()).map(|s| s.pointer),
+        let declared = d.and_then(|s| s.image.map(|image| (image, s.pointer)));
+        let runtime = r.and_then(|s| s.image.map(|image| (image, s.pointer)));
+        step_evidence(
+            StepIdentity {
+                name,
+                kind,
+                task: self.task.clone(),
+                taskrun: self.taskrun.clone(),
             },
+            declared,
+            runtime,
+        )
+    }
+}
+
+/// Who a step is.
+pub(crate) struct StepIdentity {
+    pub(crate) name: String,
+    pub(crate) kind: StepKind,
+    pub(crate) task: Option<String>,
+    pub(crate) taskrun: Option<String>,
+}
+
+/// A step from its declared image and runtime ImageID (raw text and
+/// pointer, either may be absent), with the decision table applied.
+pub(crate) fn step_evidence(
+    who: StepIdentity,
+    declared: Option<(&str, JsonPointer)>,
+    runtime: Option<(&str, JsonPointer)>,
+) -> StepEvidence {
+    let declared_image = declared.as_ref().map(|(image, _)| *image);
+    let runtime_image_id = runtime.as_ref().map(|(image, _)| *image);
+    let parsed_declared = declared_image.map(Declared::parse);
+    let parsed_runtime = runtime_image_id.map(ImageId::parse);
+    let decision = decide(parsed_declared.as_ref(), parsed_runtime.as_ref());
+    StepEvidence {
+        name: who.name,
+        kind: who.kind,
+        task: who.task,
+        taskrun: who.taskrun,
+        declared_image: declared_image.map(str::to_owned),
+        runtime_image_id: runtime_image_id.map(str::to_owned),
+        declared: parsed_declared.as_ref().map(DeclaredImage::from),
+        runtime: parsed_runtime,
+        trusted_reference: decision.trusted_reference,
+        trust: decision.trust,
+        corroboration: decision.corroboration,
+        pointers: Pointers {
+            declared_image: declared.map(|(_, p)| p),
+            runtime_image_id: runtime.map(|(_, p)| p),
+        },
+    }
+}
+
+/// The declared steps and sidecars of a task spec embedded in provenance
+/// (Tekton Chains SLSA v1.0 `runSpec.taskSpec`), found at `ptr`. There is
+/// no runtime side. Shape errors point inside `value`.
+pub(crate) fn declared_task_spec(
+    file: &str,
+    value: &serde_json::Value,
+    ptr: &JsonPointer,
+    task: Option<String>,
+) -> Result<Extracted, NormalizeError> {
+    let spec: TaskSpec = typed(file, value)?;
+    let mut out = Extracted::default();
+    let run = RunContext {
+        task,
+        taskrun: None,
+    };
+    run.join(&mut out, Some((&spec, ptr.clone())), None);
+    Ok(out)
+}
+
+/// The declared steps of every task a pipeline spec embeds (`taskSpec`),
+/// found at `ptr`; tasks that only reference their definition get a note.
+/// Shape errors point inside `value`.
+pub(crate) fn declared_pipeline_spec(
+    file: &str,
+    value: &serde_json::Value,
+    ptr: &JsonPointer,
+) -> Result<Extracted, NormalizeError> {
+    let spec: PipelineSpec = typed(file, value)?;
+    let mut out = Extracted::default();
+    for (section, tasks) in [("tasks", &spec.tasks), ("finally", &spec.finally)] {
+        for (i, t) in tasks.iter().enumerate() {
+            let task_ptr = ptr.key(section).index(i);
+            match &t.task_spec {
+                Some(task_spec) => {
+                    let run = RunContext {
+                        task: t.name.clone(),
+                        taskrun: None,
+                    };
+                    run.join(&mut out, Some((task_spec, task_ptr.key("taskSpec"))), None);
+                }
+                None => out.notes.push(Note {
+                    code: "task-by-reference",
+                    message: format!(
+                        "pipeline task {:?} references its task instead of embedding it: \
+                         its declared images are unknown",
+                        t.name.as_deref().unwrap_or("?")
+                    ),
+                    pointer: task_ptr,
+                }),
+            }
         }
     }
+    Ok(out)
 }
 
 fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> Vec<Side<'a>> {

@@ -174,7 +174,7 @@ fn bad_inputs_exit_2_naming_file_and_location() {
         (dir.file("deep.yaml", format!("a: {deep}").as_bytes()), "deep.yaml:"),
         (dir.file("binary.bin", &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0xff, 0xfe]), "binary.bin: not a text document: byte 10 is not valid UTF-8"),
         (dir.file("nul.json", b"{\"kind\":\0}"), "nul.json: not a text document"),
-        (dir.file("other.json", br#"{"apiVersion":"v1","kind":"Pod"}"#), "other.json: unrecognized document: expected a Tekton TaskRun or PipelineRun"),
+        (dir.file("other.json", br#"{"apiVersion":"v1","kind":"Pod"}"#), "other.json: unrecognized document: expected a Sigstore bundle"),
         (dir.file("scalar.yaml", b"just a string\n"), "scalar.yaml: unrecognized document"),
         (dir.0.join("missing.json").display().to_string(), "missing.json: cannot read"),
     ];

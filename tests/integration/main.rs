@@ -10,6 +10,7 @@
     clippy::indexing_slicing
 )]
 
+mod attestations;
 mod cli;
 mod examples;
 mod golden;

@@ -1,0 +1,1011 @@
+//! in-toto statements and SLSA provenance (v0.1, v0.2, v1.0), with each
+//! producer's conventions mapped into the one Evidence model:
+//!
+//! | producer | steps | materials' images | source |
+//! |---|---|---|---|
+//! | Tekton Chains `slsa/v1` (SLSA v0.2) | `buildConfig.steps[]` / `tasks[].steps[]`: `environment.image` is the **runtime** ImageID → `runtime_image_id`, `declared_image` null | `oci://…` = runtime ImageIDs | — |
+//! | Tekton Chains `slsa/v2` (v2alpha1, SLSA v0.2) | declared from `buildConfig.taskSpec` | runtime ImageIDs | — |
+//! | Tekton Chains `slsa/v2alpha2`–`4` (SLSA v1.0) | declared from `externalParameters.runSpec` `taskSpec` / `pipelineSpec` | unnamed `resolvedDependencies` = runtime ImageIDs, which name no step: not joined (a note says so) | — |
+//! | BuildKit | — | `pkg:docker/NAME@TAG?platform=…` + digest: the requested reference and the digest BuildKit resolved | — |
+//! | GitHub Actions (slsa-github-generator, artifact attestations) | — | — | repository, ref, commit, workflow |
+//!
+//! Any other predicate type contributes its subjects and predicate type,
+//! and a note; nothing is invented.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::digest::Digest;
+use super::image_ref::ImageRef;
+use super::tekton::{self, step_evidence, Extracted, StepIdentity};
+use super::{relocate, typed_at};
+use crate::error::{JsonPointer, NormalizeError};
+use crate::evidence::{
+    BuildSource, Evidence, ImageOrigin, Material, MaterialImage, Note, StepKind, Subject,
+};
+use crate::ingest::layers::{SLSA_PROVENANCE_V01, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1};
+use crate::ingest::Document;
+
+/// BuildKit's SLSA v0.2 build type.
+pub(crate) const BUILDKIT_BUILD_TYPE_V02: &str = "https://mobyproject.org/buildkit@v1";
+/// BuildKit's SLSA v1 build type.
+pub(crate) const BUILDKIT_BUILD_TYPE_V1: &str =
+    "https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md";
+/// GitHub artifact attestations' build type.
+pub(crate) const GITHUB_WORKFLOW_BUILD_TYPE: &str =
+    "https://actions.github.io/buildtypes/workflow/v1";
+/// The same build type under its earlier slsa-framework address.
+pub(crate) const GITHUB_WORKFLOW_BUILD_TYPE_OLD: &str =
+    "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Statement {
+    predicate_type: String,
+    subject: Vec<SubjectIn>,
+    #[serde(default)]
+    predicate: Value,
+}
+
+#[derive(Deserialize)]
+struct SubjectIn {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    digest: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize, Default)]
+struct Builder {
+    id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct MaterialIn {
+    uri: Option<String>,
+    name: Option<String>,
+    digest: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct MetadataV0 {
+    build_started_on: Option<String>,
+    build_finished_on: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Recipe {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ProvenanceV01 {
+    builder: Option<Builder>,
+    recipe: Option<Recipe>,
+    metadata: Option<MetadataV0>,
+    materials: Option<Vec<MaterialIn>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ProvenanceV02 {
+    builder: Option<Builder>,
+    build_type: Option<String>,
+    invocation: Option<Invocation>,
+    build_config: Option<Value>,
+    metadata: Option<MetadataV0>,
+    materials: Option<Vec<MaterialIn>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    config_source: Option<ConfigSource>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ConfigSource {
+    uri: Option<String>,
+    digest: Option<BTreeMap<String, String>>,
+    entry_point: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ProvenanceV1 {
+    build_definition: BuildDefinition,
+    run_details: Option<RunDetails>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct BuildDefinition {
+    build_type: Option<String>,
+    external_parameters: Option<Value>,
+    resolved_dependencies: Option<Vec<MaterialIn>>,
+}
+
+#[derive(Deserialize, Default)]
+struct RunDetails {
+    builder: Option<Builder>,
+    metadata: Option<MetadataV1>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct MetadataV1 {
+    started_on: Option<String>,
+    finished_on: Option<String>,
+}
+
+/// Tekton Chains `slsa/v1` `buildConfig`: a TaskRun's steps, or a
+/// PipelineRun's tasks and their steps.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChainsBuildConfig {
+    steps: Option<Vec<ChainsStep>>,
+    tasks: Option<Vec<ChainsTask>>,
+    task_spec: Option<Value>,
+}
+
+#[derive(Deserialize, Default)]
+struct ChainsTask {
+    name: Option<String>,
+    steps: Option<Vec<ChainsStep>>,
+}
+
+#[derive(Deserialize, Default)]
+struct ChainsStep {
+    environment: Option<ChainsEnvironment>,
+}
+
+#[derive(Deserialize, Default)]
+struct ChainsEnvironment {
+    container: Option<String>,
+    image: Option<String>,
+}
+
+/// GitHub workflow build type's `externalParameters.workflow`.
+#[derive(Deserialize, Default)]
+struct GithubExternal {
+    workflow: Option<GithubWorkflow>,
+}
+
+#[derive(Deserialize, Default)]
+struct GithubWorkflow {
+    #[serde(rename = "ref")]
+    git_ref: Option<String>,
+    repository: Option<String>,
+    path: Option<String>,
+}
+
+/// Tekton Chains SLSA v1.0 `externalParameters.runSpec`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChainsExternal {
+    run_spec: Option<ChainsRunSpec>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ChainsRunSpec {
+    task_spec: Option<Value>,
+    pipeline_spec: Option<Value>,
+    task_ref: Option<Value>,
+    pipeline_ref: Option<Value>,
+}
+
+/// Who wrote the provenance, by its build type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Producer {
+    TektonChains,
+    BuildKit,
+    GithubActions,
+    Other,
+}
+
+impl Producer {
+    fn of(build_type: Option<&str>) -> Self {
+        let Some(t) = build_type else {
+            return Self::Other;
+        };
+        if t.contains("tekton.dev") {
+            Self::TektonChains
+        } else if t == BUILDKIT_BUILD_TYPE_V02 || t == BUILDKIT_BUILD_TYPE_V1 {
+            Self::BuildKit
+        } else if t == GITHUB_WORKFLOW_BUILD_TYPE
+            || t == GITHUB_WORKFLOW_BUILD_TYPE_OLD
+            || t.starts_with("https://github.com/slsa-framework/slsa-github-generator/")
+            || t.starts_with("https://github.com/npm/cli/gha")
+            || t.starts_with("https://github.com/npm/slsa-provenance/gha")
+        {
+            Self::GithubActions
+        } else {
+            Self::Other
+        }
+    }
+
+    /// How this producer's image materials are to be read.
+    fn image_origin(self) -> ImageOrigin {
+        match self {
+            Self::TektonChains => ImageOrigin::RuntimeImageId,
+            Self::BuildKit => ImageOrigin::Resolved,
+            Self::GithubActions | Self::Other => ImageOrigin::Unspecified,
+        }
+    }
+}
+
+/// Read an in-toto statement (`doc.value`) into `ev`.
+pub(crate) fn statement(doc: &Document, ev: &mut Evidence) -> Result<(), NormalizeError> {
+    let root = JsonPointer::root();
+    let st: Statement = typed_at(doc, &doc.value, &root)?;
+    ev.subjects = st
+        .subject
+        .into_iter()
+        .map(|s| Subject {
+            name: s.name,
+            digest: s.digest.unwrap_or_default(),
+        })
+        .collect();
+    let predicate_ptr = root.key("predicate");
+    let predicate = &st.predicate;
+    match st.predicate_type.as_str() {
+        SLSA_PROVENANCE_V01 => {
+            ev.layers.push("slsa-provenance v0.1".to_owned());
+            v01(doc, predicate, &predicate_ptr, ev)?;
+        }
+        SLSA_PROVENANCE_V02 => {
+            ev.layers.push("slsa-provenance v0.2".to_owned());
+            v02(doc, predicate, &predicate_ptr, ev)?;
+        }
+        SLSA_PROVENANCE_V1 => {
+            ev.layers.push("slsa-provenance v1".to_owned());
+            v1(doc, predicate, &predicate_ptr, ev)?;
+        }
+        other => ev.notes.push(Note {
+            code: "predicate-not-read",
+            message: format!(
+                "predicate type {other:?} is not SLSA provenance: only the subjects and the \
+                 predicate type are reported"
+            ),
+            pointer: root.key("predicateType"),
+        }),
+    }
+    ev.predicate_type = Some(st.predicate_type);
+    Ok(())
+}
+
+fn v01(
+    doc: &Document,
+    predicate: &Value,
+    ptr: &JsonPointer,
+    ev: &mut Evidence,
+) -> Result<(), NormalizeError> {
+    let p: ProvenanceV01 = typed_at(doc, predicate, ptr)?;
+    ev.builder_id = p.builder.and_then(|b| b.id);
+    ev.build_type = p.recipe.and_then(|r| r.kind);
+    let metadata = p.metadata.unwrap_or_default();
+    ev.build_started_on = metadata.build_started_on;
+    ev.build_finished_on = metadata.build_finished_on;
+    let producer = Producer::of(ev.build_type.as_deref());
+    ev.materials = materials(
+        p.materials.unwrap_or_default(),
+        &ptr.key("materials"),
+        producer,
+    );
+    Ok(())
+}
+
+fn v02(
+    doc: &Document,
+    predicate: &Value,
+    ptr: &JsonPointer,
+    ev: &mut Evidence,
+) -> Result<(), NormalizeError> {
+    let p: ProvenanceV02 = typed_at(doc, predicate, ptr)?;
+    ev.builder_id = p.builder.and_then(|b| b.id);
+    ev.build_type = p.build_type;
+    let metadata = p.metadata.unwrap_or_default();
+    ev.build_started_on = metadata.build_started_on;
+    ev.build_finished_on = metadata.build_finished_on;
+    let producer = Producer::of(ev.build_type.as_deref());
+    ev.materials = materials(
+        p.materials.unwrap_or_default(),
+        &ptr.key("materials"),
+        producer,
+    );
+    match producer {
+        Producer::GithubActions => {
+            let config = p.invocation.and_then(|i| i.config_source);
+            ev.build_source = config.and_then(|c| {
+                let (repository, git_ref) = split_git_uri(c.uri.as_deref()?)?;
+                Some(BuildSource {
+                    repository: Some(repository),
+                    git_ref,
+                    commit: c.digest.as_ref().and_then(commit_of),
+                    workflow: c.entry_point,
+                })
+            });
+        }
+        Producer::TektonChains => {
+            if let Some(config) = &p.build_config {
+                chains_v02_steps(doc, config, &ptr.key("buildConfig"), ev)?;
+            }
+        }
+        Producer::BuildKit | Producer::Other => {}
+    }
+    Ok(())
+}
+
+/// Chains SLSA v0.2: the runtime ImageIDs of `buildConfig` steps; declared
+/// images only where `buildConfig.taskSpec` embeds them (v2alpha1).
+fn chains_v02_steps(
+    doc: &Document,
+    config: &Value,
+    ptr: &JsonPointer,
+    ev: &mut Evidence,
+) -> Result<(), NormalizeError> {
+    let c: ChainsBuildConfig = typed_at(doc, config, ptr)?;
+    if let Some(spec) = &c.task_spec {
+        let spec_ptr = ptr.key("taskSpec");
+        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
+            .map_err(|e| relocate(doc, &spec_ptr, e))?;
+        push_extracted(ev, extracted);
+        ev.notes.push(Note {
+            code: "runtime-images-not-joined",
+            message: "this provenance declares the task's steps (buildConfig.taskSpec) but \
+                      records runtime images only as materials, which name no step: runtime \
+                      ImageIDs are listed under materials, not joined to steps"
+                .to_owned(),
+            pointer: ptr.clone(),
+        });
+    }
+    let mut runtime_steps = 0;
+    if let Some(steps) = &c.steps {
+        runtime_steps += steps.len();
+        runtime_only_steps(ev, steps, &ptr.key("steps"), None);
+    }
+    for (i, task) in c.tasks.iter().flatten().enumerate() {
+        let steps = task.steps.as_deref().unwrap_or_default();
+        runtime_steps += steps.len();
+        let steps_ptr = ptr.key("tasks").index(i).key("steps");
+        runtime_only_steps(ev, steps, &steps_ptr, task.name.clone());
+    }
+    if runtime_steps > 0 {
+        ev.notes.push(Note {
+            code: "runtime-image-ids-only",
+            message: "Tekton Chains SLSA v0.2 provenance copies each step's runtime ImageID \
+                      (environment.image) and does not record the declared image: no step can \
+                      have a trusted reference (pass the TaskRun or PipelineRun to recover \
+                      declared images)"
+                .to_owned(),
+            pointer: ptr.clone(),
+        });
+    }
+    Ok(())
+}
+
+fn runtime_only_steps(
+    ev: &mut Evidence,
+    steps: &[ChainsStep],
+    ptr: &JsonPointer,
+    task: Option<String>,
+) {
+    for (i, step) in steps.iter().enumerate() {
+        let env = step.environment.as_ref();
+        let name = env
+            .and_then(|e| e.container.as_deref())
+            .filter(|c| !c.is_empty())
+            .map_or_else(
+                || format!("unnamed-{i}"),
+                |c| c.strip_prefix("step-").unwrap_or(c).to_owned(),
+            );
+        let runtime = env
+            .and_then(|e| e.image.as_deref())
+            .map(|image| (image, ptr.index(i).key("environment").key("image")));
+        ev.steps.push(step_evidence(
+            StepIdentity {
+                name,
+                kind: StepKind::Step,
+                task: task.clone(),
+                taskrun: None,
+            },
+            None,
+            runtime,
+        ));
+    }
+}
+
+fn v1(
+    doc: &Document,
+    predicate: &Value,
+    ptr: &JsonPointer,
+    ev: &mut Evidence,
+) -> Result<(), NormalizeError> {
+    let p: ProvenanceV1 = typed_at(doc, predicate, ptr)?;
+    let run = p.run_details.unwrap_or_default();
+    ev.builder_id = run.builder.and_then(|b| b.id);
+    let metadata = run.metadata.unwrap_or_default();
+    ev.build_started_on = metadata.started_on;
+    ev.build_finished_on = metadata.finished_on;
+    let definition = p.build_definition;
+    ev.build_type = definition.build_type;
+    let producer = Producer::of(ev.build_type.as_deref());
+    let definition_ptr = ptr.key("buildDefinition");
+    let dependencies = definition.resolved_dependencies.unwrap_or_default();
+    let external_ptr = definition_ptr.key("externalParameters");
+    match producer {
+        Producer::GithubActions => {
+            let workflow = match &definition.external_parameters {
+                Some(external) => {
+                    let e: GithubExternal = typed_at(doc, external, &external_ptr)?;
+                    e.workflow
+                }
+                None => None,
+            };
+            ev.build_source = github_v1_source(workflow, &dependencies);
+        }
+        Producer::TektonChains => {
+            if let Some(external) = &definition.external_parameters {
+                chains_v1_steps(doc, external, &external_ptr, ev)?;
+            }
+            let has_images = dependencies.iter().any(|d| {
+                d.name.is_none()
+                    && d.uri
+                        .as_deref()
+                        .is_some_and(|u| image_uri(u, producer).is_some())
+            });
+            if has_images && !ev.steps.is_empty() {
+                ev.notes.push(Note {
+                    code: "runtime-images-not-joined",
+                    message: "resolvedDependencies record the runtime images without naming \
+                              the step that ran each: they are listed under materials, not \
+                              joined to the declared steps"
+                        .to_owned(),
+                    pointer: definition_ptr.key("resolvedDependencies"),
+                });
+            }
+        }
+        Producer::BuildKit | Producer::Other => {}
+    }
+    ev.materials = materials(
+        dependencies,
+        &definition_ptr.key("resolvedDependencies"),
+        producer,
+    );
+    Ok(())
+}
+
+/// Chains SLSA v1.0: declared steps from `externalParameters.runSpec`.
+fn chains_v1_steps(
+    doc: &Document,
+    external: &Value,
+    ptr: &JsonPointer,
+    ev: &mut Evidence,
+) -> Result<(), NormalizeError> {
+    let e: ChainsExternal = typed_at(doc, external, ptr)?;
+    let Some(run_spec) = e.run_spec else {
+        return Ok(());
+    };
+    let run_ptr = ptr.key("runSpec");
+    if let Some(spec) = &run_spec.task_spec {
+        let spec_ptr = run_ptr.key("taskSpec");
+        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
+            .map_err(|e| relocate(doc, &spec_ptr, e))?;
+        push_extracted(ev, extracted);
+    } else if let Some(spec) = &run_spec.pipeline_spec {
+        let spec_ptr = run_ptr.key("pipelineSpec");
+        let extracted = tekton::declared_pipeline_spec(&doc.name, spec, &spec_ptr)
+            .map_err(|e| relocate(doc, &spec_ptr, e))?;
+        push_extracted(ev, extracted);
+    } else if let Some((key, _)) = [
+        ("taskRef", &run_spec.task_ref),
+        ("pipelineRef", &run_spec.pipeline_ref),
+    ]
+    .into_iter()
+    .find(|(_, r)| r.is_some())
+    {
+        ev.notes.push(Note {
+            code: "declared-by-reference",
+            message: format!(
+                "runSpec.{key} references the definition instead of embedding it: declared \
+                 images are unknown"
+            ),
+            pointer: run_ptr.key(key),
+        });
+    }
+    Ok(())
+}
+
+fn push_extracted(ev: &mut Evidence, extracted: Extracted) {
+    ev.steps.extend(extracted.steps);
+    ev.notes.extend(extracted.notes);
+}
+
+/// GitHub workflow build type: the workflow's repository, ref and path;
+/// the commit from the resolved dependency of that repository.
+/// slsa-github-generator's BYOB build types name no workflow: the source is
+/// then the first resolved dependency, a `git+` URI with its commit.
+fn github_v1_source(
+    workflow: Option<GithubWorkflow>,
+    dependencies: &[MaterialIn],
+) -> Option<BuildSource> {
+    let first_git = dependencies.first().and_then(|d| {
+        let (repository, git_ref) = split_git_uri(d.uri.as_deref()?)?;
+        Some((repository, git_ref, d.digest.as_ref().and_then(commit_of)))
+    });
+    match workflow {
+        Some(w) => {
+            let commit = first_git.and_then(|(repository, _, commit)| {
+                (Some(repository.as_str()) == w.repository.as_deref())
+                    .then_some(commit)
+                    .flatten()
+            });
+            Some(BuildSource {
+                repository: w.repository,
+                git_ref: w.git_ref,
+                commit,
+                workflow: w.path,
+            })
+        }
+        None => first_git.map(|(repository, git_ref, commit)| BuildSource {
+            repository: Some(repository),
+            git_ref,
+            commit,
+            workflow: None,
+        }),
+    }
+}
+
+/// `git+https://host/repo@refs/heads/main` → (`https://host/repo`, `refs/heads/main`).
+fn split_git_uri(uri: &str) -> Option<(String, Option<String>)> {
+    let rest = uri.strip_prefix("git+")?;
+    // An `@` followed by a path is user info (`https://user@host/repo`), not a ref.
+    Some(match rest.rsplit_once('@') {
+        Some((repository, git_ref)) if git_ref.starts_with("refs/") || !git_ref.contains('/') => {
+            (repository.to_owned(), Some(git_ref.to_owned()))
+        }
+        _ => (rest.to_owned(), None),
+    })
+}
+
+/// The commit in a digest set (`gitCommit`, or `sha1` as SLSA v0.2 wrote it).
+fn commit_of(digest: &BTreeMap<String, String>) -> Option<String> {
+    digest
+        .get("gitCommit")
+        .or_else(|| digest.get("sha1"))
+        .cloned()
+}
+
+fn materials(list: Vec<MaterialIn>, ptr: &JsonPointer, producer: Producer) -> Vec<Material> {
+    list.into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let digest = m.digest.unwrap_or_default();
+            let image = match (&m.name, m.uri.as_deref()) {
+                // Named dependencies are Chains' task/pipeline sources and results.
+                (None, Some(uri)) => {
+                    image_uri(uri, producer).map(|u| material_image(u, &digest, producer))
+                }
+                _ => None,
+            };
+            Material {
+                uri: m.uri,
+                digest,
+                image,
+                pointer: ptr.index(i),
+            }
+        })
+        .collect()
+}
+
+/// The two ways a material URI names a container image.
+enum ImageUri<'a> {
+    /// `pkg:docker/NAME@VERSION?QUALIFIERS` (BuildKit).
+    Purl(&'a str),
+    /// `oci://REPO` (Chains), or a bare `REPO` from Chains' SLSA v1.0 docs.
+    Repository(&'a str),
+}
+
+fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
+    if let Some(rest) = uri.strip_prefix("pkg:docker/") {
+        return Some(ImageUri::Purl(rest));
+    }
+    if let Some(rest) = uri.strip_prefix("oci://") {
+        return Some(ImageUri::Repository(rest));
+    }
+    // A scheme-less URI that is a valid reference with a registry or
+    // namespace (`docker.io/library/busybox`), as Chains' SLSA v1.0 docs
+    // write; from other producers such a URI is not known to be an image.
+    let schemeless = producer == Producer::TektonChains
+        && !uri.contains("://")
+        && !uri.starts_with("git+")
+        && !uri.starts_with("pkg:");
+    (schemeless && uri.contains('/') && uri.parse::<ImageRef>().is_ok())
+        .then_some(ImageUri::Repository(uri))
+}
+
+/// The digest of a digest set as `algorithm:hex` (sha256 preferred).
+fn pinned_digest(digest: &BTreeMap<String, String>) -> Option<String> {
+    ["sha256", "sha512", "sha384"].iter().find_map(|alg| {
+        let hex = digest.get(*alg)?;
+        let text = format!("{alg}:{hex}");
+        text.parse::<Digest>().is_ok().then_some(text)
+    })
+}
+
+fn material_image(
+    uri: ImageUri<'_>,
+    digest: &BTreeMap<String, String>,
+    producer: Producer,
+) -> MaterialImage {
+    let mut image = MaterialImage {
+        origin: producer.image_origin(),
+        reference: None,
+        repository: None,
+        tag: None,
+        digest: pinned_digest(digest),
+        platform: None,
+        problem: None,
+    };
+    match uri {
+        ImageUri::Repository(text) => match text.parse::<ImageRef>() {
+            Ok(r) => {
+                image.repository = Some(r.repository());
+                image.tag = r.tag().map(str::to_owned);
+                if r.tag().is_some() || r.digest().is_some() {
+                    image.reference = Some(r.to_string());
+                }
+            }
+            Err(e) => image.problem = Some(e.to_string()),
+        },
+        ImageUri::Purl(rest) => {
+            let (path, qualifiers) = rest.split_once('?').unwrap_or((rest, ""));
+            image.platform = qualifiers
+                .split('&')
+                .find_map(|q| q.strip_prefix("platform="))
+                .map(percent_decode);
+            let (name, version) = match path.rsplit_once('@') {
+                Some((name, version)) => (percent_decode(name), Some(percent_decode(version))),
+                None => (percent_decode(path), None),
+            };
+            let text = match &version {
+                Some(v) if v.contains(':') => format!("{name}@{v}"),
+                Some(v) => format!("{name}:{v}"),
+                None => name,
+            };
+            match text.parse::<ImageRef>() {
+                Ok(r) => {
+                    image.repository = Some(r.repository());
+                    image.tag = r.tag().map(str::to_owned);
+                    image.reference = Some(r.to_string());
+                }
+                Err(e) => image.problem = Some(e.to_string()),
+            }
+        }
+    }
+    image
+}
+
+/// Decode `%XX` escapes (purl components); invalid escapes stay as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::normalize::image_id::ImageIdForm;
+    use crate::normalize::trust::{Corroboration, TrustStatus};
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    fn evidence(predicate_type: &str, predicate: Value) -> Evidence {
+        let statement = json!({
+            "_type": "https://in-toto.io/Statement/v0.1",
+            "subject": [{"name": "gcr.io/foo/bar", "digest": {"sha256": A}}],
+            "predicateType": predicate_type,
+            "predicate": predicate
+        });
+        let doc = crate::ingest::ingest("s.json", statement.to_string().as_bytes()).unwrap();
+        crate::normalize::normalize(&doc).unwrap()
+    }
+
+    fn codes(ev: &Evidence) -> Vec<&str> {
+        ev.notes.iter().map(|n| n.code).collect()
+    }
+
+    /// Older Chains copied the raw ImageID, newer ones `oci://` + ImageID:
+    /// both are runtime ImageIDs, kept as written, never declared.
+    #[test]
+    fn chains_v02_step_images_are_runtime_image_ids() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V02,
+            json!({
+                "builder": {"id": "https://tekton.dev/chains/v2"},
+                "buildType": "tekton.dev/v1beta1/TaskRun",
+                "buildConfig": {"steps": [
+                    {"environment": {"container": "step-build", "image": format!("docker-pullable://gcr.io/test1/test1@sha256:{A}")}},
+                    {"environment": {"container": "push", "image": format!("oci://gcr.io/test2/test2@sha256:{B}")}}
+                ]},
+                "materials": [{"uri": "oci://gcr.io/test1/test1", "digest": {"sha256": A}}]
+            }),
+        );
+        assert_eq!(ev.steps.len(), 2);
+        let rows: Vec<_> = ev
+            .steps
+            .iter()
+            .map(|s| {
+                let runtime = s.runtime.as_ref().unwrap();
+                (
+                    s.name.as_str(),
+                    s.declared_image.as_deref(),
+                    s.runtime_image_id
+                        .as_deref()
+                        .unwrap()
+                        .split("://")
+                        .next()
+                        .unwrap(),
+                    runtime.form,
+                    s.trusted_reference.as_deref(),
+                    s.trust.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "build",
+                    None,
+                    "docker-pullable",
+                    ImageIdForm::RepoDigest,
+                    None,
+                    TrustStatus::Undeclared
+                ),
+                (
+                    "push",
+                    None,
+                    "oci",
+                    ImageIdForm::RepoDigest,
+                    None,
+                    TrustStatus::Undeclared
+                ),
+            ]
+        );
+        assert_eq!(
+            ev.steps[1]
+                .pointers
+                .runtime_image_id
+                .as_ref()
+                .unwrap()
+                .as_str(),
+            "/predicate/buildConfig/steps/1/environment/image"
+        );
+        let image = ev.materials[0].image.as_ref().unwrap();
+        assert_eq!(image.origin, ImageOrigin::RuntimeImageId);
+        assert_eq!(image.repository.as_deref(), Some("gcr.io/test1/test1"));
+        assert_eq!(
+            image.digest.as_deref(),
+            Some(format!("sha256:{A}").as_str())
+        );
+        assert_eq!(codes(&ev), vec!["runtime-image-ids-only"]);
+    }
+
+    #[test]
+    fn chains_v02_pipeline_run_steps_carry_their_task() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V02,
+            json!({
+                "builder": {"id": "https://tekton.dev/chains/v2"},
+                "buildType": "tekton.dev/v1/PipelineRun",
+                "buildConfig": {"tasks": [
+                    {"name": "clone", "steps": [{"environment": {"container": "step-git", "image": format!("sha256:{A}")}}]},
+                    {"name": "build", "steps": [{"environment": {}}]}
+                ]}
+            }),
+        );
+        let rows: Vec<_> = ev
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.task.as_deref(),
+                    s.name.as_str(),
+                    s.runtime_image_id.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (Some("clone"), "git", true),
+                (Some("build"), "unnamed-0", false)
+            ]
+        );
+    }
+
+    /// Chains SLSA v1.0: declared from the embedded taskSpec; the unnamed
+    /// resolved dependencies are runtime images that name no step.
+    #[test]
+    fn chains_v1_declares_from_run_spec_and_does_not_join() {
+        let ev = evidence(
+            SLSA_PROVENANCE_V1,
+            json!({
+                "buildDefinition": {
+                    "buildType": "https://tekton.dev/chains/v2/slsa",
+                    "externalParameters": {"runSpec": {"taskSpec": {"steps": [
+                        {"name": "build", "image": format!("quay.io/acme/builder:v1@sha256:{A}")}
+                    ]}}},
+                    "resolvedDependencies": [
+                        {"uri": "oci://quay.io/acme/builder", "digest": {"sha256": A}},
+                        {"name": "task", "uri": "git+https://github.com/acme/tasks.git", "digest": {"sha1": "0123"}}
+                    ]
+                },
+                "runDetails": {"builder": {"id": "https://tekton.dev/chains/v2"},
+                               "metadata": {"startedOn": "2024-01-01T00:00:00Z", "finishedOn": "2024-01-01T00:01:00Z"}}
+            }),
+        );
+        let step = &ev.steps[0];
+        assert_eq!(
+            step.trusted_reference.as_deref(),
+            Some(format!("quay.io/acme/builder@sha256:{A}").as_str())
+        );
+        assert!(step.runtime_image_id.is_none());
+        assert_eq!(step.corroboration, Some(Corroboration::Absent));
+        assert_eq!(codes(&ev), vec!["runtime-images-not-joined"]);
+        assert_eq!(
+            ev.materials[0].image.as_ref().map(|i| i.origin),
+            Some(ImageOrigin::RuntimeImageId)
+        );
+        assert!(
+            ev.materials[1].image.is_none(),
+            "a named dependency is not a step image"
+        );
+        assert_eq!(ev.build_started_on.as_deref(), Some("2024-01-01T00:00:00Z"));
+        assert_eq!(
+            ev.build_finished_on.as_deref(),
+            Some("2024-01-01T00:01:00Z")
+        );
+    }
+
+    #[test]
+    fn other_predicates_report_subjects_and_type_only() {
+        let ev = evidence(
+            "https://example.com/vuln-scan/v1",
+            json!({"scanner": {"uri": "x"}}),
+        );
+        assert_eq!(
+            ev.predicate_type.as_deref(),
+            Some("https://example.com/vuln-scan/v1")
+        );
+        assert_eq!(ev.subjects.len(), 1);
+        assert!(ev.builder_id.is_none() && ev.materials.is_empty() && ev.steps.is_empty());
+        assert_eq!(codes(&ev), vec!["predicate-not-read"]);
+    }
+
+    #[test]
+    fn wrong_predicate_shape_names_the_pointer() {
+        let statement = json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "x", "digest": {"sha256": A}}],
+            "predicateType": SLSA_PROVENANCE_V02,
+            "predicate": {"builder": {"id": "b"}, "buildType": "t", "materials": [{"uri": 7}]}
+        });
+        let err = crate::ingest::ingest("s.json", statement.to_string().as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.json: at /predicate/materials/0/uri: not a valid SLSA provenance v0.2 predicate: \
+             7 is not of type \"string\""
+        );
+    }
+
+    #[test]
+    fn git_uris_split_into_repository_and_ref() {
+        let rows = [
+            (
+                "git+https://github.com/o/r@refs/heads/main",
+                Some(("https://github.com/o/r", Some("refs/heads/main"))),
+            ),
+            (
+                "git+https://github.com/o/r@refs/tags/v1.0",
+                Some(("https://github.com/o/r", Some("refs/tags/v1.0"))),
+            ),
+            (
+                "git+https://github.com/o/r.git",
+                Some(("https://github.com/o/r.git", None)),
+            ),
+            ("https://github.com/o/r", None),
+        ];
+        for (uri, want) in rows {
+            let got = split_git_uri(uri);
+            assert_eq!(
+                got.as_ref().map(|(r, g)| (r.as_str(), g.as_deref())),
+                want,
+                "{uri}"
+            );
+        }
+    }
+
+    #[test]
+    fn buildkit_purls_become_references() {
+        let digest = BTreeMap::from([(
+            "sha256".to_owned(),
+            "8914eb54f968791faf6a8638949e480fef81e697984fba772b3976835194c6d4".to_owned(),
+        )]);
+        let uri = image_uri(
+            "pkg:docker/alpine@latest?platform=linux%2Famd64",
+            Producer::BuildKit,
+        )
+        .unwrap();
+        let image = material_image(uri, &digest, Producer::BuildKit);
+        assert_eq!(image.origin, ImageOrigin::Resolved);
+        assert_eq!(
+            image.reference.as_deref(),
+            Some("docker.io/library/alpine:latest")
+        );
+        assert_eq!(
+            image.repository.as_deref(),
+            Some("docker.io/library/alpine")
+        );
+        assert_eq!(image.tag.as_deref(), Some("latest"));
+        assert_eq!(image.platform.as_deref(), Some("linux/amd64"));
+        assert_eq!(
+            image.digest.as_deref(),
+            Some("sha256:8914eb54f968791faf6a8638949e480fef81e697984fba772b3976835194c6d4")
+        );
+    }
+
+    #[test]
+    fn image_uris_by_form() {
+        let chains = Producer::TektonChains;
+        assert!(matches!(
+            image_uri("oci://gcr.io/a/b", Producer::Other),
+            Some(ImageUri::Repository("gcr.io/a/b"))
+        ));
+        assert!(matches!(
+            image_uri("docker.io/library/busybox", chains),
+            Some(ImageUri::Repository(_))
+        ));
+        // Only Chains writes scheme-less image URIs.
+        assert!(image_uri("docker.io/library/busybox", Producer::Other).is_none());
+        assert!(image_uri("git+https://github.com/o/r", chains).is_none());
+        assert!(image_uri("https://example.com/x.tar.gz", chains).is_none());
+        assert!(image_uri("busybox", chains).is_none());
+    }
+
+    #[test]
+    fn percent_decoding_keeps_bad_escapes() {
+        assert_eq!(percent_decode("linux%2Famd64"), "linux/amd64");
+        assert_eq!(percent_decode("a%zz%2"), "a%zz%2");
+    }
+}
