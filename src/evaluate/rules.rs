@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use crate::evidence::{Evidence, StepEvidence};
 use crate::normalize::trust::{Corroboration, TrustStatus};
 
-use super::policy::{MismatchSeverity, Policy, Section, SourceExpectation, TimeWindow};
+use super::policy::{
+    parse_instant, MismatchSeverity, Policy, Section, SourceExpectation, TimeWindow,
+};
 use super::status::{RuleResult, Status};
 
 /// The document-level facts the rules read, in one place.
@@ -31,8 +33,15 @@ pub(crate) struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     pub(crate) fn of(ev: &'a Evidence) -> Self {
-        let _ = ev;
-        Self::default()
+        let source = ev.build_source.as_ref();
+        Self {
+            builder_id: ev.builder_id.as_deref(),
+            predicate_type: ev.predicate_type.as_deref(),
+            repository: source.and_then(|s| s.repository.as_deref()),
+            git_ref: source.and_then(|s| s.git_ref.as_deref()),
+            started: ev.build_started_on.as_deref().and_then(parse_instant),
+            finished: ev.build_finished_on.as_deref().and_then(parse_instant),
+        }
     }
 
     /// The time a build is judged at: its start, else its finish.
@@ -275,7 +284,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::evaluate::policy::{parse_instant, PolicyBuilder};
+    use crate::evaluate::policy::PolicyBuilder;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";

@@ -59,6 +59,8 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
             .map_err(|e| relocate(doc, &root, e))?;
             ev.document.api_version = header.api_version;
             ev.document.name = header.metadata.name;
+            ev.build_started_on = header.status.start_time;
+            ev.build_finished_on = header.status.completion_time;
             ev.steps = extracted.steps;
             ev.notes = extracted.notes;
         }

@@ -26,6 +26,16 @@ pub(crate) struct Header {
     pub(crate) api_version: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     pub(crate) metadata: Metadata,
+    #[serde(default, deserialize_with = "nullable")]
+    pub(crate) status: RunTimes,
+}
+
+/// When a TaskRun or PipelineRun ran (`status.startTime`, `status.completionTime`).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RunTimes {
+    pub(crate) start_time: Option<String>,
+    pub(crate) completion_time: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
