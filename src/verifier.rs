@@ -34,6 +34,9 @@ pub const NOTHING_CHECKED: &str = "policy.configured";
 pub struct Report {
     /// The input's name.
     pub source: String,
+    /// The 1-based line, for a document in a JSON-lines file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     /// `fail` if any result fails, else `unknown` if any is unknown, else `pass`.
     pub verdict: Status,
     /// Counts by status (warnings are passes that warn).
@@ -78,6 +81,7 @@ impl Report {
         let verdict = evaluate::verdict(&results).unwrap_or(Status::Unknown);
         Self {
             source: source.into(),
+            line: None,
             verdict,
             summary,
             results,
@@ -141,10 +145,12 @@ impl Verifier {
     /// Judge normalized evidence.
     pub fn verify_evidence(&self, evidence: &Evidence) -> Report {
         let now = self.at.unwrap_or_else(Utc::now);
-        Report::new(
+        let mut report = Report::new(
             evidence.source.clone(),
             evaluate::evaluate(&self.policy, evidence, now),
-        )
+        );
+        report.line = evidence.line;
+        report
     }
 
     /// Decode, normalize and judge every document in `bytes`.

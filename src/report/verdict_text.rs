@@ -46,11 +46,15 @@ pub fn write_report_text(
         }
     }
     let verdict = report.verdict.as_str().to_uppercase();
+    let source = match report.line {
+        Some(line) => format!("{}:{line}", report.source),
+        None => report.source.clone(),
+    };
     writeln!(
         out,
         "{}  {}  ({})",
         paint(opts.color, report.verdict, &verdict),
-        report.source,
+        source,
         counts.join(", ")
     )?;
     for r in &report.results {

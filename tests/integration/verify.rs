@@ -605,3 +605,74 @@ fn completions_are_generated() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("provcheck"));
 }
+
+/// Document-level rules on a real GitHub attestation (slsa-verifier's BCR
+/// test data): its true builder, source and predicate type pass; others fail.
+#[test]
+fn document_rules_on_a_real_github_attestation() {
+    let dir = Scratch::new("verify-doc");
+    let file = crate::util::corpus().join("github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl");
+    let file = file.to_str().unwrap();
+    let good = dir.file(
+        "good.yaml",
+        b"builders: {allow: ['https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1']}\n\
+          source: {repository: 'git+https://github.com/aspect-build/rules_lint.git', ref: refs/heads/publish-to-bcr}\n\
+          predicate_types: {allow: ['https://slsa.dev/provenance/v1']}\n",
+    );
+    let (report, code) = verify_json(&[file, "--policy", &good]);
+    let got: Vec<(&str, &str)> = report
+        .results
+        .iter()
+        .map(|r| (r.rule.as_str(), r.status.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("builder.allowed", "pass"),
+            ("predicate_type.allowed", "pass"),
+            ("source.matches", "pass")
+        ]
+    );
+    assert_eq!(code, 0);
+
+    let bad = dir.file(
+        "bad.yaml",
+        b"builders: {allow: ['https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@refs/tags/v2.0.0']}\n\
+          source: {repository: 'https://github.com/aspect-build/rules_lint', tag: v1.3.1}\n\
+          predicate_types: {allow: ['https://slsa.dev/provenance/v0.2']}\n",
+    );
+    let (report, code) = verify_json(&[file, "--policy", &bad]);
+    assert!(
+        report.results.iter().all(|r| r.status == "fail"),
+        "{report:?}"
+    );
+    assert_eq!(code, 1);
+    let source = report
+        .results
+        .iter()
+        .find(|r| r.rule == "source.matches")
+        .unwrap();
+    assert_eq!(
+        source.message,
+        "ref refs/heads/publish-to-bcr is not refs/tags/v1.3.1"
+    );
+}
+
+/// A Tekton run is judged by the rules in force when it started.
+#[test]
+fn effective_on_uses_the_recorded_build_time() {
+    let dir = Scratch::new("verify-effective");
+    let run = |start: &str| {
+        let doc = json!({"kind": "TaskRun", "status": {"startTime": start,
+            "taskSpec": {"steps": [{"name": "s", "image": "quay.io/a/t:v1"}]}}});
+        dir.file(
+            &format!("tr-{}.json", &start[..4]),
+            doc.to_string().as_bytes(),
+        )
+    };
+    let policy = dir.file("p.yaml", b"pinned: {effective_on: 2025-01-01}\n");
+    let (old, code) = verify_json(&[&run("2024-06-01T00:00:00Z"), "--policy", &policy]);
+    assert_eq!((old.verdict.as_str(), code), ("pass", 0), "{old:?}");
+    let (new, code) = verify_json(&[&run("2025-06-01T00:00:00Z"), "--policy", &policy]);
+    assert_eq!((new.verdict.as_str(), code), ("fail", 1));
+}
