@@ -68,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "runtime_digest": {"on_mismatch": "fail"},
     });
     policy.add_value("bench-policy", &value)?;
-    let verifier = Verifier::new(policy.build());
+    let verifier = Verifier::new(policy.build()?);
     let bytes = taskrun();
     let doc = provcheck::ingest::ingest("bench.json", &bytes)?;
     let evidence = provcheck::normalize::normalize(&doc)?;
@@ -78,11 +78,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     measure("evaluate (native rules only)", || {
-        black_box(verifier.verify_evidence(black_box(&evidence)));
+        black_box(verifier.verify_evidence(black_box(&evidence)).ok());
     });
     measure("normalize + evaluate", || {
         let ev = provcheck::normalize::normalize(black_box(&doc));
-        black_box(ev.map(|ev| verifier.verify_evidence(&ev)).ok());
+        black_box(ev.ok().and_then(|ev| verifier.verify_evidence(&ev).ok()));
     });
     measure("verify_bytes (parse + normalize + evaluate)", || {
         black_box(verifier.verify_bytes("bench.json", black_box(&bytes)));

@@ -25,7 +25,7 @@ fn run() -> Result<Vec<Report>, Box<dyn std::error::Error>> {
     // Load and compile the policy once.
     let mut policy = PolicyBuilder::new();
     policy.add_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/release-gate.yaml"))?;
-    let verifier = Arc::new(Verifier::new(policy.build()));
+    let verifier = Arc::new(Verifier::new(policy.build()?));
 
     // The documents a service would receive.
     let inbox: Vec<(String, Vec<u8>)> = vec![

@@ -96,7 +96,7 @@ impl Report {
 ///
 /// let mut policy = PolicyBuilder::new();
 /// policy.allow_registry("quay.io/acme")?;
-/// let verifier = Verifier::new(policy.build());
+/// let verifier = Verifier::new(policy.build()?);
 ///
 /// let taskrun = br#"{"kind": "TaskRun", "status": {
 ///   "taskSpec": {"steps": [{"name": "build", "image": "quay.io/acme-evil/builder:v1"}]},
@@ -143,14 +143,19 @@ impl Verifier {
     }
 
     /// Judge normalized evidence.
-    pub fn verify_evidence(&self, evidence: &Evidence) -> Report {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Policy`] when a Rego policy fails at run time (a usage
+    /// error, never a pass).
+    pub fn verify_evidence(&self, evidence: &Evidence) -> Result<Report, Error> {
         let now = self.at.unwrap_or_else(Utc::now);
         let mut report = Report::new(
             evidence.source.clone(),
-            evaluate::evaluate(&self.policy, evidence, now),
+            evaluate::evaluate(&self.policy, evidence, now)?,
         );
         report.line = evidence.line;
-        report
+        Ok(report)
     }
 
     /// Decode, normalize and judge every document in `bytes`.
@@ -162,7 +167,7 @@ impl Verifier {
     pub fn verify_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Report, Error>> {
         crate::normalize_bytes(name, bytes)
             .into_iter()
-            .map(|ev| ev.map(|ev| self.verify_evidence(&ev)))
+            .map(|ev| ev.and_then(|ev| self.verify_evidence(&ev)))
             .collect()
     }
 

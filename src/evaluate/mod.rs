@@ -5,7 +5,9 @@
 
 pub mod policy;
 pub mod registry;
+pub mod rego;
 pub mod rules;
+pub mod source_policy;
 pub mod status;
 
 pub use policy::{Policy, PolicyBuilder, PolicyError};

@@ -35,6 +35,8 @@ use crate::error::{JsonPointer, Location};
 use crate::ingest;
 
 use super::registry::{RegistryPrefix, RegistryRule};
+use super::rego::{RegoPolicy, RegoSources};
+use super::source_policy::SourcePolicy;
 
 /// A policy file or flag could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +51,14 @@ pub enum PolicyError {
         /// Where (the bad key's pointer).
         at: Location,
         /// What was expected.
+        message: String,
+    },
+    /// A Rego policy failed at run time: a usage error, never a pass.
+    #[error("Rego policy ({files}) failed: {message}")]
+    Evaluation {
+        /// The policy files.
+        files: String,
+        /// regorus's message.
         message: String,
     },
     /// Two policy sources set the same value differently.
@@ -168,8 +178,9 @@ pub struct TimeWindow {
     pub not_after: Option<DateTime<Utc>>,
 }
 
-/// A compiled native policy: load once, evaluate many (it is `Send + Sync`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A compiled policy — native rules, Rego and a BuildKit source policy:
+/// load once, evaluate many (it is `Send + Sync`).
+#[derive(Debug, Clone, Default)]
 pub struct Policy {
     /// `registry.allowed`.
     pub registry: Option<Section<RegistryRule>>,
@@ -185,19 +196,32 @@ pub struct Policy {
     pub predicate_types: Option<Section<BTreeSet<String>>>,
     /// `build_time.window`.
     pub build_time: Option<Section<TimeWindow>>,
+    /// Rego packages under `provcheck.`.
+    pub rego: Option<RegoPolicy>,
+    /// `source.policy`: a BuildKit source policy checked after the fact.
+    pub source_policy: Option<SourcePolicy>,
 }
 
 impl Policy {
     /// Whether any rule is configured.
     pub fn is_empty(&self) -> bool {
-        self == &Self::default()
+        self.registry.is_none()
+            && self.pinned.is_none()
+            && self.runtime_digest.is_none()
+            && self.builders.is_none()
+            && self.source.is_none()
+            && self.predicate_types.is_none()
+            && self.build_time.is_none()
+            && self.rego.is_none()
+            && self.source_policy.is_none()
     }
 }
 
 /// Collects policy files, values and flags, then [`build`](Self::build)s one [`Policy`].
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct PolicyBuilder {
     policy: Policy,
+    rego: RegoSources,
     /// Which source set each single-valued setting, for conflict messages.
     origins: Vec<(&'static str, String)>,
 }
@@ -242,6 +266,82 @@ impl PolicyBuilder {
         Ok(self)
     }
 
+    /// Add a policy by path, by kind: a directory of Rego files (tests,
+    /// `*_test.rego`, skipped), a `.rego` file, or a native policy file.
+    ///
+    /// # Errors
+    ///
+    /// As [`add_file`](Self::add_file) and [`add_rego_file`](Self::add_rego_file).
+    pub fn add_path(&mut self, path: &Path) -> Result<&mut Self, PolicyError> {
+        if path.is_dir() {
+            let mut files = Vec::new();
+            rego_files(path, &mut files)?;
+            files.sort();
+            for file in files {
+                self.add_rego_file(&file)?;
+            }
+            Ok(self)
+        } else if path.extension().is_some_and(|e| e == "rego") {
+            self.add_rego_file(path)
+        } else {
+            self.add_file(path)
+        }
+    }
+
+    /// Add a Rego policy file (Rego v1; packages under `provcheck.`).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Read`] when the file cannot be read; syntax errors are
+    /// reported by [`build`](Self::build).
+    pub fn add_rego_file(&mut self, path: &Path) -> Result<&mut Self, PolicyError> {
+        self.rego.add_file(path)?;
+        Ok(self)
+    }
+
+    /// Add Rego source text, named `name` in messages.
+    pub fn add_rego_source(&mut self, name: &str, text: &str) -> &mut Self {
+        self.rego.add_source(name, text);
+        self
+    }
+
+    /// Add a policy data file (YAML or JSON), merged into Rego's `data`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Read`] when the file cannot be read or decoded.
+    pub fn add_data_file(&mut self, path: &Path) -> Result<&mut Self, PolicyError> {
+        let bytes = ingest::read_input(path, &ingest::Limits::default())?;
+        let name = path.display().to_string();
+        let value = ingest::decode_text(&name, &bytes)?;
+        self.rego.add_data(&name, value);
+        Ok(self)
+    }
+
+    /// Add policy data given as a value.
+    pub fn add_data_value(&mut self, name: &str, value: serde_json::Value) -> &mut Self {
+        self.rego.add_data(name, value);
+        self
+    }
+
+    /// Add a BuildKit source policy file (`--source-policy`).
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError`] when the file cannot be read or is not a valid source
+    /// policy (the error points at the bad rule).
+    pub fn add_source_policy_file(&mut self, path: &Path) -> Result<&mut Self, PolicyError> {
+        let bytes = ingest::read_input(path, &ingest::Limits::default())?;
+        let name = path.display().to_string();
+        let value = ingest::decode_text(&name, &bytes)?;
+        let parsed = SourcePolicy::from_value(&name, &value)?;
+        match &mut self.policy.source_policy {
+            Some(existing) => existing.extend(parsed),
+            None => self.policy.source_policy = Some(parsed),
+        }
+        Ok(self)
+    }
+
     /// `--allow-registry PREFIX`.
     ///
     /// # Errors
@@ -264,9 +364,17 @@ impl PolicyBuilder {
         Ok(self)
     }
 
-    /// The compiled policy.
-    pub fn build(self) -> Policy {
-        self.policy
+    /// Compile everything added into one [`Policy`].
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] when a Rego file does not parse or compile
+    /// (the message names the file and line).
+    pub fn build(mut self) -> Result<Policy, PolicyError> {
+        if !self.rego.is_empty() {
+            self.policy.rego = Some(self.rego.compile()?);
+        }
+        Ok(self.policy)
     }
 
     fn registry_section(&mut self) -> &mut Section<RegistryRule> {
@@ -458,6 +566,29 @@ impl PolicyBuilder {
     }
 }
 
+/// The `.rego` files below `dir`, tests (`*_test.rego`) left out.
+fn rego_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<(), PolicyError> {
+    let read_err = |cause| {
+        PolicyError::Read(crate::error::IngestError::Read {
+            file: dir.display().to_string(),
+            cause,
+        })
+    };
+    for entry in std::fs::read_dir(dir).map_err(read_err)? {
+        let path = entry.map_err(read_err)?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if path.is_dir() {
+            rego_files(&path, out)?;
+        } else if name.ends_with(".rego") && !name.ends_with("_test.rego") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 fn flag_prefix(flag: &str, prefix: &str) -> Result<RegistryPrefix, PolicyError> {
     prefix
         .parse()
@@ -517,7 +648,7 @@ mod tests {
         for (i, v) in values.iter().enumerate() {
             b.add_value(&format!("p{i}.yaml"), v)?;
         }
-        Ok(b.build())
+        b.build()
     }
 
     #[test]
@@ -617,9 +748,9 @@ mod tests {
             .deny_registry("quay.io/acme/old")
             .unwrap();
         assert!(b.allow_registry("Bad/Name").is_err());
-        let p = b.build();
+        let p = b.build().unwrap();
         assert!(!p.is_empty());
-        assert!(PolicyBuilder::new().build().is_empty());
+        assert!(PolicyBuilder::new().build().unwrap().is_empty());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::evidence::{Evidence, StepEvidence};
 use crate::normalize::trust::{Corroboration, TrustStatus};
 
 use super::policy::{
-    parse_instant, MismatchSeverity, Policy, Section, SourceExpectation, TimeWindow,
+    parse_instant, MismatchSeverity, Policy, PolicyError, Section, SourceExpectation, TimeWindow,
 };
 use super::status::{RuleResult, Status};
 
@@ -50,9 +50,18 @@ impl<'a> Facts<'a> {
     }
 }
 
-/// Evaluate every configured native rule against `ev`. `now` stands in for
-/// the build time when the evidence records none (for `effective_on`).
-pub fn evaluate(policy: &Policy, ev: &Evidence, now: DateTime<Utc>) -> Vec<RuleResult> {
+/// Evaluate every configured rule — native, BuildKit source policy, Rego —
+/// against `ev`. `now` stands in for the build time when the evidence
+/// records none (for `effective_on`).
+///
+/// # Errors
+///
+/// [`PolicyError::Evaluation`] when a Rego policy fails at run time.
+pub fn evaluate(
+    policy: &Policy,
+    ev: &Evidence,
+    now: DateTime<Utc>,
+) -> Result<Vec<RuleResult>, PolicyError> {
     let facts = Facts::of(ev);
     let judged_at = facts.build_time().unwrap_or(now);
     let mut out = Vec::new();
@@ -109,7 +118,17 @@ pub fn evaluate(policy: &Policy, ev: &Evidence, now: DateTime<Utc>) -> Vec<RuleR
     if let Some(s) = &policy.build_time {
         push(s.effective_on, vec![build_time(&facts, &s.rule)]);
     }
-    out
+    if let Some(sp) = &policy.source_policy {
+        push(None, sp.evaluate(ev));
+    }
+    if let Some(rego) = &policy.rego {
+        let input = serde_json::to_value(ev).map_err(|e| PolicyError::Evaluation {
+            files: "(input)".into(),
+            message: format!("the Evidence is not JSON: {e}"),
+        })?;
+        out.extend(rego.evaluate(&input, judged_at)?);
+    }
+    Ok(out)
 }
 
 fn step_result(rule: &str, step: &StepEvidence, status: Status, message: String) -> RuleResult {
@@ -299,7 +318,7 @@ mod tests {
     fn policy(v: serde_json::Value) -> Policy {
         let mut b = PolicyBuilder::new();
         b.add_value("p.yaml", &v).unwrap();
-        b.build()
+        b.build().unwrap()
     }
 
     fn statuses(results: &[RuleResult]) -> Vec<(String, Status, bool)> {
@@ -333,7 +352,7 @@ mod tests {
 
     #[test]
     fn steps_pinned_rows() {
-        let results = evaluate(&policy(json!({"pinned": {}})), &sample(), Utc::now());
+        let results = evaluate(&policy(json!({"pinned": {}})), &sample(), Utc::now()).unwrap();
         let got: Vec<_> = statuses(&results)
             .into_iter()
             .map(|(s, st, _)| (s, st))
@@ -358,7 +377,7 @@ mod tests {
             ("warn", Status::Pass, true),
         ] {
             let p = policy(json!({"runtime_digest": {"on_mismatch": severity}}));
-            let got = statuses(&evaluate(&p, &sample(), Utc::now()));
+            let got = statuses(&evaluate(&p, &sample(), Utc::now()).unwrap());
             assert_eq!(
                 got,
                 vec![
@@ -375,7 +394,7 @@ mod tests {
     fn effective_on_warns_before_and_fails_after() {
         let ev = sample();
         let p = policy(json!({"pinned": {"effective_on": "2027-01-01"}}));
-        let before = evaluate(&p, &ev, parse_instant("2026-06-01").unwrap());
+        let before = evaluate(&p, &ev, parse_instant("2026-06-01").unwrap()).unwrap();
         let tag = before
             .iter()
             .find(|r| r.step.as_deref() == Some("tag"))
@@ -383,9 +402,9 @@ mod tests {
         assert_eq!(tag.status, Status::Pass);
         assert_eq!(
             tag.warning.as_deref(),
-            Some("fail (rule in force from 2027-01-01)")
+            Some("would fail: rule in force from 2027-01-01")
         );
-        let after = evaluate(&p, &ev, parse_instant("2027-06-01").unwrap());
+        let after = evaluate(&p, &ev, parse_instant("2027-06-01").unwrap()).unwrap();
         let tag = after
             .iter()
             .find(|r| r.step.as_deref() == Some("tag"))
@@ -400,7 +419,7 @@ mod tests {
             "predicate_types": {"allow": ["p"]},
             "source": {"repository": "https://github.com/a/b"},
             "build_time": {"not_before": "2020-01-01"}}));
-        let results = evaluate(&p, &sample(), Utc::now());
+        let results = evaluate(&p, &sample(), Utc::now()).unwrap();
         assert_eq!(results.len(), 4);
         assert!(
             results.iter().all(|r| r.status == Status::Unknown),

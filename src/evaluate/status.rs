@@ -84,7 +84,11 @@ impl RuleResult {
     #[must_use]
     pub fn demote_to_warning(mut self, why: impl Into<String>) -> Self {
         if self.status != Status::Pass {
-            self.warning = Some(format!("{} ({})", self.status, why.into()));
+            let would = match self.status {
+                Status::Fail => "would fail",
+                _ => "would be unknown",
+            };
+            self.warning = Some(format!("{would}: {}", why.into()));
             self.status = Status::Pass;
         }
         self
@@ -124,7 +128,7 @@ mod tests {
     fn warnings_never_fail() {
         let w = RuleResult::document("x", Status::Fail, "m").demote_to_warning("not yet effective");
         assert_eq!(w.status, Status::Pass);
-        assert_eq!(w.warning.as_deref(), Some("fail (not yet effective)"));
+        assert_eq!(w.warning.as_deref(), Some("would fail: not yet effective"));
         let p = RuleResult::document("x", Status::Pass, "m").demote_to_warning("n/a");
         assert_eq!(p.warning, None);
     }

@@ -75,7 +75,7 @@ pub fn write_junit(
             let message = xml(&r.message);
             match (r.status, unknown_fails) {
                 (Status::Pass, _) => match &r.warning {
-                    Some(w) => writeln!(out, ">\n      <system-out>warning: {} — {message}</system-out>\n    </testcase>", xml(w))?,
+                    Some(w) => writeln!(out, ">\n      <system-out>warning ({}): {message}</system-out>\n    </testcase>", xml(w))?,
                     None => writeln!(out, "/>")?,
                 },
                 (Status::Fail, _) => writeln!(out, ">\n      <failure type=\"fail\" message=\"{message}\">{message}</failure>\n    </testcase>")?,

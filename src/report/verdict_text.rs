@@ -68,7 +68,7 @@ pub fn write_report_text(
         };
         writeln!(out, "  {label}  {}  {}{}", r.rule, subject(r), r.message)?;
         if let Some(w) = &r.warning {
-            writeln!(out, "           would be {w}")?;
+            writeln!(out, "           {w}")?;
         }
         if opts.explain && !r.evidence.is_empty() {
             let pointers: Vec<&str> = r.evidence.iter().map(|p| p.as_str()).collect();

@@ -14,5 +14,6 @@ mod attestations;
 mod cli;
 mod examples;
 mod golden;
+mod rego;
 mod util;
 mod verify;

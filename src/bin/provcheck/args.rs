@@ -30,6 +30,9 @@ pub(crate) enum Command {
         provcheck verify att.json --policy policy.yaml --unknown warn --explain\n\n\
         Exit codes: 0 pass, 1 fail, 2 usage or invalid input, 3 unknown (see --unknown).")]
     Verify(VerifyArgs),
+    /// Work with Rego policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -51,14 +54,34 @@ pub(crate) struct NormalizeArgs {
     pub(crate) max_bytes: u64,
 }
 
+#[derive(Debug, Subcommand)]
+pub(crate) enum PolicyCommand {
+    /// Run every `test_` rule in the Rego files under DIR (like `opa test`):
+    /// exit 0 when all pass, 1 when one fails, 2 when a policy does not parse.
+    #[command(after_help = "Example:\n  provcheck policy test policies/")]
+    Test {
+        /// Directories or `.rego` files.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct VerifyArgs {
     /// Input files (`-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
-    /// A policy file (YAML or JSON; repeatable; merged).
-    #[arg(long, value_name = "FILE")]
+    /// A policy (repeatable, merged): a native policy file (YAML or JSON), a
+    /// Rego file (`.rego`, packages under `provcheck.`), or a directory of
+    /// Rego files (`*_test.rego` skipped).
+    #[arg(long, value_name = "FILE|DIR")]
     pub(crate) policy: Vec<PathBuf>,
+    /// Data for Rego policies (YAML or JSON, repeatable), merged into `data`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy_data: Vec<PathBuf>,
+    /// A BuildKit source policy (JSON) to check the provenance against (rule `source.policy`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) source_policy: Vec<PathBuf>,
     /// Allow images under this reference prefix (repeatable), e.g. `quay.io/acme`.
     #[arg(long, value_name = "PREFIX")]
     pub(crate) allow_registry: Vec<String>,

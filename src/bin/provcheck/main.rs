@@ -9,7 +9,10 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use args::{Cli, ColorMode, Command, Format, NormalizeArgs, ReportFormat, UnknownMode, VerifyArgs};
+use args::{
+    Cli, ColorMode, Command, Format, NormalizeArgs, PolicyCommand, ReportFormat, UnknownMode,
+    VerifyArgs,
+};
 use provcheck::ingest::Limits;
 use provcheck::report::TextOptions;
 use provcheck::{PolicyBuilder, Status, Verifier};
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Normalize(args) => normalize(&args),
         Command::Verify(args) => verify(&args),
+        Command::Policy(PolicyCommand::Test { dirs }) => policy_test(&dirs),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -99,7 +103,13 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     let mut builder = PolicyBuilder::new();
     for path in &args.policy {
-        builder.add_file(path)?;
+        builder.add_path(path)?;
+    }
+    for path in &args.policy_data {
+        builder.add_data_file(path)?;
+    }
+    for path in &args.source_policy {
+        builder.add_source_policy_file(path)?;
     }
     for prefix in &args.allow_registry {
         builder.allow_registry(prefix)?;
@@ -107,7 +117,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     for prefix in &args.deny_registry {
         builder.deny_registry(prefix)?;
     }
-    let verifier = Verifier::new(builder.build()).with_limits(Limits {
+    let verifier = Verifier::new(builder.build()?).with_limits(Limits {
         max_bytes: args.max_bytes,
     });
 
@@ -172,4 +182,31 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             Exit::Pass
         }
     })
+}
+
+/// `provcheck policy test`: one line per test, a summary, exit 1 on a failure.
+fn policy_test(dirs: &[std::path::PathBuf]) -> anyhow::Result<Exit> {
+    let outcomes = provcheck::evaluate::rego::run_tests(dirs)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    for o in &outcomes {
+        match &o.failure {
+            None => writeln!(out, "PASS  {}:{}  {}", o.file.display(), o.line, o.name)?,
+            Some(why) => writeln!(
+                out,
+                "FAIL  {}:{}  {}: {why}",
+                o.file.display(),
+                o.line,
+                o.name
+            )?,
+        }
+    }
+    writeln!(out, "{} passed, {failed} failed", outcomes.len() - failed)?;
+    out.flush()?;
+    if outcomes.is_empty() {
+        eprintln!("error: no test_ rules found");
+        return Ok(Exit::Invalid);
+    }
+    Ok(if failed == 0 { Exit::Pass } else { Exit::Fail })
 }

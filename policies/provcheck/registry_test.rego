@@ -1,0 +1,66 @@
+package provcheck.registry_test
+
+import rego.v1
+
+import data.provcheck.registry
+
+digest := "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+# A step as `provcheck normalize` writes it.
+step(status, registry_host, repository, reference, trusted) := {
+	"name": "s",
+	"task": "t",
+	"declared_image": reference,
+	"declared": {"registry": registry_host, "repository": repository, "reference": reference},
+	"trusted_reference": trusted,
+	"trust": {"status": status, "reason": "r"},
+	"pointers": {"declared_image": "/status/taskSpec/steps/0/image"},
+}
+
+pinned(repo) := step("pinned", split(repo, "/")[0], repo, concat("@", [repo, digest]), concat("@", [repo, digest]))
+
+tagged(repo) := step("unpinned", split(repo, "/")[0], repo, concat(":", [repo, "v1"]), null)
+
+cfg := {"allow": ["quay.io/acme"], "deny": ["quay.io/acme/legacy"]}
+
+codes(set) := {r.code | some r in set}
+
+test_trusted_reference_allowed_passes if {
+	count(registry.deny) == 0 with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as cfg
+	count(registry.unknown) == 0 with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as cfg
+}
+
+test_trusted_reference_not_allowed_fails if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("docker.io/acme/tool")]} with data.registry as cfg
+}
+
+test_trusted_reference_denied_fails if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/legacy/x")]} with data.registry as cfg
+}
+
+test_path_component_boundary if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme-evil/tool")]} with data.registry as cfg
+}
+
+test_tag_from_disallowed_place_fails if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [tagged("quay.io/other/tool")]} with data.registry as cfg
+}
+
+test_tag_from_allowed_place_is_unknown if {
+	count(registry.deny) == 0 with input as {"steps": [tagged("quay.io/acme/tool")]} with data.registry as cfg
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [tagged("quay.io/acme/tool")]} with data.registry as cfg
+}
+
+test_accept_tags_passes_allowed_tags if {
+	count(registry.unknown) == 0 with input as {"steps": [tagged("quay.io/acme/tool")]}
+		with data.registry as object.union(cfg, {"accept_tags": true})
+}
+
+test_runtime_only_is_unknown if {
+	s := {"name": "s", "declared": null, "trusted_reference": null, "trust": {"status": "undeclared", "reason": "r"}, "pointers": {"declared_image": null}}
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [s]} with data.registry as cfg
+}
+
+test_unconfigured_reports_nothing if {
+	count(registry.deny) + count(registry.unknown) == 0 with input as {"steps": [pinned("evil.io/x")]} with data.registry as {}
+}

@@ -1,0 +1,507 @@
+//! Rego policies on regorus, compiled once, evaluated against the Evidence as
+//! `input`.
+//!
+//! The convention (familiar from conftest and Enterprise Contract): packages
+//! under `provcheck.` define `deny`, `warn` and `unknown` sets of result
+//! objects:
+//!
+//! ```rego
+//! package provcheck.registry
+//! import rego.v1
+//!
+//! deny contains {"code": "registry.allowed", "msg": msg, "step": step.name} if { … }
+//! ```
+//!
+//! | set | status |
+//! |---|---|
+//! | `deny` | `fail` |
+//! | `unknown` | `unknown` |
+//! | `warn` | a warning (`pass` that never fails the verdict) |
+//!
+//! Result objects carry `code` (the rule id; default `<package>.deny` …),
+//! `msg`, and optionally `step`, `task`, `evidence` (JSON pointers) and
+//! `effective_on` (before it, the result only warns). A package that reports
+//! nothing gives one `pass` result, so a Rego-only policy is never "nothing
+//! checked". A policy that fails to parse or to evaluate is an error (exit 2),
+//! never a pass: regorus's own `eval_allow_query` folds errors into `false`;
+//! provcheck keeps them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use regorus::{CompiledPolicy, Engine, Value};
+
+use crate::error::{JsonPointer, Location};
+
+use super::policy::{parse_instant, PolicyError};
+use super::status::{RuleResult, Status};
+
+/// The package prefix provcheck evaluates.
+pub const PACKAGE_PREFIX: &str = "data.provcheck.";
+
+/// The synthetic package that gathers every package's sets in one evaluation.
+const GATHER_PACKAGE: &str = "provcheck_gather";
+
+/// The result sets, in the order results are reported.
+const SETS: [(&str, Status); 3] = [
+    ("deny", Status::Fail),
+    ("unknown", Status::Unknown),
+    ("warn", Status::Pass),
+];
+
+/// Rego sources and data, ready to compile.
+#[derive(Default)]
+pub(crate) struct RegoSources {
+    files: Vec<(String, String)>,
+    data: Vec<(String, serde_json::Value)>,
+}
+
+impl RegoSources {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub(crate) fn add_file(&mut self, path: &Path) -> Result<(), PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|cause| {
+            PolicyError::Read(crate::error::IngestError::Read {
+                file: path.display().to_string(),
+                cause,
+            })
+        })?;
+        self.files.push((path.display().to_string(), text));
+        Ok(())
+    }
+
+    pub(crate) fn add_source(&mut self, name: &str, text: &str) {
+        self.files.push((name.to_owned(), text.to_owned()));
+    }
+
+    pub(crate) fn add_data(&mut self, name: &str, value: serde_json::Value) {
+        self.data.push((name.to_owned(), value));
+    }
+
+    /// Parse every file, load the data and compile one entry point that
+    /// gathers every `provcheck.*` package's `deny`, `unknown` and `warn`.
+    pub(crate) fn compile(&self) -> Result<RegoPolicy, PolicyError> {
+        let mut engine = engine_with(&self.files, &self.data)?;
+        let packages: Vec<String> = engine
+            .get_packages()
+            .map_err(|e| rego_error("(packages)", &e))?
+            .into_iter()
+            .filter(|p| p.starts_with(PACKAGE_PREFIX))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut gather = format!("package {GATHER_PACKAGE}\nimport rego.v1\n");
+        let mut entries = Vec::new();
+        for (i, package) in packages.iter().enumerate() {
+            for (set, _) in SETS {
+                // An undefined set (the package has no such rule) is empty.
+                gather.push_str(&format!(
+                    "p{i}_{set} := s if {{ s := {package}.{set} }} else := set()\n"
+                ));
+            }
+            entries.push(format!(
+                "{:?}: {{\"deny\": p{i}_deny, \"unknown\": p{i}_unknown, \"warn\": p{i}_warn}}",
+                package.trim_start_matches("data.")
+            ));
+        }
+        gather.push_str(&format!("results := {{{}}}\n", entries.join(", ")));
+        engine
+            .add_policy(format!("{GATHER_PACKAGE}.rego"), gather)
+            .map_err(|e| rego_error("(generated)", &e))?;
+        let entry: regorus::Rc<str> = format!("data.{GATHER_PACKAGE}.results").into();
+        let compiled = engine
+            .compile_with_entrypoint(&entry)
+            .map_err(|e| rego_error("(compile)", &e))?;
+        Ok(RegoPolicy {
+            compiled: Arc::new(compiled),
+            files: self.files.iter().map(|(n, _)| n.clone()).collect(),
+        })
+    }
+}
+
+fn engine_with(
+    files: &[(String, String)],
+    data: &[(String, serde_json::Value)],
+) -> Result<Engine, PolicyError> {
+    let mut engine = Engine::new();
+    engine.set_rego_v0(false);
+    for (name, text) in files {
+        engine
+            .add_policy(name.clone(), text.clone())
+            .map_err(|e| rego_error(name, &e))?;
+    }
+    for (name, value) in data {
+        engine
+            .add_data(Value::from(value.clone()))
+            .map_err(|e| rego_error(name, &e))?;
+    }
+    Ok(engine)
+}
+
+/// regorus reports errors as rendered text with `file:line:col` and a caret;
+/// keep its text and name the file it came from.
+fn rego_error(file: &str, e: &impl fmt::Display) -> PolicyError {
+    PolicyError::Invalid {
+        at: Location::new(file, JsonPointer::root()),
+        message: format!("Rego: {e}"),
+    }
+}
+
+/// A compiled Rego policy: evaluate many (`Send + Sync`; one compiled policy
+/// is shared by every thread).
+#[derive(Clone)]
+pub struct RegoPolicy {
+    compiled: Arc<CompiledPolicy>,
+    files: Vec<String>,
+}
+
+impl fmt::Debug for RegoPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RegoPolicy")
+            .field("files", &self.files)
+            .finish()
+    }
+}
+
+impl RegoPolicy {
+    /// Evaluate against `input` (the Evidence as JSON), judging `effective_on`
+    /// as of `judged_at`.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Evaluation`] when the policy fails at run time.
+    pub fn evaluate(
+        &self,
+        input: &serde_json::Value,
+        judged_at: DateTime<Utc>,
+    ) -> Result<Vec<RuleResult>, PolicyError> {
+        let value = self
+            .compiled
+            .eval_with_input(Value::from(input.clone()))
+            .map_err(|e| PolicyError::Evaluation {
+                files: self.files.join(", "),
+                message: e.to_string(),
+            })?;
+        let json: serde_json::Value =
+            serde_json::to_value(&value).map_err(|e| PolicyError::Evaluation {
+                files: self.files.join(", "),
+                message: format!("results are not JSON: {e}"),
+            })?;
+        let Some(packages) = json.as_object() else {
+            return Err(PolicyError::Evaluation {
+                files: self.files.join(", "),
+                message: "the policy produced no results object (undefined)".into(),
+            });
+        };
+        let mut out = Vec::new();
+        for (package, sets) in packages {
+            let before = out.len();
+            for (set, status) in SETS {
+                let items = sets.get(set).and_then(serde_json::Value::as_array);
+                for item in items.into_iter().flatten() {
+                    out.push(to_result(package, set, status, item, judged_at));
+                }
+            }
+            if out.len() == before {
+                out.push(RuleResult::document(
+                    package,
+                    Status::Pass,
+                    "no deny, unknown or warn",
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn to_result(
+    package: &str,
+    set: &str,
+    status: Status,
+    item: &serde_json::Value,
+    judged_at: DateTime<Utc>,
+) -> RuleResult {
+    let text = |key: &str| item.get(key).and_then(serde_json::Value::as_str);
+    let message = match (text("msg"), item.as_str()) {
+        (Some(m), _) | (None, Some(m)) => m.to_owned(),
+        (None, None) => item.to_string(),
+    };
+    let mut r = RuleResult {
+        rule: text("code").map_or_else(|| format!("{package}.{set}"), str::to_owned),
+        status,
+        step: text("step").map(str::to_owned),
+        task: text("task").map(str::to_owned),
+        message,
+        evidence: item
+            .get("evidence")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|p| p.is_empty() || p.starts_with('/'))
+            .map(pointer_from)
+            .collect(),
+        warning: None,
+    };
+    if set == "warn" {
+        r.warning = Some("a warning from the policy".to_owned());
+    }
+    if let Some(on) = text("effective_on").and_then(parse_instant) {
+        if judged_at < on {
+            r = r.demote_to_warning(format!("rule in force from {}", on.format("%Y-%m-%d")));
+        }
+    }
+    r
+}
+
+/// Rebuild a pointer from its text (already escaped per RFC 6901).
+fn pointer_from(text: &str) -> JsonPointer {
+    text.split('/')
+        .skip(1)
+        .fold(JsonPointer::root(), |p, segment| {
+            p.key(&segment.replace("~1", "/").replace("~0", "~"))
+        })
+}
+
+/// One `test_` rule's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestOutcome {
+    /// The file that defines the test.
+    pub file: PathBuf,
+    /// Its 1-based line.
+    pub line: usize,
+    /// `data.<package>.<rule>`.
+    pub name: String,
+    /// `None` when it passed; otherwise why not.
+    pub failure: Option<String>,
+}
+
+/// Run every `test_` rule in the `.rego` files under `dirs`, like `opa test`
+/// (regorus has none: provcheck finds the rules itself). A test passes when
+/// its rule evaluates to `true`; undefined, `false` or an error fail it.
+///
+/// Test rules are found at the start of a line (`test_name if {`), as
+/// `opa fmt` writes them.
+///
+/// # Errors
+///
+/// [`PolicyError`] when a file cannot be read or a policy does not parse.
+pub fn run_tests(dirs: &[PathBuf]) -> Result<Vec<TestOutcome>, PolicyError> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_rego(dir, &mut files)?;
+    }
+    files.sort();
+    let mut sources = Vec::new();
+    let mut data = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).map_err(|cause| {
+            PolicyError::Read(crate::error::IngestError::Read {
+                file: path.display().to_string(),
+                cause,
+            })
+        })?;
+        sources.push((path.display().to_string(), text));
+    }
+    // A `data.json`/`data.yaml` beside the policies is loaded too, like `opa test DIR`.
+    for dir in dirs {
+        for name in ["data.json", "data.yaml"] {
+            let path = dir.join(name);
+            if path.is_file() {
+                let bytes = crate::ingest::read_input(&path, &crate::ingest::Limits::default())?;
+                data.push((
+                    path.display().to_string(),
+                    crate::ingest::decode_text(&path.display().to_string(), &bytes)?,
+                ));
+            }
+        }
+    }
+    let mut engine = engine_with(&sources, &data)?;
+    let mut outcomes = Vec::new();
+    for (path, text) in files.iter().zip(sources.iter().map(|(_, t)| t)) {
+        let Some(package) = text.lines().find_map(|l| l.trim().strip_prefix("package ")) else {
+            continue;
+        };
+        let package = package.trim();
+        for (i, line) in text.lines().enumerate() {
+            let Some(name) = test_rule_name(line) else {
+                continue;
+            };
+            let full = format!("data.{package}.{name}");
+            if outcomes
+                .iter()
+                .any(|o: &TestOutcome| o.name == full && o.file == *path)
+            {
+                continue; // a second body of the same rule
+            }
+            let failure = match engine.eval_rule(full.clone()) {
+                Ok(Value::Bool(true)) => None,
+                Ok(Value::Undefined) => {
+                    Some("undefined (a condition in the body is false)".to_owned())
+                }
+                Ok(other) => Some(format!("evaluated to {other}, expected true")),
+                Err(e) => Some(format!("error: {e}")),
+            };
+            outcomes.push(TestOutcome {
+                file: path.clone(),
+                line: i + 1,
+                name: full,
+                failure,
+            });
+        }
+    }
+    Ok(outcomes)
+}
+
+fn test_rule_name(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("test_")?;
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let name = line.get(..5 + len)?;
+    let after = line.get(5 + len..)?.trim_start();
+    (after.starts_with("if")
+        || after.starts_with('{')
+        || after.starts_with(":=")
+        || after.starts_with('='))
+    .then_some(name)
+}
+
+fn collect_rego(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
+    let read_err = |cause| {
+        PolicyError::Read(crate::error::IngestError::Read {
+            file: path.display().to_string(),
+            cause,
+        })
+    };
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(path).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?.path();
+        if entry.is_dir() {
+            collect_rego(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e == "rego") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn compile(rego: &str) -> Result<RegoPolicy, PolicyError> {
+        let mut s = RegoSources::default();
+        s.add_source("p.rego", rego);
+        s.compile()
+    }
+
+    #[test]
+    fn sets_map_to_statuses() {
+        let p = compile(
+            r#"package provcheck.x
+import rego.v1
+deny contains {"code": "x.bad", "msg": "bad", "step": "s1"} if input.a == 1
+unknown contains {"code": "x.maybe", "msg": "maybe"} if input.a == 1
+warn contains {"code": "x.later", "msg": "later", "effective_on": "2030-01-01"} if input.a == 1
+"#,
+        )
+        .unwrap();
+        let now = Utc::now();
+        let got = p.evaluate(&json!({"a": 1}), now).unwrap();
+        let summary: Vec<_> = got
+            .iter()
+            .map(|r| (r.rule.as_str(), r.status, r.warning.is_some()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("x.bad", Status::Fail, false),
+                ("x.maybe", Status::Unknown, false),
+                ("x.later", Status::Pass, true)
+            ]
+        );
+        assert_eq!(got[0].step.as_deref(), Some("s1"));
+        // Nothing reported: one pass per package.
+        let got = p.evaluate(&json!({"a": 2}), now).unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(
+            (got[0].rule.as_str(), got[0].status),
+            ("provcheck.x", Status::Pass)
+        );
+    }
+
+    #[test]
+    fn effective_on_demotes_deny_to_a_warning() {
+        let p = compile(
+            r#"package provcheck.x
+import rego.v1
+deny contains {"code": "x.new", "msg": "m", "effective_on": "2027-01-01"} if true
+"#,
+        )
+        .unwrap();
+        let before = p
+            .evaluate(&json!({}), parse_instant("2026-01-01").unwrap())
+            .unwrap();
+        assert_eq!(
+            (before[0].status, before[0].warning.is_some()),
+            (Status::Pass, true)
+        );
+        let after = p
+            .evaluate(&json!({}), parse_instant("2027-06-01").unwrap())
+            .unwrap();
+        assert_eq!(after[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let err =
+            compile("package provcheck.x\nimport rego.v1\ndeny contains x if {\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("p.rego: Rego: "), "{text}");
+        assert!(text.contains("p.rego:"), "{text}");
+    }
+
+    #[test]
+    fn runtime_errors_are_errors_not_passes() {
+        let p = compile(
+            r#"package provcheck.x
+import rego.v1
+deny contains {"msg": "m"} if { x := 1 / input.zero; x > 0 }
+"#,
+        )
+        .unwrap();
+        let err = p.evaluate(&json!({"zero": 0}), Utc::now()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("Rego policy (p.rego) failed:"), "{text}");
+        assert!(
+            text.contains("p.rego:3:40") && text.contains("divide by zero"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn compiled_policy_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<RegoPolicy>();
+    }
+
+    #[test]
+    fn test_rule_names() {
+        assert_eq!(test_rule_name("test_allowed if {"), Some("test_allowed"));
+        assert_eq!(test_rule_name("test_x := true"), Some("test_x"));
+        assert_eq!(test_rule_name("  test_indented if {"), None);
+        assert_eq!(test_rule_name("test_helper(x) := y"), None);
+        assert_eq!(test_rule_name("testing if {"), None);
+    }
+}

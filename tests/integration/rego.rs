@@ -1,0 +1,303 @@
+//! Rego on regorus: the starter pack's tests, the test runner, native/Rego
+//! parity on DESIGN.md's tri-state table, and BuildKit source policies.
+
+use serde_json::json;
+
+use provcheck::{PolicyBuilder, Status};
+
+use crate::util::{provcheck, root, Scratch};
+
+const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+#[test]
+fn the_starter_pack_tests_pass() {
+    let out = provcheck(&["policy", "test", "policies/"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 20, "{stdout}");
+}
+
+#[test]
+fn a_broken_test_fails_with_file_and_line() {
+    let out = provcheck(&["policy", "test", "tests/fixtures/rego-broken"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("PASS  tests/fixtures/rego-broken/broken_test.rego:6  data.provcheck.broken_test.test_passes"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL  tests/fixtures/rego-broken/broken_test.rego:10  data.provcheck.broken_test.test_fails_on_purpose: undefined"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("1 passed, 1 failed\n"), "{stdout}");
+}
+
+#[test]
+fn a_syntax_error_names_file_and_line_and_exits_2() {
+    let dir = Scratch::new("rego-syntax");
+    let file = dir.file(
+        "bad.rego",
+        b"package provcheck.bad\nimport rego.v1\ndeny contains x if {\n",
+    );
+    let doc = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&["verify", doc.to_str().unwrap(), "--policy", &file]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.rego:"), "{stderr}");
+}
+
+#[test]
+fn a_runtime_error_is_a_usage_error_not_a_pass() {
+    let dir = Scratch::new("rego-runtime");
+    let file = dir.file(
+        "div.rego",
+        b"package provcheck.div\nimport rego.v1\ndeny contains {\"msg\": \"m\"} if { x := 1 / count(input.notes); x > 0 }\n",
+    );
+    let doc = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&["verify", doc.to_str().unwrap(), "--policy", &file]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("div.rego:3"));
+}
+
+/// One step with `declared`/`runtime`, normalized by the library.
+fn evidence(declared: Option<&str>, runtime: Option<&str>) -> provcheck::Evidence {
+    let mut spec = json!({"name": "s"});
+    if let Some(d) = declared {
+        spec["image"] = json!(d);
+    }
+    let mut status = json!({"name": "s"});
+    if let Some(r) = runtime {
+        status["imageID"] = json!(r);
+    }
+    let doc =
+        json!({"kind": "TaskRun", "status": {"taskSpec": {"steps": [spec]}, "steps": [status]}});
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    provcheck::normalize_bytes("t.json", &bytes)
+        .remove(0)
+        .unwrap()
+}
+
+/// The status of the step `s` for `rule` (no result for the step: pass).
+fn step_status(results: &[provcheck::RuleResult], rule: &str) -> Status {
+    results
+        .iter()
+        .filter(|r| r.rule == rule && r.step.as_deref() == Some("s"))
+        .map(|r| r.status)
+        .max()
+        .unwrap_or(Status::Pass)
+}
+
+/// Native `registry.allowed` and the pack's Rego give the same status on
+/// every row of the tri-state table and every boundary case.
+#[test]
+fn native_and_rego_registry_results_agree() {
+    let configs = [
+        json!({"allow": ["quay.io/acme"], "deny": ["quay.io/acme/legacy"]}),
+        json!({"allow": ["quay.io/acme"], "accept_tags": true}),
+        json!({"deny": ["docker.io"]}),
+        json!({"allow": ["alpine", "docker.io/library", "localhost:5000", "Quay.io/acme/", "acme/"]}),
+        json!({"allow": ["docker.io/alpine", "index.docker.io/busybox", "gcr.io"]}),
+    ];
+    let runtime = format!("docker-pullable://quay.io/acme/tool@sha256:{A}");
+    let declared: Vec<Option<String>> = vec![
+        Some(format!("quay.io/acme/tool@sha256:{A}")),
+        Some(format!("quay.io/acme/tool:v1@sha256:{A}")),
+        Some(format!("docker.io/acme/tool@sha256:{A}")),
+        Some(format!("quay.io/acme/legacy/x@sha256:{A}")),
+        Some(format!("quay.io/acme-evil/tool@sha256:{A}")),
+        Some(format!("QUAY.IO/acme/tool@sha256:{A}")),
+        Some(format!("quay.io:443/acme/tool@sha256:{A}")),
+        Some(format!("localhost:5000/x@sha256:{A}")),
+        Some(format!("localhost:5001/x@sha256:{A}")),
+        Some(format!("alpine@sha256:{A}")),
+        Some(format!("alpine-evil@sha256:{A}")),
+        Some(format!("busybox@sha256:{A}")),
+        Some(format!("acme/tool@sha256:{A}")),
+        Some(format!("acmecorp/tool@sha256:{A}")),
+        Some(format!("gcr.io/p/i@sha512:{}", "c".repeat(128))),
+        Some("quay.io/acme/tool:v1".into()),
+        Some("quay.io/other/tool:v1".into()),
+        Some("quay.io/acme/legacy:v1".into()),
+        Some("alpine".into()),
+        Some("ubuntu:22.04".into()),
+        Some("$(params.image)".into()),
+        Some("quay.io/Acme/tool".into()),
+        None,
+    ];
+    let mut rows = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    for config in &configs {
+        let mut native = PolicyBuilder::new();
+        native
+            .add_value("native", &json!({"registry": config}))
+            .unwrap();
+        let native = native.build().unwrap();
+        let mut rego = PolicyBuilder::new();
+        rego.add_path(&root().join("policies/provcheck")).unwrap();
+        rego.add_data_value("data", json!({"registry": config}));
+        let rego = rego.build().unwrap();
+        for d in &declared {
+            let ev = evidence(d.as_deref(), Some(&runtime));
+            let now = chrono::Utc::now();
+            let n = provcheck::evaluate::evaluate(&native, &ev, now).unwrap();
+            let r = provcheck::evaluate::evaluate(&rego, &ev, now).unwrap();
+            let native_status = step_status(&n, "registry.allowed");
+            assert_eq!(
+                native_status,
+                step_status(&r, "registry.allowed"),
+                "{d:?} with {config}: native {n:?} rego {r:?}"
+            );
+            // The native rule reports every step: it is not vacuous.
+            assert!(n
+                .iter()
+                .any(|x| x.rule == "registry.allowed" && x.step.as_deref() == Some("s")));
+            seen.insert(native_status);
+            rows += 1;
+        }
+    }
+    assert_eq!(rows, configs.len() * declared.len());
+    assert_eq!(seen.len(), 3, "every tri-state outcome occurs: {seen:?}");
+}
+
+fn source_policy_status(dir: &Scratch, policy: serde_json::Value, declared: &str) -> (String, i32) {
+    let policy = dir.file("sp.json", policy.to_string().as_bytes());
+    let doc = json!({"kind": "TaskRun", "status": {"taskSpec": {"steps": [{"name": "s", "image": declared}]}}});
+    let doc = dir.file("tr.json", doc.to_string().as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &doc,
+        "--source-policy",
+        &policy,
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let result = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "source.policy")
+        .unwrap();
+    (
+        result["status"].as_str().unwrap().to_owned(),
+        out.status.code().unwrap(),
+    )
+}
+
+/// BuildKit-format source policies through the CLI.
+#[test]
+fn source_policy_through_the_cli() {
+    let dir = Scratch::new("source-policy");
+    let rule = |action: &str, id: &str, match_type: &str| json!({"action": action, "selector": {"identifier": id, "matchType": match_type}});
+    let rows = [
+        // ALLOW and DENY, last match wins.
+        (
+            json!({"rules": [rule("DENY", "docker-image://docker.io/library/*", "WILDCARD"), rule("ALLOW", "docker-image://docker.io/library/alpine:*", "WILDCARD")]}),
+            "alpine:3.18",
+            "pass",
+            0,
+        ),
+        (
+            json!({"rules": [rule("DENY", "docker-image://docker.io/library/*", "WILDCARD"), rule("ALLOW", "docker-image://docker.io/library/alpine:*", "WILDCARD")]}),
+            "ubuntu:22.04",
+            "fail",
+            1,
+        ),
+        // EXACT does not glob; REGEX is unanchored.
+        (
+            json!({"rules": [rule("DENY", "docker-image://docker.io/library/alpine:*", "EXACT")]}),
+            "alpine:3.18",
+            "pass",
+            0,
+        ),
+        (
+            json!({"rules": [rule("DENY", "docker-image://docker.io/library/alpine:3.18", "EXACT")]}),
+            "alpine:3.18",
+            "fail",
+            1,
+        ),
+        (
+            json!({"rules": [rule("DENY", "quay\\.io/evil/", "REGEX")]}),
+            "quay.io/evil/x:1",
+            "fail",
+            1,
+        ),
+        (
+            json!({"rules": [rule("DENY", "quay\\.io/evil/", "REGEX")]}),
+            "quay.io/evil-not/x:1",
+            "pass",
+            0,
+        ),
+    ];
+    for (policy, declared, want, code) in rows {
+        assert_eq!(
+            source_policy_status(&dir, policy.clone(), declared),
+            (want.to_owned(), code),
+            "{declared} with {policy}"
+        );
+    }
+}
+
+/// CONVERT to a pinned digest: pass when the trusted reference equals the
+/// pin, fail when it differs, unknown when there is no trusted reference.
+#[test]
+fn source_policy_convert_to_a_pin() {
+    let dir = Scratch::new("source-policy-convert");
+    let policy = json!({"rules": [{
+        "action": "CONVERT",
+        "selector": {"identifier": "docker-image://docker.io/library/alpine:3.18"},
+        "updates": {"identifier": format!("docker-image://docker.io/library/alpine:3.18@sha256:{A}")}}]});
+    // Declared with tag and digest: the selector (the tag form) does not
+    // match that identifier, so BuildKit would not convert it: pass.
+    let (status, _) =
+        source_policy_status(&dir, policy.clone(), &format!("alpine:3.18@sha256:{A}"));
+    assert_eq!(status, "pass");
+    // A Chains-style TaskRun declared alpine:3.18 by tag: no trusted reference.
+    assert_eq!(
+        source_policy_status(&dir, policy.clone(), "alpine:3.18"),
+        ("unknown".to_owned(), 3)
+    );
+
+    // Pinned-equal and pinned-different, judged on a step whose declared tag
+    // the policy converts and whose trusted reference is known: a selector
+    // that matches the tag+digest form.
+    let wildcard = json!({"rules": [{
+        "action": "CONVERT",
+        "selector": {"identifier": "docker-image://docker.io/library/alpine:3.18@*"},
+        "updates": {"identifier": format!("docker-image://docker.io/library/alpine:3.18@sha256:{A}")}}]});
+    assert_eq!(
+        source_policy_status(&dir, wildcard.clone(), &format!("alpine:3.18@sha256:{A}")),
+        ("pass".to_owned(), 0)
+    );
+    assert_eq!(
+        source_policy_status(&dir, wildcard, &format!("alpine:3.18@sha256:{B}")),
+        ("fail".to_owned(), 1)
+    );
+}
+
+#[test]
+fn source_policy_errors_point_at_the_rule() {
+    let dir = Scratch::new("source-policy-bad");
+    let policy = dir.file(
+        "sp.json",
+        br#"{"rules": [{"action": "CONVERT", "selector": {"identifier": "x"}}]}"#,
+    );
+    let doc = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&["verify", doc.to_str().unwrap(), "--source-policy", &policy]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("sp.json: at /rules/0: a CONVERT rule needs `updates`"));
+}
