@@ -56,12 +56,14 @@ pub mod ingest;
 pub mod normalize;
 pub mod report;
 pub mod verifier;
+pub mod verify;
 
 pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
 pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
 pub use verifier::{Report, Summary, Verifier};
+pub use verify::{Trust, TrustBuilder, TrustError};
 
 /// Read, decode and normalize one file (`-` for standard input).
 ///

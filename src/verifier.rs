@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::error::IngestError;
 use crate::evaluate::{self, Policy, RuleResult, Status};
 use crate::evidence::Evidence;
 use crate::ingest::{self, Limits};
+use crate::verify::{self, Trust};
 
 /// The rule id of the result that says nothing was checked.
 pub const NOTHING_CHECKED: &str = "policy.configured";
@@ -38,8 +40,13 @@ pub struct Report {
     pub verdict: Status,
     /// Counts by status (warnings are passes that warn).
     pub summary: Summary,
-    /// Every result, in rule order, then step order.
+    /// Every result, in rule order, then step order (trust results —
+    /// `signature`, `identity`, `subject` — first).
     pub results: Vec<RuleResult>,
+    /// Checks the user chose to skip, e.g. `"signature verification skipped"`
+    /// (`--insecure-skip-signature`). Absent from JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insecure: Vec<String>,
 }
 
 /// Counts of a report's results.
@@ -81,6 +88,7 @@ impl Report {
             verdict,
             summary,
             results,
+            insecure: Vec::new(),
         }
     }
 }
@@ -106,6 +114,7 @@ pub struct Verifier {
     policy: Policy,
     limits: Limits,
     at: Option<DateTime<Utc>>,
+    trust: Option<Trust>,
 }
 
 impl Verifier {
@@ -115,7 +124,16 @@ impl Verifier {
             policy,
             limits: Limits::default(),
             at: None,
+            trust: None,
         }
+    }
+
+    /// Also check signatures, signer identities and subjects with `trust`
+    /// ([`verify`](crate::verify)); its results join each report.
+    #[must_use]
+    pub fn with_trust(mut self, trust: Trust) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// Use other input limits.
@@ -149,14 +167,88 @@ impl Verifier {
 
     /// Decode, normalize and judge every document in `bytes`.
     ///
+    /// With trust material ([`with_trust`](Self::with_trust)) the raw bytes
+    /// are checked first (`signature`, `identity`, `subject`); a signed
+    /// document the ingest stage does not recognize (yet) still gets a report
+    /// of those results instead of an error. Without trust material, a
+    /// document that carries signature material gets a `signature` result
+    /// `unknown` ("not verified: no key or identity given"): never a silent
+    /// pass.
+    ///
     /// # Errors
     ///
     /// Each item is an [`Error`] when that document cannot be decoded or has
     /// the wrong shape; the others are still judged.
     pub fn verify_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Report, Error>> {
-        crate::normalize_bytes(name, bytes)
-            .into_iter()
-            .map(|ev| ev.map(|ev| self.verify_evidence(&ev)))
+        let Some(trust) = &self.trust else {
+            let signed = verify::has_signature_material(bytes);
+            return crate::normalize_bytes(name, bytes)
+                .into_iter()
+                .map(|ev| {
+                    ev.map(|ev| {
+                        let mut report = self.verify_evidence(&ev);
+                        if signed {
+                            let mut results = vec![RuleResult::document(
+                                verify::SIGNATURE,
+                                Status::Unknown,
+                                verify::NO_TRUST_MATERIAL,
+                            )];
+                            results.append(&mut report.results);
+                            report = Report::new(report.source, results);
+                        }
+                        report
+                    })
+                })
+                .collect();
+        };
+        let checked = verify::check(trust, name, bytes);
+        let normalized = crate::normalize_bytes(name, bytes);
+        let finish = |mut report: Report| {
+            if trust.skips_signature() {
+                report
+                    .insecure
+                    .push(verify::INSECURE_SKIP_SIGNATURE.to_owned());
+            }
+            report
+        };
+        let joined = |ev: &Evidence, trust_results: Vec<RuleResult>| {
+            let mut results = trust_results;
+            results.extend(self.verify_evidence(ev).results.into_iter().filter(|r| {
+                // "nothing checked" is moot once trust results exist.
+                r.rule != NOTHING_CHECKED
+            }));
+            Report::new(ev.source.clone(), results)
+        };
+        let Some(docs) = checked else {
+            // Not JSON (YAML, or unreadable): no signature material here.
+            return normalized
+                .into_iter()
+                .map(|ev| ev.map(|ev| finish(joined(&ev, verify::unsigned(trust)))))
+                .collect();
+        };
+        if docs.len() == normalized.len() {
+            return docs
+                .into_iter()
+                .zip(normalized)
+                .map(|(doc, ev)| match ev {
+                    Ok(ev) => Ok(finish(joined(&ev, doc.results))),
+                    Err(Error::Ingest(IngestError::Unrecognized { .. })) => {
+                        Ok(finish(Report::new(doc.source, doc.results)))
+                    }
+                    Err(e) => Err(e),
+                })
+                .collect();
+        }
+        // JSON lines the ingest stage read as one (broken) document: every
+        // line parsed as JSON here, so each gets its trust report.
+        let mut normalized = normalized.into_iter().filter_map(Result::ok);
+        docs.into_iter()
+            .map(|doc| {
+                Ok(finish(match normalized.next() {
+                    Some(ev) => joined(&ev, doc.results),
+                    None => Report::new(doc.source, doc.results),
+                }))
+            })
             .collect()
     }
 
