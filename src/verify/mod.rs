@@ -7,8 +7,8 @@
 //!
 //! | rule id | pass | fail | unknown |
 //! |---|---|---|---|
-//! | `signature` | a DSSE signature over the PAE of the exact payload verifies with `--key` (threshold met), or a Sigstore bundle verifies offline against the trusted root | no signature verifies, the bundle or envelope is invalid, threshold not met | no key or identity given; the verification material is not in the file; no signature material at all |
-//! | `identity` | the verified certificate's SAN, issuer and GitHub extensions match | any constraint differs; a key-signed bundle when an identity is required | the signer is not pinned (no SAN or no issuer given); the certificate did not verify |
+//! | `signature` | a DSSE signature over the PAE of the exact payload verifies with `--key` (threshold met), or a Sigstore bundle verifies offline against the trusted root | no signature verifies, the bundle or envelope is invalid, threshold not met, a key-signed bundle and no `--key` | no key or identity given; the verification material is not in the file; no signature material at all |
+//! | `identity` (certificate-signed documents) | the verified certificate's SAN, issuer and GitHub extensions match | any constraint differs | the signer is not pinned (no SAN or no issuer given); the certificate did not verify; no certificate in the document |
 //! | `subject` | the verified statement names the digest/artifact/image | it does not | the signature did not verify |
 //!
 //! A payload is never read before its signature verifies (except under
@@ -25,6 +25,7 @@ mod dsse;
 mod keys;
 mod subject;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -394,7 +395,9 @@ impl Trust {
 /// The trust results of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustReport {
-    /// The input's name; `NAME:LINE` for one line of a JSON-lines file.
+    /// The input's name; `NAME:LINE` for one line of a JSON-lines file,
+    /// `NAME#/attestations/I/bundle` for one bundle of an npm attestations
+    /// document.
     pub source: String,
     /// `signature`, then `identity` (when judged), then one `subject` per
     /// expected subject.
@@ -448,8 +451,8 @@ impl Outcome {
 /// What one document carries.
 #[derive(Debug)]
 enum Material<'a> {
-    /// A Sigstore bundle: its exact JSON text.
-    Bundle(&'a str),
+    /// A Sigstore bundle: its JSON text.
+    Bundle(Cow<'a, str>),
     /// A bare DSSE envelope.
     Envelope(dsse::RawEnvelope),
     /// Shaped like a DSSE envelope, but not one.
@@ -458,17 +461,27 @@ enum Material<'a> {
     Unsigned,
 }
 
+/// One document found in an input: where (a line, a JSON pointer) and what
+/// it carries.
+type Found<'a> = (String, Material<'a>);
+
 /// Find the documents in `bytes` and what signature material each carries:
-/// one JSON value, or JSON lines. `None` when the bytes are neither (the
-/// ingest stage reports why). Strict: duplicate keys make it `None` too.
-fn documents(bytes: &[u8]) -> Option<Vec<(Option<usize>, Material<'_>)>> {
+/// one JSON value, or JSON lines; a Sigstore bundle, a bare DSSE envelope,
+/// or an npm registry attestations document (`{"attestations": [{"bundle":
+/// …}]}`, one document per bundle). `None` when the bytes are neither JSON
+/// nor JSON lines (the ingest stage reports why). Strict: duplicate keys
+/// make it `None` too.
+///
+/// This is the one place that recognizes signed documents; it can switch to
+/// the ingest stage's layer decoding once that reads them.
+fn documents(bytes: &[u8]) -> Option<Vec<Found<'_>>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if !text.trim_start().starts_with('{') {
         return None;
     }
     if let Ok(value) = crate::ingest::decode_text("-", text.as_bytes()) {
-        return Some(vec![(None, classify(value, text))]);
+        return Some(classify(value, text, String::new()));
     }
     let lines: Vec<(usize, &str)> = text
         .lines()
@@ -479,43 +492,77 @@ fn documents(bytes: &[u8]) -> Option<Vec<(Option<usize>, Material<'_>)>> {
     if lines.len() < 2 {
         return None;
     }
-    lines
-        .into_iter()
-        .map(|(n, line)| {
-            let value = crate::ingest::decode_text("-", line.as_bytes()).ok()?;
-            Some((Some(n), classify(value, line)))
-        })
-        .collect()
+    let mut found = Vec::new();
+    for (n, line) in lines {
+        if !line.trim_start().starts_with('{') {
+            return None;
+        }
+        let value = crate::ingest::decode_text("-", line.as_bytes()).ok()?;
+        found.extend(classify(value, line, format!(":{n}")));
+    }
+    Some(found)
 }
 
-fn classify(value: serde_json::Value, text: &str) -> Material<'_> {
+fn classify(value: serde_json::Value, text: &str, at: String) -> Vec<Found<'_>> {
     let Some(object) = value.as_object() else {
-        return Material::Unsigned;
+        return vec![(at, Material::Unsigned)];
     };
-    let is_bundle = object
-        .get("mediaType")
-        .and_then(serde_json::Value::as_str)
-        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
-    if is_bundle {
-        return Material::Bundle(text);
+    if is_bundle(&value) {
+        return vec![(at, Material::Bundle(Cow::Borrowed(text)))];
+    }
+    if let Some(attestations) = object.get("attestations").and_then(|a| a.as_array()) {
+        let bundles: Vec<Found<'_>> = attestations
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let bundle = a.get("bundle").filter(|b| is_bundle(b))?;
+                // Re-serialized: a bundle's signed content (payload,
+                // signatures, certificates, log entry bodies) is base64 text
+                // inside it, carried over byte for byte.
+                let json = serde_json::to_string(bundle).ok()?;
+                Some((
+                    format!("{at}#/attestations/{i}/bundle"),
+                    Material::Bundle(Cow::Owned(json)),
+                ))
+            })
+            .collect();
+        if !bundles.is_empty() {
+            return bundles;
+        }
     }
     if ["payloadType", "payload", "signatures"]
         .iter()
         .all(|k| object.contains_key(*k))
     {
-        return match serde_json::from_value(value) {
-            Ok(env) => Material::Envelope(env),
-            Err(e) => Material::BadEnvelope(e.to_string()),
-        };
+        return vec![(
+            at,
+            match serde_json::from_value(value) {
+                Ok(env) => Material::Envelope(env),
+                Err(e) => Material::BadEnvelope(e.to_string()),
+            },
+        )];
     }
-    Material::Unsigned
+    vec![(at, Material::Unsigned)]
+}
+
+/// A Sigstore bundle by its media type, or by its shape (verification
+/// material and a signature) when the media type is wrong: such a document
+/// is a bundle that must fail, not an unsigned document.
+fn is_bundle(value: &serde_json::Value) -> bool {
+    let media_type = value
+        .get("mediaType")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
+    let shape = value.get("verificationMaterial").is_some()
+        && (value.get("messageSignature").is_some() || value.get("dsseEnvelope").is_some());
+    media_type || shape
 }
 
 /// Whether `bytes` hold a signed document (a Sigstore bundle or a DSSE
 /// envelope), for reports made without trust material.
 pub fn has_signature_material(bytes: &[u8]) -> bool {
     let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    if !mentions(b"\"payloadType\"") && !mentions(b"application/vnd.dev.sigstore.bundle") {
+    if !mentions(b"\"payloadType\"") && !mentions(b"\"verificationMaterial\"") {
         return false;
     }
     documents(bytes).is_some_and(|docs| docs.iter().any(|(_, m)| !matches!(m, Material::Unsigned)))
@@ -550,14 +597,11 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
     let docs = documents(bytes)?;
     Some(
         docs.into_iter()
-            .map(|(line, material)| {
-                let source = match line {
-                    Some(n) => format!("{name}:{n}"),
-                    None => name.to_owned(),
-                };
+            .map(|(at, material)| {
+                let source = format!("{name}{at}");
                 let signed = !matches!(material, Material::Unsigned);
                 let results = match material {
-                    Material::Bundle(text) => bundle::verify(trust, text).results,
+                    Material::Bundle(text) => bundle::verify(trust, &text).results,
                     Material::Envelope(env) => envelope(trust, &env).results,
                     Material::BadEnvelope(e) => {
                         let mut out = Outcome::default();
@@ -606,15 +650,10 @@ fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
         out.subjects_undecided(trust, "the signature was not verified");
         return out;
     } else {
+        // Key-signed: the --key keys authorize it; identity constraints are
+        // for certificate-signed documents.
         let (status, message) = dsse::verify_with_keys(&env, &trust.keys, trust.threshold);
         out.signature(status, message);
-        if trust.identity.is_set() {
-            out.identity(
-                Status::Fail,
-                "the envelope is signed with a key, not a certificate: no signer identity to match"
-                    .into(),
-            );
-        }
         if status != Status::Pass {
             out.subjects_undecided(trust, "the signature did not verify");
             return out;
@@ -654,4 +693,85 @@ fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(bytes: &[u8]) -> Option<Vec<(String, &'static str)>> {
+        documents(bytes).map(|docs| {
+            docs.into_iter()
+                .map(|(at, m)| {
+                    let kind = match m {
+                        Material::Bundle(_) => "bundle",
+                        Material::Envelope(_) => "envelope",
+                        Material::BadEnvelope(_) => "bad-envelope",
+                        Material::Unsigned => "unsigned",
+                    };
+                    (at, kind)
+                })
+                .collect()
+        })
+    }
+
+    #[test]
+    fn detection_table() {
+        let bundle = r#"{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}"#;
+        let env = r#"{"payloadType": "t", "payload": "", "signatures": []}"#;
+        type Row = (String, Option<Vec<(&'static str, &'static str)>>);
+        let rows: Vec<Row> = vec![
+            (bundle.into(), Some(vec![("", "bundle")])),
+            (
+                r#"{"mediaType": "wrong", "verificationMaterial": {}, "dsseEnvelope": {}}"#.into(),
+                Some(vec![("", "bundle")]),
+            ),
+            (env.into(), Some(vec![("", "envelope")])),
+            (
+                r#"{"payloadType": 1, "payload": "", "signatures": []}"#.into(),
+                Some(vec![("", "bad-envelope")]),
+            ),
+            (
+                format!("{env}\n\n{bundle}\n"),
+                Some(vec![(":1", "envelope"), (":3", "bundle")]),
+            ),
+            (
+                format!(r#"{{"attestations": [{{"bundle": {bundle}}}, {{"bundle": {bundle}}}]}}"#),
+                Some(vec![
+                    ("#/attestations/0/bundle", "bundle"),
+                    ("#/attestations/1/bundle", "bundle"),
+                ]),
+            ),
+            (
+                r#"{"kind": "TaskRun"}"#.into(),
+                Some(vec![("", "unsigned")]),
+            ),
+            ("kind: TaskRun\n".into(), None),
+            (r#"{"payloadType": "a", "payloadType": "b"}"#.into(), None),
+            (format!("{env}\nnot json\n"), None),
+            ("{\"truncated\": ".into(), None),
+        ];
+        for (input, want) in rows {
+            let want = want.map(|v| {
+                v.into_iter()
+                    .map(|(a, k)| (a.to_owned(), k))
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(kinds(input.as_bytes()), want, "{input}");
+        }
+        assert!(has_signature_material(env.as_bytes()));
+        assert!(!has_signature_material(br#"{"kind": "TaskRun"}"#));
+    }
+
+    #[test]
+    fn threshold_above_the_keys_is_an_error() {
+        let mut b = TrustBuilder::new();
+        b.key_threshold(2);
+        assert!(b.clone().build().is_ok(), "no keys: nothing to count");
+        let pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAExRRST79+PsrRBnGAI4cMu6Omz2Jh\nfwlMW+gIutNKVRaMyS4rQKvgngc5p8UbLj55pVHhIoAxi/SRgURZI0J3Xw==\n-----END PUBLIC KEY-----\n";
+        b.add_key_pem("a.pub", pem.as_bytes()).unwrap();
+        b.add_key_pem("same.pub", pem.as_bytes()).unwrap();
+        let err = b.build().unwrap_err().to_string();
+        assert!(err.contains("1 distinct key(s)"), "{err}");
+    }
 }

@@ -12,5 +12,6 @@
 
 mod cli;
 mod golden;
+mod trust;
 mod util;
 mod verify;
