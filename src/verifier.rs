@@ -277,6 +277,44 @@ mod tests {
     }
 
     #[test]
+    fn trust_results_join_or_replace_the_report() {
+        let pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAExRRST79+PsrRBnGAI4cMu6Omz2Jh\nfwlMW+gIutNKVRaMyS4rQKvgngc5p8UbLj55pVHhIoAxi/SRgURZI0J3Xw==\n-----END PUBLIC KEY-----\n";
+        let mut trust = crate::verify::TrustBuilder::new();
+        trust.add_key_pem("k.pub", pem.as_bytes()).unwrap();
+        let verifier =
+            Verifier::new(crate::PolicyBuilder::new().build()).with_trust(trust.build().unwrap());
+        let rules = |bytes: &[u8]| -> Vec<(String, Status)> {
+            let mut reports = verifier.verify_bytes("x", bytes);
+            assert_eq!(reports.len(), 1);
+            let report = reports.remove(0).unwrap();
+            report
+                .results
+                .into_iter()
+                .map(|r| (r.rule, r.status))
+                .collect()
+        };
+        // An envelope the ingest stage does not read: the trust results stand in.
+        assert_eq!(
+            rules(br#"{"payloadType": "application/vnd.in-toto+json", "payload": "e30=", "signatures": []}"#),
+            [("signature".to_owned(), Status::Fail)]
+        );
+        // A Tekton object: no signature material, and nothing else was asked.
+        assert_eq!(
+            rules(br#"{"kind": "TaskRun", "status": {"steps": []}}"#),
+            [("signature".to_owned(), Status::Unknown)]
+        );
+        // Unreadable input stays an error.
+        assert!(verifier
+            .verify_bytes("x", b"{\"payloadType\": ")
+            .remove(0)
+            .is_err());
+        // Without trust material, a signed document is never a silent pass.
+        assert!(crate::verify::has_signature_material(
+            br#"{"payloadType": "t", "payload": "", "signatures": []}"#
+        ));
+    }
+
+    #[test]
     fn nothing_checked_is_unknown() {
         let r = Report::new("x", vec![]);
         assert_eq!(r.verdict, Status::Unknown);

@@ -31,6 +31,7 @@ use std::sync::{Arc, OnceLock};
 
 use sigstore_trust_root::{SigstoreInstance, TrustedRoot};
 
+use crate::error::JsonPointer;
 use crate::evaluate::{RuleResult, Status};
 
 use bundle::IdentityPolicy;
@@ -461,9 +462,71 @@ enum Material<'a> {
     Unsigned,
 }
 
-/// One document found in an input: where (a line, a JSON pointer) and what
-/// it carries.
-type Found<'a> = (String, Material<'a>);
+/// One document found in an input: where (a line, a JSON pointer), what it
+/// carries, and where the evidence of each rule is.
+type Found<'a> = (String, Material<'a>, Pointers);
+
+/// Where a document keeps what each rule reads (JSON pointers into the
+/// input, or into its line for JSON lines).
+#[derive(Debug, Default)]
+struct Pointers {
+    signature: Vec<JsonPointer>,
+    signer: Option<JsonPointer>,
+    subject: Option<JsonPointer>,
+}
+
+impl Pointers {
+    fn bundle(value: &serde_json::Value, base: &JsonPointer) -> Self {
+        let material = base.key("verificationMaterial");
+        let signer = ["certificate", "x509CertificateChain", "publicKey"]
+            .iter()
+            .find(|k| {
+                value
+                    .get("verificationMaterial")
+                    .and_then(|m| m.get(**k))
+                    .is_some()
+            })
+            .map(|k| material.key(k));
+        let (signature, subject) = if value.get("dsseEnvelope").is_some() {
+            let d = base.key("dsseEnvelope");
+            (d.key("signatures"), d.key("payload"))
+        } else {
+            let m = base.key("messageSignature");
+            (m.key("signature"), m.key("messageDigest"))
+        };
+        Self {
+            signature: vec![signature, material.key("tlogEntries")],
+            signer,
+            subject: Some(subject),
+        }
+    }
+
+    fn envelope(base: &JsonPointer) -> Self {
+        Self {
+            signature: vec![base.key("signatures")],
+            signer: None,
+            subject: Some(base.key("payload")),
+        }
+    }
+
+    /// Attach the evidence each result used.
+    fn attach(self, results: &mut [RuleResult]) {
+        for r in results {
+            let pointers: Vec<JsonPointer> = match r.rule.as_str() {
+                SIGNATURE => self
+                    .signature
+                    .iter()
+                    .chain(self.signer.iter())
+                    .cloned()
+                    .collect(),
+                IDENTITY => self.signer.iter().cloned().collect(),
+                SUBJECT => self.subject.iter().cloned().collect(),
+                _ => Vec::new(),
+            };
+            r.evidence.extend(pointers);
+        }
+    }
+}
 
 /// Find the documents in `bytes` and what signature material each carries:
 /// one JSON value, or JSON lines; a Sigstore bundle, a bare DSSE envelope,
@@ -481,7 +544,7 @@ fn documents(bytes: &[u8]) -> Option<Vec<Found<'_>>> {
         return None;
     }
     if let Ok(value) = crate::ingest::decode_text("-", text.as_bytes()) {
-        return Some(classify(value, text, String::new()));
+        return Some(classify(value, text, String::new(), &JsonPointer::root()));
     }
     let lines: Vec<(usize, &str)> = text
         .lines()
@@ -498,17 +561,23 @@ fn documents(bytes: &[u8]) -> Option<Vec<Found<'_>>> {
             return None;
         }
         let value = crate::ingest::decode_text("-", line.as_bytes()).ok()?;
-        found.extend(classify(value, line, format!(":{n}")));
+        found.extend(classify(value, line, format!(":{n}"), &JsonPointer::root()));
     }
     Some(found)
 }
 
-fn classify(value: serde_json::Value, text: &str, at: String) -> Vec<Found<'_>> {
+fn classify<'a>(
+    value: serde_json::Value,
+    text: &'a str,
+    at: String,
+    base: &JsonPointer,
+) -> Vec<Found<'a>> {
     let Some(object) = value.as_object() else {
-        return vec![(at, Material::Unsigned)];
+        return vec![(at, Material::Unsigned, Pointers::default())];
     };
     if is_bundle(&value) {
-        return vec![(at, Material::Bundle(Cow::Borrowed(text)))];
+        let pointers = Pointers::bundle(&value, base);
+        return vec![(at, Material::Bundle(Cow::Borrowed(text)), pointers)];
     }
     if let Some(attestations) = object.get("attestations").and_then(|a| a.as_array()) {
         let bundles: Vec<Found<'_>> = attestations
@@ -520,9 +589,11 @@ fn classify(value: serde_json::Value, text: &str, at: String) -> Vec<Found<'_>> 
                 // signatures, certificates, log entry bodies) is base64 text
                 // inside it, carried over byte for byte.
                 let json = serde_json::to_string(bundle).ok()?;
+                let base = base.key("attestations").index(i).key("bundle");
                 Some((
-                    format!("{at}#/attestations/{i}/bundle"),
+                    format!("{at}#{base}"),
                     Material::Bundle(Cow::Owned(json)),
+                    Pointers::bundle(bundle, &base),
                 ))
             })
             .collect();
@@ -540,9 +611,10 @@ fn classify(value: serde_json::Value, text: &str, at: String) -> Vec<Found<'_>> 
                 Ok(env) => Material::Envelope(env),
                 Err(e) => Material::BadEnvelope(e.to_string()),
             },
+            Pointers::envelope(base),
         )];
     }
-    vec![(at, Material::Unsigned)]
+    vec![(at, Material::Unsigned, Pointers::default())]
 }
 
 /// A Sigstore bundle by its media type, or by its shape (verification
@@ -565,7 +637,10 @@ pub fn has_signature_material(bytes: &[u8]) -> bool {
     if !mentions(b"\"payloadType\"") && !mentions(b"\"verificationMaterial\"") {
         return false;
     }
-    documents(bytes).is_some_and(|docs| docs.iter().any(|(_, m)| !matches!(m, Material::Unsigned)))
+    documents(bytes).is_some_and(|docs| {
+        docs.iter()
+            .any(|(_, m, _)| !matches!(m, Material::Unsigned))
+    })
 }
 
 /// The results for a document without signature material (a Tekton object,
@@ -597,10 +672,10 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
     let docs = documents(bytes)?;
     Some(
         docs.into_iter()
-            .map(|(at, material)| {
+            .map(|(at, material, pointers)| {
                 let source = format!("{name}{at}");
                 let signed = !matches!(material, Material::Unsigned);
-                let results = match material {
+                let mut results = match material {
                     Material::Bundle(text) => bundle::verify(trust, &text).results,
                     Material::Envelope(env) => envelope(trust, &env).results,
                     Material::BadEnvelope(e) => {
@@ -611,6 +686,7 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
                     }
                     Material::Unsigned => unsigned(trust),
                 };
+                pointers.attach(&mut results);
                 TrustReport {
                     source,
                     results,
@@ -702,7 +778,7 @@ mod tests {
     fn kinds(bytes: &[u8]) -> Option<Vec<(String, &'static str)>> {
         documents(bytes).map(|docs| {
             docs.into_iter()
-                .map(|(at, m)| {
+                .map(|(at, m, _)| {
                     let kind = match m {
                         Material::Bundle(_) => "bundle",
                         Material::Envelope(_) => "envelope",

@@ -32,6 +32,7 @@ struct Finding {
     rule: String,
     status: String,
     message: String,
+    evidence: Vec<String>,
     warning: Option<String>,
 }
 
@@ -572,6 +573,18 @@ fn issue_7_one_flipped_byte_fails() {
     };
     let (reports, code) = run("original.json", &bundle);
     assert_eq!((code, reports[0].verdict.as_str()), (0, "pass"));
+    assert_eq!(
+        reports[0].rule("signature").evidence,
+        [
+            "/dsseEnvelope/signatures",
+            "/verificationMaterial/tlogEntries",
+            "/verificationMaterial/certificate"
+        ]
+    );
+    assert_eq!(
+        reports[0].rule("identity").evidence,
+        ["/verificationMaterial/certificate"]
+    );
     for pointer in [
         "/dsseEnvelope/payload",
         "/dsseEnvelope/signatures/0/sig",
@@ -753,6 +766,8 @@ fn issue_7_keyed_dsse_round_trip_for_every_key_type() {
         );
         assert!(report.rule("signature").message.contains("exact payload"));
         assert_eq!(report.results.len(), 3, "{report:#?}");
+        assert_eq!(report.rule("signature").evidence, ["/signatures"]);
+        assert_eq!(report.rule("subject").evidence, ["/payload"]);
 
         // The same envelope judged with another key of the same type.
         let other = signer(match alg {
