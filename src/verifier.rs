@@ -129,7 +129,7 @@ impl Verifier {
     }
 
     /// Also check signatures, signer identities and subjects with `trust`
-    /// ([`verify`](crate::verify)); its results join each report.
+    /// ([`crate::verify`]); its results join each report.
     #[must_use]
     pub fn with_trust(mut self, trust: Trust) -> Self {
         self.trust = Some(trust);

@@ -195,8 +195,8 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
             Some(d) => d,
             None => {
                 out.signature(
-                    Status::Fail,
-                    "the statement has no SHA-256 or SHA-512 subject digest the bundle could be checked against".into(),
+                    Status::Unknown,
+                    "not verified: the statement names no SHA-256 or SHA-512 subject digest, the only ones sigstore-verify binds a DSSE bundle to".into(),
                 );
                 out.subjects_undecided(trust, "the signature was not verified");
                 return out;

@@ -15,7 +15,7 @@
 //! `--insecure-skip-signature`, which every report then states).
 //!
 //! Documents are recognized here from the raw bytes, in one small function
-//! ([`documents`]): a Sigstore bundle (`mediaType`
+//! (`documents`): a Sigstore bundle (`mediaType`
 //! `application/vnd.dev.sigstore.bundle…`), a bare DSSE envelope
 //! (`payloadType`, `payload`, `signatures`), one per line in `.intoto.jsonl`
 //! files; anything else has no signature material.
