@@ -985,6 +985,15 @@ fn issue_7_insecure_skip_signature_is_in_every_report() {
         String::from_utf8_lossy(&out.stdout).contains("insecure: signature verification skipped")
     );
     assert_eq!(r.source, tekton);
+    let out = provcheck(&[
+        "verify",
+        &env,
+        "--insecure-skip-signature",
+        "--format",
+        "junit",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains(r#"<property name="insecure" value="signature verification skipped"/>"#));
 }
 
 #[test]
