@@ -42,6 +42,10 @@
 //!   size and depth bounded) and document-kind detection.
 //! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
 //!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]).
+//! - [`verify::check`]: trust — DSSE signatures over the PAE of the exact
+//!   payload ([`verify::TrustBuilder::add_key_file`]), Sigstore bundles
+//!   verified offline against an embedded or given trusted root, signer
+//!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file
