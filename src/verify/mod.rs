@@ -18,7 +18,8 @@
 //! (`documents`): a Sigstore bundle (`mediaType`
 //! `application/vnd.dev.sigstore.bundle…`), a bare DSSE envelope
 //! (`payloadType`, `payload`, `signatures`), one per line in `.intoto.jsonl`
-//! files; anything else has no signature material.
+//! files, each bundle of an npm registry attestations document; anything
+//! else has no signature material.
 
 mod bundle;
 mod dsse;
