@@ -299,17 +299,29 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
             out.subjects_undecided(trust, "the signature was not verified");
             return out;
         }
-        let policy = VerificationPolicy::any_identity();
+        let mut policy = VerificationPolicy::any_identity();
+        if !trust.has_tlogs {
+            policy = policy.skip_tlog_unsafe();
+        }
+        if !trust.has_ctlogs {
+            policy = policy.skip_sct();
+        }
         match verifier.verify(artifact, &bundle, &policy) {
             Ok(result) => {
+                let unlogged = if trust.has_tlogs {
+                    ""
+                } else {
+                    " (the trusted root names no transparency log: none checked)"
+                };
                 out.signature(
                     Status::Pass,
                     format!(
-                        "Sigstore bundle verified offline: certificate chain to the trusted root{}{}, signature over {}",
+                        "Sigstore bundle verified offline: certificate chain to the trusted root{}{}{}, signature over {}",
                         if result.sct_verified() { ", SCT" } else { "" },
                         if result.tlog_verified() { ", transparency log entry" } else { "" },
+                        if result.verified_timestamps().is_empty() { "" } else { ", timestamps" },
                         if statement.is_some() { "the DSSE PAE of the exact payload" } else { "the artifact digest" }
-                    ),
+                    ) + unlogged,
                 );
                 match result.certificate() {
                     Some(cert) => {

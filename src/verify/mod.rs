@@ -318,6 +318,12 @@ impl TrustBuilder {
         }
         let sigstore = Arc::new(OnceLock::new());
         let explicit_root = self.root.is_some();
+        // A root that names no transparency log (or no CT log) — GitHub's
+        // instance for private-repository attestations — cannot vouch for
+        // one: those checks are skipped and the signature result says so.
+        let (has_tlogs, has_ctlogs) = self.root.as_ref().map_or((true, true), |(_, r)| {
+            (!r.tlogs.is_empty(), !r.ctlogs.is_empty())
+        });
         let root = match self.root {
             Some((file, root)) => {
                 let verifier =
@@ -337,6 +343,8 @@ impl TrustBuilder {
             subjects: self.subjects,
             insecure_skip_signature: self.insecure_skip_signature,
             explicit_root,
+            has_tlogs,
+            has_ctlogs,
             embedded: root,
             sigstore,
         })
@@ -354,6 +362,10 @@ pub struct Trust {
     pub(crate) subjects: Vec<Expected>,
     pub(crate) insecure_skip_signature: bool,
     pub(crate) explicit_root: bool,
+    /// Whether the trusted root names a transparency log.
+    pub(crate) has_tlogs: bool,
+    /// Whether the trusted root names a certificate transparency log.
+    pub(crate) has_ctlogs: bool,
     embedded: Option<SigstoreInstance>,
     /// Built on first use for the embedded root: keyed runs never pay for it.
     sigstore: Arc<OnceLock<SigstoreVerifier>>,

@@ -1027,3 +1027,62 @@ fn issue_7_bad_trust_material_is_a_usage_error() {
         assert!(err.contains(want), "{want:?} not in {err}");
     }
 }
+
+/// GitHub's own Sigstore instance (private-repository attestations) has no
+/// transparency log: with its trusted root (here the copy sigstore-trust-root
+/// embeds), the bundle verifies without one, and says so.
+#[test]
+fn issue_7_github_instance_with_its_trusted_root() {
+    let dir = Scratch::new("trust-github");
+    let root = dir.file(
+        "github_root.json",
+        sigstore_trust_root::SIGSTORE_GITHUB_TRUSTED_ROOT.as_bytes(),
+    );
+    let bundle = c("github/gh-cli/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl");
+    let whl = c("github/gh-cli/github_provenance_demo-0.0.12-py3-none-any.whl");
+    let good =
+        "https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main";
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &whl,
+        "--certificate-identity",
+        good,
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.verdict.as_str(), code), ("pass", 0), "{r:#?}");
+    assert!(
+        r.rule("signature")
+            .message
+            .contains("names no transparency log"),
+        "{r:#?}"
+    );
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &whl,
+        "--certificate-identity-regexp",
+        "^https://github.com/evil/",
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.rule("identity").status.as_str(), code), ("fail", 1));
+    let other = c("sigstore/conformance/bundle-verify/a.txt");
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &other,
+        "--certificate-identity",
+        good,
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.rule("subject").status.as_str(), code), ("fail", 1));
+}
