@@ -322,6 +322,9 @@ pub enum Error {
     /// A policy file or flag is invalid.
     #[error(transparent)]
     Policy(#[from] crate::evaluate::PolicyError),
+    /// Trust material (a key, a trusted root, an expected subject) is unusable.
+    #[error(transparent)]
+    Trust(#[from] crate::verify::TrustError),
 }
 
 #[cfg(test)]

@@ -46,6 +46,10 @@
 //! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
 //!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]),
 //!   Tekton objects and SLSA provenance with its producers' conventions.
+//! - [`verify::check`]: trust — DSSE signatures over the PAE of the exact
+//!   payload ([`verify::TrustBuilder::add_key_file`]), Sigstore bundles
+//!   verified offline against an embedded or given trusted root, signer
+//!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file
@@ -60,12 +64,14 @@ pub mod ingest;
 pub mod normalize;
 pub mod report;
 pub mod verifier;
+pub mod verify;
 
 pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
 pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
 pub use verifier::{Report, Summary, Verifier};
+pub use verify::{Trust, TrustBuilder, TrustError};
 
 /// Read, decode and normalize one file (`-` for standard input).
 ///

@@ -8,9 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::error::IngestError;
 use crate::evaluate::{self, Policy, RuleResult, Status};
 use crate::evidence::Evidence;
 use crate::ingest::{self, Limits};
+use crate::verify::{self, Trust};
 
 /// The rule id of the result that says nothing was checked.
 pub const NOTHING_CHECKED: &str = "policy.configured";
@@ -41,8 +43,13 @@ pub struct Report {
     pub verdict: Status,
     /// Counts by status (warnings are passes that warn).
     pub summary: Summary,
-    /// Every result, in rule order, then step order.
+    /// Every result, in rule order, then step order (trust results —
+    /// `signature`, `identity`, `subject` — first).
     pub results: Vec<RuleResult>,
+    /// Checks the user chose to skip, e.g. `"signature verification skipped"`
+    /// (`--insecure-skip-signature`). Absent from JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insecure: Vec<String>,
 }
 
 /// Counts of a report's results.
@@ -59,6 +66,25 @@ pub struct Summary {
 }
 
 impl Report {
+    /// This report with `first` put before its results (trust results lead),
+    /// the "nothing checked" placeholder dropped once there is something.
+    #[must_use]
+    pub fn with_first(self, first: Vec<RuleResult>) -> Self {
+        if first.is_empty() {
+            return self;
+        }
+        let mut results = first;
+        results.extend(
+            self.results
+                .into_iter()
+                .filter(|r| r.rule != NOTHING_CHECKED),
+        );
+        let mut report = Self::new(self.source, results);
+        report.line = self.line;
+        report.insecure = self.insecure;
+        report
+    }
+
     /// Build a report from results; an empty set becomes one `unknown`
     /// result, because checking nothing is not a pass.
     pub fn new(source: impl Into<String>, mut results: Vec<RuleResult>) -> Self {
@@ -85,6 +111,7 @@ impl Report {
             verdict,
             summary,
             results,
+            insecure: Vec::new(),
         }
     }
 }
@@ -110,6 +137,7 @@ pub struct Verifier {
     policy: Policy,
     limits: Limits,
     at: Option<DateTime<Utc>>,
+    trust: Option<Trust>,
 }
 
 impl Verifier {
@@ -119,7 +147,16 @@ impl Verifier {
             policy,
             limits: Limits::default(),
             at: None,
+            trust: None,
         }
+    }
+
+    /// Also check signatures, signer identities and subjects with `trust`
+    /// ([`crate::verify`]); its results join each report.
+    #[must_use]
+    pub fn with_trust(mut self, trust: Trust) -> Self {
+        self.trust = Some(trust);
+        self
     }
 
     /// Use other input limits.
@@ -160,14 +197,86 @@ impl Verifier {
 
     /// Decode, normalize and judge every document in `bytes`.
     ///
+    /// With trust material ([`with_trust`](Self::with_trust)) the raw bytes
+    /// are checked first (`signature`, `identity`, `subject`); a signed
+    /// document the ingest stage does not recognize (yet) still gets a report
+    /// of those results instead of an error. Without trust material, a
+    /// document that carries signature material gets a `signature` result
+    /// `unknown` ("not verified: no key or identity given"): never a silent
+    /// pass.
+    ///
     /// # Errors
     ///
     /// Each item is an [`Error`] when that document cannot be decoded or has
     /// the wrong shape; the others are still judged.
     pub fn verify_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Report, Error>> {
-        crate::normalize_bytes(name, bytes)
-            .into_iter()
-            .map(|ev| ev.and_then(|ev| self.verify_evidence(&ev)))
+        let Some(trust) = &self.trust else {
+            // No trust options: a signed document still says it was not verified.
+            let signed = verify::has_signature_material(bytes);
+            return crate::normalize_bytes(name, bytes)
+                .into_iter()
+                .map(|ev| {
+                    let report = self.verify_evidence(&ev?)?;
+                    Ok(if signed {
+                        report.with_first(vec![RuleResult::document(
+                            verify::SIGNATURE,
+                            Status::Unknown,
+                            verify::NO_TRUST_MATERIAL,
+                        )])
+                    } else {
+                        report
+                    })
+                })
+                .collect();
+        };
+        let checked = verify::check(trust, name, bytes);
+        let normalized = crate::normalize_bytes(name, bytes);
+        let finish = |mut report: Report| {
+            if trust.skips_signature() {
+                report
+                    .insecure
+                    .push(verify::INSECURE_SKIP_SIGNATURE.to_owned());
+            }
+            report
+        };
+        let joined = |ev: &Evidence, trust_results: Vec<RuleResult>| -> Result<Report, Error> {
+            Ok(self.verify_evidence(ev)?.with_first(trust_results))
+        };
+        let Some(docs) = checked else {
+            // Not JSON (YAML, or unreadable): no signature material here.
+            return normalized
+                .into_iter()
+                .map(|ev| joined(&ev?, verify::unsigned(trust)).map(finish))
+                .collect();
+        };
+        if docs.len() == normalized.len() {
+            return docs
+                .into_iter()
+                .zip(normalized)
+                .map(|(doc, ev)| match ev {
+                    Ok(ev) => joined(&ev, doc.results).map(finish),
+                    // A document the ingest stage does not read: trust results stand in.
+                    Err(Error::Ingest(IngestError::Unrecognized { .. })) => {
+                        Ok(finish(Report::new(doc.source, doc.results)))
+                    }
+                    // The signature failed: the payload was never to be trusted,
+                    // so what is wrong inside it does not turn a failed
+                    // verification into "invalid input".
+                    Err(_) if doc.results.iter().any(|r| r.status == Status::Fail) => {
+                        Ok(finish(Report::new(doc.source, doc.results)))
+                    }
+                    Err(e) => Err(e),
+                })
+                .collect();
+        }
+        // JSON lines the ingest stage read as one (broken) document: every
+        // line parsed as JSON here, so each gets its trust report.
+        let mut normalized = normalized.into_iter().filter_map(Result::ok);
+        docs.into_iter()
+            .map(|doc| match normalized.next() {
+                Some(ev) => joined(&ev, doc.results).map(finish),
+                None => Ok(finish(Report::new(doc.source, doc.results))),
+            })
             .collect()
     }
 
@@ -193,6 +302,44 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<Verifier>();
         check::<Report>();
+    }
+
+    #[test]
+    fn trust_results_join_or_replace_the_report() {
+        let pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAExRRST79+PsrRBnGAI4cMu6Omz2Jh\nfwlMW+gIutNKVRaMyS4rQKvgngc5p8UbLj55pVHhIoAxi/SRgURZI0J3Xw==\n-----END PUBLIC KEY-----\n";
+        let mut trust = crate::verify::TrustBuilder::new();
+        trust.add_key_pem("k.pub", pem.as_bytes()).unwrap();
+        let verifier = Verifier::new(crate::PolicyBuilder::new().build().unwrap())
+            .with_trust(trust.build().unwrap());
+        let rules = |bytes: &[u8]| -> Vec<(String, Status)> {
+            let mut reports = verifier.verify_bytes("x", bytes);
+            assert_eq!(reports.len(), 1);
+            let report = reports.remove(0).unwrap();
+            report
+                .results
+                .into_iter()
+                .map(|r| (r.rule, r.status))
+                .collect()
+        };
+        // An envelope the ingest stage does not read: the trust results stand in.
+        assert_eq!(
+            rules(br#"{"payloadType": "application/vnd.in-toto+json", "payload": "e30=", "signatures": []}"#),
+            [("signature".to_owned(), Status::Fail)]
+        );
+        // A Tekton object: no signature material, and nothing else was asked.
+        assert_eq!(
+            rules(br#"{"kind": "TaskRun", "status": {"steps": []}}"#),
+            [("signature".to_owned(), Status::Unknown)]
+        );
+        // Unreadable input stays an error.
+        assert!(verifier
+            .verify_bytes("x", b"{\"payloadType\": ")
+            .remove(0)
+            .is_err());
+        // Without trust material, a signed document is never a silent pass.
+        assert!(crate::verify::has_signature_material(
+            br#"{"payloadType": "t", "payload": "", "signatures": []}"#
+        ));
     }
 
     #[test]

@@ -55,9 +55,14 @@ pub fn write_junit(
             xml(&report.source),
             report.results.len()
         )?;
+        let insecure: String = report
+            .insecure
+            .iter()
+            .map(|i| format!(r#"<property name="insecure" value="{}"/>"#, xml(i)))
+            .collect();
         writeln!(
             out,
-            r#"    <properties><property name="verdict" value="{}"/></properties>"#,
+            r#"    <properties><property name="verdict" value="{}"/>{insecure}</properties>"#,
             report.verdict
         )?;
         for r in &report.results {

@@ -93,6 +93,9 @@ fn describe(rule: &str) -> &'static str {
         "source.matches" => "The source repository and ref are as expected",
         "predicate_type.allowed" => "The predicate type is allowed",
         "build_time.window" => "The build ran inside the allowed time window",
+        "signature" => "The document's signature verifies with the given keys or trusted root",
+        "identity" => "The signing certificate names the expected signer",
+        "subject" => "The signed statement names the expected artifact",
         _ => "provcheck rule",
     }
 }

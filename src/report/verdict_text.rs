@@ -57,6 +57,9 @@ pub fn write_report_text(
         source,
         counts.join(", ")
     )?;
+    for skipped in &report.insecure {
+        writeln!(out, "  insecure: {skipped}")?;
+    }
     for r in &report.results {
         let shown = opts.explain || r.status != Status::Pass || r.warning.is_some();
         if !shown {

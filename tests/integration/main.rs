@@ -15,5 +15,6 @@ mod cli;
 mod examples;
 mod golden;
 mod rego;
+mod trust;
 mod util;
 mod verify;

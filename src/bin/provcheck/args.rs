@@ -27,9 +27,11 @@ pub(crate) enum Command {
         provcheck verify att.json --allow-registry quay.io/acme --allow-registry gcr.io/tekton-releases\n  \
         provcheck verify taskrun.yaml --policy policy.yaml --format json\n  \
         provcheck verify att.json --policy policy.yaml --format junit > provcheck.xml\n  \
-        provcheck verify att.json --policy policy.yaml --unknown warn --explain\n\n\
+        provcheck verify att.json --policy policy.yaml --unknown warn --explain\n  \
+        provcheck verify att.intoto.jsonl --artifact app.tgz --certificate-identity-regexp '^https://github.com/acme/' --certificate-oidc-issuer https://token.actions.githubusercontent.com\n  \
+        provcheck verify envelope.json --key cosign.pub --digest sha256:<hex>\n\n\
         Exit codes: 0 pass, 1 fail, 2 usage or invalid input, 3 unknown (see --unknown).")]
-    Verify(VerifyArgs),
+    Verify(Box<VerifyArgs>),
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -104,6 +106,82 @@ pub(crate) struct VerifyArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_bytes: u64,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+}
+
+/// Signature, signer identity and subject checks (`signature`, `identity`,
+/// `subject` results).
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Trust")]
+pub(crate) struct TrustArgs {
+    /// A PEM public key (ECDSA P-256/P-384, Ed25519, RSA) that may have signed
+    /// a DSSE envelope or a managed-key Sigstore bundle (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) key: Vec<PathBuf>,
+    /// How many distinct --key keys must each have signed.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) key_threshold: u64,
+    /// A Sigstore trusted root, JSON (default: the embedded public-good root).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) trusted_root: Option<PathBuf>,
+    /// The signing certificate's identity (SAN), exactly.
+    #[arg(long, value_name = "ID")]
+    pub(crate) certificate_identity: Option<String>,
+    /// A regular expression the certificate's SAN must match (unanchored: write ^…$).
+    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_identity")]
+    pub(crate) certificate_identity_regexp: Option<String>,
+    /// The certificate's OIDC issuer, exactly.
+    #[arg(long, value_name = "URL")]
+    pub(crate) certificate_oidc_issuer: Option<String>,
+    /// The GitHub repository (owner/name) in the certificate.
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub(crate) certificate_github_workflow_repository: Option<String>,
+    /// The Git ref in the certificate, e.g. refs/heads/main.
+    #[arg(long, value_name = "REF")]
+    pub(crate) certificate_github_workflow_ref: Option<String>,
+    /// The triggering event in the certificate, e.g. push.
+    #[arg(long, value_name = "EVENT")]
+    pub(crate) certificate_github_workflow_trigger: Option<String>,
+    /// The workflow name in the certificate.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) certificate_github_workflow_name: Option<String>,
+    /// The commit SHA in the certificate.
+    #[arg(long, value_name = "SHA")]
+    pub(crate) certificate_github_workflow_sha: Option<String>,
+    /// A digest the statement must name, ALG:HEX (repeatable).
+    #[arg(long, value_name = "ALG:HEX")]
+    pub(crate) digest: Vec<String>,
+    /// A file the statement must name (hashed while streaming; repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) artifact: Vec<PathBuf>,
+    /// An image the statement must name, REF@DIGEST (repeatable).
+    #[arg(long, value_name = "REF@DIGEST")]
+    pub(crate) image: Vec<String>,
+    /// Do not verify signatures (audits of unsigned history). Every report says so.
+    #[arg(long)]
+    pub(crate) insecure_skip_signature: bool,
+}
+
+impl TrustArgs {
+    /// Whether any trust option was given.
+    pub(crate) fn any(&self) -> bool {
+        !self.key.is_empty()
+            || self.key_threshold != 1
+            || self.trusted_root.is_some()
+            || self.certificate_identity.is_some()
+            || self.certificate_identity_regexp.is_some()
+            || self.certificate_oidc_issuer.is_some()
+            || self.certificate_github_workflow_repository.is_some()
+            || self.certificate_github_workflow_ref.is_some()
+            || self.certificate_github_workflow_trigger.is_some()
+            || self.certificate_github_workflow_name.is_some()
+            || self.certificate_github_workflow_sha.is_some()
+            || !self.digest.is_empty()
+            || !self.artifact.is_empty()
+            || !self.image.is_empty()
+            || self.insecure_skip_signature
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,12 +10,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use args::{
-    Cli, ColorMode, Command, Format, NormalizeArgs, PolicyCommand, ReportFormat, UnknownMode,
-    VerifyArgs,
+    Cli, ColorMode, Command, Format, NormalizeArgs, PolicyCommand, ReportFormat, TrustArgs,
+    UnknownMode, VerifyArgs,
 };
 use provcheck::ingest::Limits;
 use provcheck::report::TextOptions;
-use provcheck::{PolicyBuilder, Status, Verifier};
+use provcheck::{PolicyBuilder, Status, Trust, TrustBuilder, Verifier};
 
 /// provcheck's exit codes (DESIGN.md): stable, scripts rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,6 +99,55 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     Ok(exit)
 }
 
+/// Collect the trust flags into checked trust material.
+fn trust(args: &TrustArgs) -> anyhow::Result<Trust> {
+    let mut t = TrustBuilder::new();
+    for key in &args.key {
+        t.add_key_file(key)?;
+    }
+    t.key_threshold(usize::try_from(args.key_threshold)?);
+    if let Some(root) = &args.trusted_root {
+        t.trusted_root_file(root)?;
+    }
+    if let Some(v) = &args.certificate_identity {
+        t.certificate_identity(v);
+    }
+    if let Some(v) = &args.certificate_identity_regexp {
+        t.certificate_identity_regexp(v)?;
+    }
+    if let Some(v) = &args.certificate_oidc_issuer {
+        t.certificate_oidc_issuer(v);
+    }
+    if let Some(v) = &args.certificate_github_workflow_repository {
+        t.github_workflow_repository(v);
+    }
+    if let Some(v) = &args.certificate_github_workflow_ref {
+        t.github_workflow_ref(v);
+    }
+    if let Some(v) = &args.certificate_github_workflow_trigger {
+        t.github_workflow_trigger(v);
+    }
+    if let Some(v) = &args.certificate_github_workflow_name {
+        t.github_workflow_name(v);
+    }
+    if let Some(v) = &args.certificate_github_workflow_sha {
+        t.github_workflow_sha(v);
+    }
+    for d in &args.digest {
+        t.digest(d)?;
+    }
+    for a in &args.artifact {
+        t.artifact(a)?;
+    }
+    for i in &args.image {
+        t.image(i)?;
+    }
+    if args.insecure_skip_signature {
+        t.insecure_skip_signature();
+    }
+    Ok(t.build()?)
+}
+
 /// Judge every input; an unreadable one is reported and the rest still judged.
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     let mut builder = PolicyBuilder::new();
@@ -117,9 +166,12 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     for prefix in &args.deny_registry {
         builder.deny_registry(prefix)?;
     }
-    let verifier = Verifier::new(builder.build()?).with_limits(Limits {
+    let mut verifier = Verifier::new(builder.build()?).with_limits(Limits {
         max_bytes: args.max_bytes,
     });
+    if args.trust.any() {
+        verifier = verifier.with_trust(trust(&args.trust)?);
+    }
 
     let mut reports = Vec::new();
     let mut errors = Vec::new();

@@ -1,0 +1,403 @@
+//! Sigstore bundles (v0.1–v0.3), verified offline with `sigstore-verify`:
+//! the Fulcio certificate chain to the trusted root at signing time, the
+//! SCT, the Rekor entry (inclusion proof and/or SET, integrated time inside
+//! the certificate's validity), RFC 3161 timestamps, and the signature over
+//! the DSSE PAE or the artifact digest. Managed-key bundles are verified
+//! with the `--key` keys.
+//!
+//! The signer identity is judged here, from the verified certificate: SAN
+//! (exact or regular expression), OIDC issuer and the GitHub workflow
+//! extensions.
+
+use sigstore_types::bundle::VerificationMaterialContent;
+use sigstore_types::{Artifact, ArtifactDigest, Bundle, HashAlgorithm, SignatureContent};
+use sigstore_verify::crypto::{CertificateInfo, SubjectAltName};
+use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy};
+
+use super::subject::{self, Expected, Statement};
+use super::{dsse, Outcome, Trust};
+use crate::evaluate::Status;
+
+/// What the certificate must say (`--certificate-*` flags).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdentityPolicy {
+    pub(crate) identity: Option<String>,
+    pub(crate) identity_regexp: Option<regex::Regex>,
+    pub(crate) issuer: Option<String>,
+    pub(crate) github_workflow_repository: Option<String>,
+    pub(crate) github_workflow_ref: Option<String>,
+    pub(crate) github_workflow_trigger: Option<String>,
+    pub(crate) github_workflow_name: Option<String>,
+    pub(crate) github_workflow_sha: Option<String>,
+}
+
+impl IdentityPolicy {
+    /// Whether any identity constraint was given.
+    pub(crate) fn is_set(&self) -> bool {
+        self.identity.is_some()
+            || self.identity_regexp.is_some()
+            || self.issuer.is_some()
+            || self.github_workflow_repository.is_some()
+            || self.github_workflow_ref.is_some()
+            || self.github_workflow_trigger.is_some()
+            || self.github_workflow_name.is_some()
+            || self.github_workflow_sha.is_some()
+    }
+
+    /// Judge a verified certificate.
+    pub(crate) fn judge(&self, cert: &CertificateInfo) -> (Status, String) {
+        let san = cert.identity.as_ref().map(SubjectAltName::as_str);
+        let issuer = cert.issuer.as_deref();
+        let claims = &cert.ci_claims;
+        let gh = &claims.deprecated_github;
+        let mut mismatches = Vec::new();
+        let mut check = |flag: &str, want: Option<&String>, got: Option<&str>| {
+            if let Some(want) = want {
+                if got != Some(want.as_str()) {
+                    mismatches.push(format!(
+                        "{flag} wants {want:?}, the certificate says {}",
+                        got.map_or_else(|| "nothing".to_owned(), |g| format!("{g:?}"))
+                    ));
+                }
+            }
+        };
+        check("--certificate-identity", self.identity.as_ref(), san);
+        check("--certificate-oidc-issuer", self.issuer.as_ref(), issuer);
+        let repository = gh.workflow_repository.as_deref().or_else(|| {
+            claims
+                .source_repository_uri
+                .as_deref()
+                .and_then(|u| u.strip_prefix("https://github.com/"))
+        });
+        check(
+            "--certificate-github-workflow-repository",
+            self.github_workflow_repository.as_ref(),
+            repository,
+        );
+        check(
+            "--certificate-github-workflow-ref",
+            self.github_workflow_ref.as_ref(),
+            gh.workflow_ref
+                .as_deref()
+                .or(claims.source_repository_ref.as_deref()),
+        );
+        check(
+            "--certificate-github-workflow-trigger",
+            self.github_workflow_trigger.as_ref(),
+            gh.workflow_trigger
+                .as_deref()
+                .or(claims.build_trigger.as_deref()),
+        );
+        check(
+            "--certificate-github-workflow-name",
+            self.github_workflow_name.as_ref(),
+            gh.workflow_name.as_deref(),
+        );
+        check(
+            "--certificate-github-workflow-sha",
+            self.github_workflow_sha.as_ref(),
+            gh.workflow_sha
+                .as_deref()
+                .or(claims.source_repository_digest.as_deref()),
+        );
+        if let Some(re) = &self.identity_regexp {
+            if !san.is_some_and(|s| re.is_match(s)) {
+                mismatches.push(format!(
+                    "--certificate-identity-regexp {:?} does not match {}",
+                    re.as_str(),
+                    san.map_or_else(
+                        || "a certificate without SAN".to_owned(),
+                        |s| format!("{s:?}")
+                    )
+                ));
+            }
+        }
+        let who = format!(
+            "signer {} (issuer {})",
+            san.unwrap_or("(no SAN)"),
+            issuer.unwrap_or("(none)")
+        );
+        if !mismatches.is_empty() {
+            return (Status::Fail, format!("{who}: {}", mismatches.join("; ")));
+        }
+        let pinned =
+            (self.identity.is_some() || self.identity_regexp.is_some()) && self.issuer.is_some();
+        if pinned {
+            (Status::Pass, format!("{who} matches the required identity"))
+        } else {
+            (
+                Status::Unknown,
+                format!(
+                    "{who}: the signer is not pinned: give --certificate-identity (or -regexp) and --certificate-oidc-issuer"
+                ),
+            )
+        }
+    }
+}
+
+/// Verify one bundle (its JSON text) and judge its identity and subjects.
+pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
+    let mut out = Outcome::default();
+    let bundle = match Bundle::from_json(text) {
+        Ok(b) => b,
+        Err(e) => {
+            out.signature(
+                Status::Fail,
+                format!("not a valid Sigstore bundle, nothing verified: {e}"),
+            );
+            out.subjects_undecided(trust, "the bundle is invalid");
+            return out;
+        }
+    };
+    let keyed = matches!(
+        bundle.verification_material.content,
+        VerificationMaterialContent::PublicKey(_)
+    );
+
+    // What the signature binds: the statement (DSSE) or the artifact digest.
+    let statement = match &bundle.content {
+        SignatureContent::DsseEnvelope(env) => {
+            if env.payload_type != dsse::IN_TOTO {
+                out.signature(
+                    Status::Fail,
+                    format!(
+                        "DSSE payloadType {:?} is not an in-toto statement ({})",
+                        env.payload_type,
+                        dsse::IN_TOTO
+                    ),
+                );
+                out.subjects_undecided(trust, "no in-toto statement");
+                return out;
+            }
+            match subject::parse_statement(env.payload.as_bytes()) {
+                Ok(st) => Some(st),
+                Err(e) => {
+                    out.signature(Status::Fail, format!("the signed payload is rejected: {e}"));
+                    out.subjects_undecided(trust, "no readable statement");
+                    return out;
+                }
+            }
+        }
+        _ => None,
+    };
+
+    if trust.insecure_skip_signature {
+        out.signature_skipped();
+        match &statement {
+            Some(st) => out.subjects_from(trust, st),
+            None => out.subjects_message_signature(trust, None),
+        }
+        return out;
+    }
+
+    let artifact = match &statement {
+        Some(st) => match st.bindable_digest().and_then(|(alg, hex)| digest(alg, hex)) {
+            Some(d) => d,
+            None => {
+                out.signature(
+                    Status::Unknown,
+                    "not verified: the statement names no SHA-256 or SHA-512 subject digest, the only ones sigstore-verify binds a DSSE bundle to".into(),
+                );
+                out.subjects_undecided(trust, "the signature was not verified");
+                return out;
+            }
+        },
+        None => match trust.subjects.iter().find_map(Expected::sha256) {
+            Some(hex) => match digest(HashAlgorithm::Sha2256, hex) {
+                Some(d) => d,
+                None => {
+                    out.signature(Status::Fail, format!("bad sha256 digest {hex}"));
+                    return out;
+                }
+            },
+            None => {
+                if keyed
+                    && trust.keys.is_empty()
+                    && !trust.identity.is_set()
+                    && !trust.explicit_root
+                {
+                    out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
+                } else {
+                    out.signature(
+                        Status::Unknown,
+                        "not verified: a message-signature bundle signs the artifact itself: give --artifact FILE or --digest sha256:HEX".into(),
+                    );
+                }
+                return out;
+            }
+        },
+    };
+    let artifact = Artifact::from_digest(artifact);
+
+    let verifier = match trust.sigstore() {
+        Ok(v) => v,
+        Err(e) => {
+            out.signature(
+                Status::Unknown,
+                format!("not verified: trusted root unusable: {e}"),
+            );
+            return out;
+        }
+    };
+
+    if keyed {
+        if trust.keys.is_empty() {
+            if trust.identity.is_set() || trust.explicit_root {
+                out.signature(
+                    Status::Fail,
+                    "the bundle is signed with a key, but no --key was given (its key hint is not trusted)".into(),
+                );
+            } else {
+                out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
+            }
+            out.subjects_undecided(trust, "the signature was not verified");
+            return out;
+        }
+        // Authorized by --key; identity constraints are for
+        // certificate-signed documents.
+        let mut errors = Vec::new();
+        let mut verified = Vec::new();
+        for key in &trust.keys {
+            let policy = PublicKeyVerificationPolicy::new(key.der.clone());
+            match verifier.verify(artifact.clone(), &bundle, &policy) {
+                Ok(_) => verified.push(key.describe()),
+                Err(e) => errors.push(format!("{}: {e}", key.describe())),
+            }
+        }
+        let threshold = trust.threshold.max(1);
+        if verified.len() >= threshold {
+            out.signature(
+                Status::Pass,
+                format!(
+                    "bundle signature and transparency log entry verified with {}",
+                    verified.join(", ")
+                ),
+            );
+        } else if verified.is_empty() {
+            out.signature(
+                Status::Fail,
+                format!("no given key verifies the bundle: {}", errors.join("; ")),
+            );
+        } else {
+            out.signature(
+                Status::Fail,
+                format!(
+                    "key threshold not met: a Sigstore bundle carries one signature, {threshold} distinct keys required"
+                ),
+            );
+        }
+    } else {
+        if !trust.identity.is_set() && !trust.explicit_root {
+            if trust.keys.is_empty() {
+                out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
+            } else {
+                out.signature(
+                    Status::Fail,
+                    "the bundle is signed with a Fulcio certificate, not with a given --key (give --certificate-identity and --certificate-oidc-issuer)".into(),
+                );
+            }
+            out.subjects_undecided(trust, "the signature was not verified");
+            return out;
+        }
+        let mut policy = VerificationPolicy::any_identity();
+        if !trust.has_tlogs {
+            policy = policy.skip_tlog_unsafe();
+        }
+        if !trust.has_ctlogs {
+            policy = policy.skip_sct();
+        }
+        match verifier.verify(artifact, &bundle, &policy) {
+            Ok(result) => {
+                let unlogged = if trust.has_tlogs {
+                    ""
+                } else {
+                    " (the trusted root names no transparency log: none checked)"
+                };
+                out.signature(
+                    Status::Pass,
+                    format!(
+                        "Sigstore bundle verified offline: certificate chain to the trusted root{}{}{}, signature over {}",
+                        if result.sct_verified() { ", SCT" } else { "" },
+                        if result.tlog_verified() { ", transparency log entry" } else { "" },
+                        if result.verified_timestamps().is_empty() { "" } else { ", timestamps" },
+                        if statement.is_some() { "the DSSE PAE of the exact payload" } else { "the artifact digest" }
+                    ) + unlogged,
+                );
+                match result.certificate() {
+                    Some(cert) => {
+                        let (status, message) = trust.identity.judge(cert);
+                        out.identity(status, message);
+                    }
+                    None => out.identity(
+                        Status::Unknown,
+                        "the verifier returned no certificate to judge".into(),
+                    ),
+                }
+            }
+            Err(e) => {
+                out.signature(Status::Fail, format!("Sigstore verification failed: {e}"));
+                if trust.identity.is_set() {
+                    out.identity(
+                        Status::Unknown,
+                        "not checked: the certificate did not verify".into(),
+                    );
+                }
+                out.subjects_undecided(trust, "the signature did not verify");
+                return out;
+            }
+        }
+    }
+    if out.signature_status() == Some(Status::Pass) {
+        match &statement {
+            Some(st) => out.subjects_from(trust, st),
+            None => out.subjects_message_signature(
+                trust,
+                trust.subjects.iter().find_map(Expected::sha256),
+            ),
+        }
+    } else {
+        out.subjects_undecided(trust, "the signature did not verify");
+    }
+    out
+}
+
+fn digest(alg: HashAlgorithm, hex: &str) -> Option<ArtifactDigest> {
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    ArtifactDigest::new(alg, bytes).ok()
+}
+
+impl Outcome {
+    /// Subject results for a message-signature bundle: it signs one artifact,
+    /// whose SHA-256 is `signed` when the signature verified.
+    fn subjects_message_signature(&mut self, trust: &Trust, signed: Option<&str>) {
+        for expected in &trust.subjects {
+            let result = match (signed, expected.sha256()) {
+                (None, _) => {
+                    subject::undecided(expected, "the bundle's signature was not verified")
+                }
+                (Some(s), Some(mine)) if s == mine => crate::evaluate::RuleResult::document(
+                    subject::RULE,
+                    Status::Pass,
+                    format!("the bundle's message signature covers sha256:{s}"),
+                ),
+                (Some(s), _) => subject::failed(
+                    expected,
+                    &format!("a message-signature bundle covers one artifact, sha256:{s}"),
+                ),
+            };
+            self.results.push(result);
+        }
+    }
+
+    fn subjects_from(&mut self, trust: &Trust, statement: &Statement) {
+        for expected in &trust.subjects {
+            self.results.push(subject::check(expected, statement));
+        }
+    }
+}

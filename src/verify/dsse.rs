@@ -1,0 +1,183 @@
+//! Bare DSSE envelopes (`payloadType`, `payload`, `signatures[]`) verified
+//! with `--key`: every signature is checked over the DSSE pre-authentication
+//! encoding (PAE) of the **exact** decoded payload bytes.
+//!
+//! `keyid` fields are hints a signer wrote; they are never trusted and never
+//! used to pick a key: each signature is tried with each given key.
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::keys::PublicKey;
+use crate::evaluate::Status;
+
+/// The in-toto payload type, the only one a statement is read from.
+pub(crate) const IN_TOTO: &str = "application/vnd.in-toto+json";
+
+/// A DSSE envelope as written (base64 text not yet decoded).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawEnvelope {
+    #[serde(rename = "payloadType")]
+    payload_type: String,
+    payload: String,
+    signatures: Vec<RawSignature>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSignature {
+    sig: String,
+}
+
+/// A DSSE envelope with its payload and signatures decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Envelope {
+    /// `payloadType`, signed as part of the PAE.
+    pub(crate) payload_type: String,
+    /// The exact payload bytes (base64-decoded, never re-serialized).
+    pub(crate) payload: Vec<u8>,
+    /// The raw signatures.
+    pub(crate) signatures: Vec<Vec<u8>>,
+}
+
+impl RawEnvelope {
+    /// Decode the base64 members.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the member that is not base64.
+    pub(crate) fn decode(&self) -> Result<Envelope, String> {
+        let payload =
+            decode_base64(&self.payload).ok_or_else(|| "`payload` is not base64".to_owned())?;
+        let signatures = self
+            .signatures
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                decode_base64(&s.sig).ok_or_else(|| format!("`signatures[{i}].sig` is not base64"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Envelope {
+            payload_type: self.payload_type.clone(),
+            payload,
+            signatures,
+        })
+    }
+}
+
+/// Decode standard or URL-safe base64, padded or not (the DSSE spec allows
+/// either alphabet).
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD]
+        .iter()
+        .find_map(|engine| engine.decode(text).ok())
+}
+
+/// The DSSE v1 pre-authentication encoding (sigstore-types' implementation).
+pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    sigstore_types::pae(payload_type, payload)
+}
+
+/// Check `envelope` with `keys`: at least `threshold` distinct keys must each
+/// have made one of its signatures over the PAE.
+pub(crate) fn verify_with_keys(
+    envelope: &Envelope,
+    keys: &[PublicKey],
+    threshold: usize,
+) -> (Status, String) {
+    if envelope.signatures.is_empty() {
+        return (
+            Status::Fail,
+            "the DSSE envelope has no signatures: nothing vouches for the payload".into(),
+        );
+    }
+    let message = pae(&envelope.payload_type, &envelope.payload);
+    let verified: Vec<&PublicKey> = keys
+        .iter()
+        .filter(|key| {
+            envelope
+                .signatures
+                .iter()
+                .any(|sig| key.verifies(&message, sig))
+        })
+        .collect();
+    let threshold = threshold.max(1);
+    let names = |ks: &[&PublicKey]| {
+        ks.iter()
+            .map(|k| k.describe())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if verified.len() >= threshold {
+        (
+            Status::Pass,
+            format!(
+                "DSSE signature over the exact payload (payloadType {:?}) verified by {} of {} key(s), threshold {threshold}: {}",
+                envelope.payload_type,
+                verified.len(),
+                keys.len(),
+                names(&verified)
+            ),
+        )
+    } else if verified.is_empty() {
+        (
+            Status::Fail,
+            format!(
+                "none of the {} signature(s) verifies with the given key(s) over the DSSE PAE of payloadType {:?} and the exact payload (keyids are hints and are not trusted)",
+                envelope.signatures.len(),
+                envelope.payload_type
+            ),
+        )
+    } else {
+        (
+            Status::Fail,
+            format!(
+                "key threshold not met: {} of {} distinct key(s) verified, {threshold} required ({})",
+                verified.len(),
+                keys.len(),
+                names(&verified)
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pae_matches_the_dsse_spec_example() {
+        // DSSE protocol.md: PAE("http://example.com/HelloWorld", "hello world")
+        assert_eq!(
+            pae("http://example.com/HelloWorld", b"hello world"),
+            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
+        );
+        assert_eq!(pae("", b""), b"DSSEv1 0  0 ".to_vec());
+    }
+
+    #[test]
+    fn base64_alphabets() {
+        let rows: [(&str, Option<&[u8]>); 5] = [
+            ("aGk=", Some(b"hi")),
+            ("aGk", Some(b"hi")),
+            ("-_8=", Some(&[0xfb, 0xff])),
+            ("+/8=", Some(&[0xfb, 0xff])),
+            ("!!!", None),
+        ];
+        for (text, want) in rows {
+            assert_eq!(decode_base64(text).as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn zero_signatures_fail() {
+        let env = Envelope {
+            payload_type: IN_TOTO.into(),
+            payload: b"{}".to_vec(),
+            signatures: vec![],
+        };
+        let (status, msg) = verify_with_keys(&env, &[], 1);
+        assert_eq!(status, Status::Fail);
+        assert!(msg.contains("no signatures"), "{msg}");
+    }
+}

@@ -1,0 +1,1088 @@
+//! Trust through the CLI (issue 7): the sigstore-conformance bundle-verify
+//! suite, the signed real provenance of `../shared/corpus/`, and keyed DSSE
+//! round trips for every key type.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self, KeyPair};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::util::{assert_valid, corpus, provcheck, Scratch};
+
+const GH: &str = "https://token.actions.githubusercontent.com";
+
+/// The report as a user's script reads it.
+#[derive(Debug, Deserialize)]
+struct Report {
+    source: String,
+    verdict: String,
+    results: Vec<Finding>,
+    #[serde(default)]
+    insecure: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Finding {
+    rule: String,
+    status: String,
+    message: String,
+    evidence: Vec<String>,
+    warning: Option<String>,
+}
+
+impl Report {
+    fn rule(&self, rule: &str) -> &Finding {
+        self.results
+            .iter()
+            .find(|r| r.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule} result in {self:#?}"))
+    }
+}
+
+/// Run `provcheck verify --format json ARGS`: the reports (an array always)
+/// and the exit code. Every report is checked against the schema.
+fn verify(args: &[&str]) -> (Vec<Report>, i32) {
+    let mut all = vec!["verify", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = provcheck(&all);
+    let code = out.status.code().unwrap();
+    if out.stdout.is_empty() {
+        return (Vec::new(), code);
+    }
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_valid("report.schema.json", &value);
+    let value = match value {
+        serde_json::Value::Array(_) => value,
+        one => json!([one]),
+    };
+    (serde_json::from_value(value).unwrap(), code)
+}
+
+fn path(p: &Path) -> String {
+    p.display().to_string()
+}
+
+// ---------------------------------------------------------------------------
+// sigstore-conformance bundle-verify
+
+const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+
+/// Cases that do not exit 1 / 0 as their name says, and why. All three are
+/// inputs that cannot be parsed at all — provcheck could not do its job,
+/// which DESIGN.md's exit code 2 means; none of them is ever a pass.
+const CONFORMANCE_EXCEPTIONS: &[(&str, i32, &str)] = &[
+    (
+        "bundle-malformed-json_fail",
+        2,
+        "the bundle is truncated JSON: unreadable input",
+    ),
+    (
+        "managed-key-wrong-key_fail",
+        2,
+        "key.pub is not a public key (its base64 ends in `wrongkey==`): unusable --key",
+    ),
+    (
+        "trust-root-tlog-missing-validity-start_fail",
+        2,
+        "trusted_root.json lacks a required field (validFor.start): unusable --trusted-root",
+    ),
+];
+
+/// Every case directory of the suite, through the CLI, with the identity,
+/// issuer, artifact, key and trusted root its files (or the suite's README
+/// defaults) give. Public-good cases get no --trusted-root: the embedded
+/// root serves.
+#[test]
+fn issue_7_sigstore_conformance_bundle_verify() {
+    let suite = corpus().join("sigstore/conformance/bundle-verify");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&suite)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 50, "only {} cases", cases.len());
+    let read = |dir: &Path, name: &str, default: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_else(|_| default.to_owned())
+    };
+    let mut wrong = Vec::new();
+    let mut excepted = Vec::new();
+    for dir in &cases {
+        let name = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        let bundle = path(&dir.join("bundle.sigstore.json"));
+        let artifact = if dir.join("artifact").exists() {
+            dir.join("artifact")
+        } else {
+            suite.join("a.txt")
+        };
+        let artifact = path(&artifact);
+        let identity = read(dir, "identity", CONFORMANCE_IDENTITY);
+        let issuer = read(dir, "issuer", GH);
+        let key = path(&dir.join("key.pub"));
+        let root = path(&dir.join("trusted_root.json"));
+        let mut args = vec![bundle.as_str(), "--artifact", &artifact];
+        if dir.join("key.pub").exists() {
+            args.extend(["--key", &key]);
+        } else {
+            args.extend([
+                "--certificate-identity",
+                &identity,
+                "--certificate-oidc-issuer",
+                &issuer,
+            ]);
+        }
+        if dir.join("trusted_root.json").exists() {
+            args.extend(["--trusted-root", &root]);
+        }
+        let (reports, code) = verify(&args);
+        let exception = CONFORMANCE_EXCEPTIONS.iter().find(|(n, _, _)| *n == name);
+        let want = match exception {
+            Some((_, code, _)) => *code,
+            None if name.ends_with("_fail") => 1,
+            None => 0,
+        };
+        if code != want {
+            wrong.push(format!("{name}: exit {code}, want {want}: {reports:?}"));
+            continue;
+        }
+        if exception.is_some() {
+            excepted.push(name.clone());
+            assert!(reports.is_empty(), "{name}: an error prints no report");
+            continue;
+        }
+        let [report] = reports.as_slice() else {
+            panic!("{name}: one report expected: {reports:?}")
+        };
+        let want_verdict = if want == 0 { "pass" } else { "fail" };
+        assert_eq!(report.verdict, want_verdict, "{name}: {report:?}");
+        let signature = report.rule("signature");
+        if want == 0 {
+            assert_eq!(signature.status, "pass", "{name}: {report:?}");
+            assert!(report.results.iter().all(|r| r.status == "pass"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} case(s):\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    let listed: Vec<&str> = CONFORMANCE_EXCEPTIONS.iter().map(|(n, _, _)| *n).collect();
+    assert_eq!(excepted, listed, "the exception list must be exact");
+}
+
+// ---------------------------------------------------------------------------
+// Signed real provenance
+
+struct Row {
+    what: &'static str,
+    file: &'static str,
+    args: Vec<String>,
+    /// One verdict per report, in order.
+    verdicts: &'static [&'static str],
+    code: i32,
+    /// (rule, status, text the message contains)
+    expect: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+fn c(p: &str) -> String {
+    path(&corpus().join(p))
+}
+
+fn ids(identity: &str) -> Vec<String> {
+    vec![
+        "--certificate-identity".into(),
+        identity.into(),
+        "--certificate-oidc-issuer".into(),
+        GH.into(),
+    ]
+}
+
+fn id_re(re: &str) -> Vec<String> {
+    vec![
+        "--certificate-identity-regexp".into(),
+        re.into(),
+        "--certificate-oidc-issuer".into(),
+        GH.into(),
+    ]
+}
+
+fn plus(mut a: Vec<String>, more: &[&str]) -> Vec<String> {
+    a.extend(more.iter().map(|s| (*s).to_owned()));
+    a
+}
+
+const GENERIC_V210: &str = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0";
+const SIGSTORE_JS: &str =
+    "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main";
+const NPM_SHA512: &str = "sha512:76176ffa33808b54602c7c35de5c6e9a4deb96066dba6533f50ac234f4f1f4c6b3527515dc17c06fbe2860030f410eee69ea20079bd3a2c6f3dcf3b329b10751";
+
+#[allow(clippy::too_many_lines)]
+fn real_rows() -> Vec<Row> {
+    let sjs_tgz = c("npm/gh-cli/sigstore-js-2.1.0.tgz");
+    let envelope_only = "verification material is not in the file";
+    vec![
+        Row {
+            what: "slsa-github-generator v2.1.0 bundle, true identity and artifact digest",
+            file: "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: plus(ids(GENERIC_V210), &["--digest", "sha256:376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa",
+                "--certificate-github-workflow-repository", "slsa-framework/example-package",
+                "--certificate-github-workflow-ref", "refs/heads/main",
+                "--certificate-github-workflow-trigger", "workflow_dispatch"]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![("signature", "pass", "DSSE PAE"), ("identity", "pass", "generator_generic_slsa3.yml"), ("subject", "pass", "376e7e01")],
+        },
+        Row {
+            what: "same bundle, wrong identity (another generator tag)",
+            file: "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: ids("https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0"),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "pass", ""), ("identity", "fail", "--certificate-identity wants")],
+        },
+        Row {
+            what: "same bundle, wrong branch in the GitHub extensions",
+            file: "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: plus(ids(GENERIC_V210), &["--certificate-github-workflow-ref", "refs/heads/master"]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("identity", "fail", "refs/heads/master")],
+        },
+        Row {
+            what: "same bundle, wrong issuer",
+            file: "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: vec!["--certificate-identity".into(), GENERIC_V210.into(), "--certificate-oidc-issuer".into(), "https://accounts.google.com".into()],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("identity", "fail", "--certificate-oidc-issuer")],
+        },
+        Row {
+            what: "same bundle, an artifact it does not name",
+            file: "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: plus(ids(GENERIC_V210), &["--artifact", &c("sigstore/conformance/bundle-verify/a.txt")]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "pass", ""), ("subject", "fail", "not among the statement's subjects")],
+        },
+        Row {
+            what: "BYOB delegator v2.1.0 (bundle v0.2, SLSA v1) with its artifact",
+            file: "slsa-verifier/gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
+            args: plus(ids("https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_generic_slsa3.yml@refs/tags/v2.1.0"),
+                &["--artifact", &c("slsa-verifier/gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch")]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![("subject", "pass", "is subject")],
+        },
+        Row {
+            what: "Go builder v2.1.0 bundle, regexp identity, artifact digest",
+            file: "slsa-verifier/gha_go/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl",
+            args: plus(id_re("^https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml@refs/tags/v"),
+                &["--digest", "sha256:f6ab7ad0c7549b5a4942c3b0690519d791c28c4c0f8b286208cb40da3322a066"]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![("identity", "pass", "builder_go_slsa3.yml")],
+        },
+        Row {
+            what: "npm provenance bundle v0.3 (sha512 subject) with the tarball",
+            file: "npm/gh-cli/sigstore-js-2.1.0-bundle.json",
+            args: plus(id_re("^https://github.com/sigstore/"), &["--artifact", &sjs_tgz, "--certificate-github-workflow-repository", "sigstore/sigstore-js"]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![("subject", "pass", "pkg:npm/sigstore@2.1.0")],
+        },
+        Row {
+            what: "npm provenance bundle, fake repository",
+            file: "npm/gh-cli/sigstore-js-2.1.0-bundle.json",
+            args: plus(id_re("^https://github.com/sigstore/"), &["--artifact", &sjs_tgz, "--certificate-github-workflow-repository", "sigstore/fakerepo"]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("identity", "fail", "sigstore/fakerepo")],
+        },
+        Row {
+            what: "npm provenance bundle, identity regexp of another owner",
+            file: "npm/gh-cli/sigstore-js-2.1.0-bundle.json",
+            args: plus(id_re("^https://github.com/fakeowner/"), &["--artifact", &sjs_tgz]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("identity", "fail", "does not match")],
+        },
+        Row {
+            what: "the same attestation as a v0.1 bundle",
+            file: "npm/gh-cli/sigstore-js-2.1.0-bundle-v0.1.json",
+            args: plus(ids(SIGSTORE_JS), &["--artifact", &sjs_tgz]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![("signature", "pass", "")],
+        },
+        Row {
+            what: "JSON lines with two bundles: one report each",
+            file: "npm/gh-cli/sigstore-js-2.1.0_with_2_bundles.jsonl",
+            args: plus(ids(SIGSTORE_JS), &["--artifact", &sjs_tgz]),
+            verdicts: &["pass", "pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "npm provenance (SLSA v0.2, Statement v0.1), sha512 digest",
+            file: "npm/sigstore-go/bundle-provenance.json",
+            args: plus(ids(SIGSTORE_JS), &["--digest", NPM_SHA512]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "npm publish attestation signed with npm's key",
+            file: "npm/sigstore-go/bundle-publish.json",
+            args: vec!["--key".into(), c("npm/sigstore-go/publish_key.pub"), "--digest".into(), NPM_SHA512.into()],
+            verdicts: &["pass"], code: 0,
+            expect: vec![("signature", "pass", "publish_key.pub")],
+        },
+        Row {
+            what: "npm publish attestation, no key: the key hint is not trusted",
+            file: "npm/sigstore-go/bundle-publish.json",
+            args: ids(SIGSTORE_JS),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "no --key was given")],
+        },
+        Row {
+            what: "npm registry attestations document: publish (key) + provenance (certificate)",
+            file: "slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json",
+            args: plus(id_re("^https://github.com/ramonpetgrave64/gundam-visor/"),
+                &["--key", &c("npm/sigstore-go/publish_key.pub"), "--artifact", &c("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz")]),
+            verdicts: &["pass", "pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "npm attestations document with a corrupted provenance signature",
+            file: "slsa-verifier/npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz.json",
+            args: plus(id_re("^https://github.com/trishankatdatadog/supreme-goggles/"),
+                &["--key", &c("npm/sigstore-go/publish_key.pub"), "--artifact", &c("slsa-verifier/npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz")]),
+            verdicts: &["pass", "fail"], code: 1,
+            expect: vec![("signature", "fail", "signature invalid")],
+        },
+        Row {
+            what: "GitHub attestation made by a reusable workflow",
+            file: "github/gh-cli/reusable-workflow-attestation.sigstore.json",
+            args: plus(id_re("^https://github.com/github/artifact-attestations-workflows/"), &["--artifact", &c("github/gh-cli/reusable-workflow-artifact")]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "BCR MODULE.bazel attestation (bundle v0.3 in .intoto.jsonl)",
+            file: "github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl",
+            args: plus(ids("https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml@refs/tags/v0.0.1"), &["--artifact", &c("github/slsa-verifier-bcr/MODULE.bazel")]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "BCR rules_lint attestation by digest (archive not stored)",
+            file: "github/slsa-verifier-bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl",
+            args: plus(id_re("^https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml@"), &["--digest", "sha256:1636f443b01c9ee310ee5834956d0dce374c3d3bf8d4cebc9f6b86f8304b4982"]),
+            verdicts: &["pass"], code: 0,
+            expect: vec![],
+        },
+        Row {
+            what: "GitHub's own Sigstore instance is not trusted by the default root",
+            file: "github/gh-cli/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl",
+            args: ids("https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main"),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "Sigstore verification failed")],
+        },
+        Row {
+            what: "gh CLI bundle with a broken signature",
+            file: "github/gh-cli/sigstoreBundle-invalid-signature.json",
+            args: id_re("."),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "")],
+        },
+        Row {
+            what: "bundle with the certificate removed",
+            file: "github/gh-cli/github_provenance_demo-0.0.12-py3-none-any-bundle-missing-cert.jsonl",
+            args: id_re("."),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "not a valid Sigstore bundle")],
+        },
+        Row {
+            what: "bundle without verification material",
+            file: "github/gh-cli/github_provenance_demo-0.0.12-py3-none-any-bundle-missing-verification-material.jsonl",
+            args: id_re("."),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "verificationMaterial")],
+        },
+        Row {
+            what: "DSSE with two signatures (sigstore-go: invalid signature count)",
+            file: "sigstore/sigstore-go/dsse-2sigs.sigstore.json",
+            args: plus(id_re("."), &["--trusted-root", &c("sigstore/trusted_root/public-good.sigstore-go-testdata.json")]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "exactly one signature")],
+        },
+        Row {
+            what: "sigstore-python staging bundle, staging root, identity from the certificate",
+            file: "sigstore/sigstore-python/bundle.txt.sigstore",
+            args: vec!["--trusted-root".into(), c("sigstore/trusted_root/staging.sigstore-python.json"), "--certificate-identity".into(), "a@tny.town".into(),
+                "--certificate-oidc-issuer".into(), "https://github.com/login/oauth".into(), "--artifact".into(), c("sigstore/sigstore-python/bundle.txt")],
+            verdicts: &["pass"], code: 0,
+            expect: vec![("subject", "pass", "message signature covers")],
+        },
+        Row {
+            what: "sigstore-python staging bundle, staging root, no identity: any signer would do",
+            file: "sigstore/sigstore-python/bundle.txt.sigstore",
+            args: vec!["--trusted-root".into(), c("sigstore/trusted_root/staging.sigstore-python.json"), "--artifact".into(), c("sigstore/sigstore-python/bundle.txt")],
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "pass", ""), ("identity", "unknown", "not pinned")],
+        },
+        Row {
+            what: "sigstore-python staging bundle against the production root",
+            file: "sigstore/sigstore-python/bundle.txt.sigstore",
+            args: plus(ids("a@tny.town"), &["--artifact", &c("sigstore/sigstore-python/bundle.txt")]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "")],
+        },
+        Row {
+            what: "sigstore-python bundle with an invalid media type",
+            file: "sigstore/sigstore-python/bundle_invalid_version.txt.sigstore",
+            args: id_re("."),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "media type")],
+        },
+        Row {
+            what: "sigstore-python bundle without its log entry",
+            file: "sigstore/sigstore-python/bundle_no_log_entry.txt.sigstore",
+            args: plus(id_re("."), &["--artifact", &c("sigstore/sigstore-python/bundle_no_log_entry.txt")]),
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", "")],
+        },
+        Row {
+            what: "older slsa-verifier envelope (no certificate in the file)",
+            file: "slsa-verifier/gha_generic/v1.2.2/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
+            args: ids("https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.2"),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only)],
+        },
+        Row {
+            what: "multi-subject envelope (no certificate in the file)",
+            file: "slsa-verifier/binary-linux-amd64-multi-subject-first.intoto.jsonl",
+            args: plus(id_re("^https://github.com/slsa-framework/"), &["--artifact", &c("slsa-verifier/binary-linux-amd64-multi-subject-first")]),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only), ("subject", "unknown", "not checked")],
+        },
+        Row {
+            what: "annotated-tag envelope (no certificate in the file)",
+            file: "slsa-verifier/annotated-tag.intoto.jsonl",
+            args: id_re("^https://github.com/"),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only)],
+        },
+        Row {
+            what: "workflow-inputs envelope (no certificate in the file)",
+            file: "slsa-verifier/workflow-inputs.intoto.jsonl",
+            args: id_re("^https://github.com/"),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only)],
+        },
+        Row {
+            what: "untrusted-builder envelope (no certificate in the file)",
+            file: "slsa-verifier/binary-linux-amd64-untrusted-builder.intoto.jsonl",
+            args: id_re("^https://github.com/"),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only)],
+        },
+        Row {
+            what: "ec-cli DSSE layer (no certificate in the file)",
+            file: "chains/ec-cli/testimage-attestation.dsse.json",
+            args: id_re("."),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", envelope_only)],
+        },
+        Row {
+            what: "a bundle with subject flags only: nobody to trust",
+            file: "npm/gh-cli/sigstore-js-2.1.0-bundle.json",
+            args: vec!["--artifact".into(), sjs_tgz.clone()],
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", "not verified: no key or identity given")],
+        },
+        Row {
+            what: "a Tekton TaskRun has no signature material",
+            file: "tekton/chains-testdata/pipeline-v1/taskrun1.json",
+            args: id_re("."),
+            verdicts: &["unknown"], code: 3,
+            expect: vec![("signature", "unknown", "no signature material")],
+        },
+    ]
+}
+
+#[test]
+fn issue_7_signed_real_provenance() {
+    let mut wrong = Vec::new();
+    for row in real_rows() {
+        let file = c(row.file);
+        let mut args = vec![file.as_str()];
+        args.extend(row.args.iter().map(String::as_str));
+        let (reports, code) = verify(&args);
+        let verdicts: Vec<&str> = reports.iter().map(|r| r.verdict.as_str()).collect();
+        if code != row.code || verdicts != row.verdicts {
+            wrong.push(format!(
+                "{}: exit {code} {verdicts:?}, want {} {:?}\n  {reports:#?}",
+                row.what, row.code, row.verdicts
+            ));
+            continue;
+        }
+        for (rule, status, text) in &row.expect {
+            let hit = reports
+                .iter()
+                .flat_map(|r| &r.results)
+                .any(|r| r.rule == *rule && r.status == *status && r.message.contains(text));
+            if !hit {
+                wrong.push(format!(
+                    "{}: no {rule} {status} containing {text:?}:\n  {reports:#?}",
+                    row.what
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Base64 fields of a bundle, by JSON pointer.
+fn flip(bundle: &serde_json::Value, pointer: &str, at: usize) -> serde_json::Value {
+    let mut out = bundle.clone();
+    let field = out.pointer_mut(pointer).unwrap();
+    let mut bytes = STANDARD.decode(field.as_str().unwrap()).unwrap();
+    let i = at.min(bytes.len() - 1);
+    bytes[i] ^= 0x01;
+    *field = json!(STANDARD.encode(bytes));
+    out
+}
+
+/// Flipping one byte of the payload, the signature or the certificate of a
+/// verifying bundle makes it fail (beginning, middle and end of each).
+#[test]
+fn issue_7_one_flipped_byte_fails() {
+    let dir = Scratch::new("trust-flip");
+    let file = corpus().join("npm/gh-cli/sigstore-js-2.1.0-bundle.json");
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let tgz = c("npm/gh-cli/sigstore-js-2.1.0.tgz");
+    let args = plus(ids(SIGSTORE_JS), &["--artifact", &tgz]);
+    let run = |name: &str, doc: &serde_json::Value| {
+        let f = dir.file(name, doc.to_string().as_bytes());
+        let mut a = vec![f.as_str()];
+        a.extend(args.iter().map(String::as_str));
+        verify(&a)
+    };
+    let (reports, code) = run("original.json", &bundle);
+    assert_eq!((code, reports[0].verdict.as_str()), (0, "pass"));
+    assert_eq!(
+        reports[0].rule("signature").evidence,
+        [
+            "/dsseEnvelope/signatures",
+            "/verificationMaterial/tlogEntries",
+            "/verificationMaterial/certificate"
+        ]
+    );
+    assert_eq!(
+        reports[0].rule("identity").evidence,
+        ["/verificationMaterial/certificate"]
+    );
+    for pointer in [
+        "/dsseEnvelope/payload",
+        "/dsseEnvelope/signatures/0/sig",
+        "/verificationMaterial/certificate/rawBytes",
+    ] {
+        for at in [0, 200, usize::MAX] {
+            let name = format!("flip-{}-{at}.json", pointer.replace('/', "_"));
+            let (reports, code) = run(&name, &flip(&bundle, pointer, at));
+            assert_eq!(code, 1, "{pointer} byte {at}: {reports:?}");
+            assert_eq!(
+                reports[0].rule("signature").status,
+                "fail",
+                "{pointer} {at}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Keyed DSSE
+
+/// The DSSE PAE, written here independently of the library.
+fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "DSSEv1 {} {payload_type} {} ",
+        payload_type.len(),
+        payload.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(payload);
+    out
+}
+
+fn pem(spki: &[u8]) -> String {
+    let b64 = STANDARD.encode(spki);
+    let mut out = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out.push_str("-----END PUBLIC KEY-----\n");
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Alg {
+    P256,
+    P384,
+    Ed25519,
+    RsaPkcs1,
+    RsaPss,
+    /// PKCS#1 v1.5 with a second RSA key.
+    RsaOther,
+}
+
+type SignFn = Box<dyn Fn(&[u8]) -> Vec<u8>>;
+
+/// A test signer: its public key PEM and a signing function.
+struct Signer {
+    pem: String,
+    sign: SignFn,
+}
+
+/// Two RSA keys, generated once (PKCS#1 and PSS use the same ones).
+fn rsa_pkcs8(which: usize) -> &'static [u8] {
+    static KEYS: [OnceLock<Vec<u8>>; 2] = [OnceLock::new(), OnceLock::new()];
+    KEYS[which].get_or_init(|| {
+        let kp = signature::RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&kp)
+            .unwrap()
+            .as_ref()
+            .to_vec()
+    })
+}
+
+fn signer(alg: Alg) -> Signer {
+    let rng = SystemRandom::new();
+    match alg {
+        Alg::P256 | Alg::P384 => {
+            let a = if alg == Alg::P256 {
+                &signature::ECDSA_P256_SHA256_ASN1_SIGNING
+            } else {
+                &signature::ECDSA_P384_SHA384_ASN1_SIGNING
+            };
+            let kp = signature::EcdsaKeyPair::generate(a).unwrap();
+            let pem = pem(kp.public_key().as_der().unwrap().as_ref());
+            Signer {
+                pem,
+                sign: Box::new(move |m| kp.sign(&rng, m).unwrap().as_ref().to_vec()),
+            }
+        }
+        Alg::Ed25519 => {
+            let kp = signature::Ed25519KeyPair::generate().unwrap();
+            let pem = pem(kp.public_key().as_der().unwrap().as_ref());
+            Signer {
+                pem,
+                sign: Box::new(move |m| kp.sign(m).as_ref().to_vec()),
+            }
+        }
+        Alg::RsaPkcs1 | Alg::RsaPss | Alg::RsaOther => {
+            let which = usize::from(alg == Alg::RsaOther);
+            let kp = signature::RsaKeyPair::from_pkcs8(rsa_pkcs8(which)).unwrap();
+            let pem = pem(kp.public_key().as_der().unwrap().as_ref());
+            let padding: &'static dyn signature::RsaEncoding = if alg == Alg::RsaPss {
+                &signature::RSA_PSS_SHA256
+            } else {
+                &signature::RSA_PKCS1_SHA256
+            };
+            Signer {
+                pem,
+                sign: Box::new(move |m| {
+                    let mut sig = vec![0; kp.public_modulus_len()];
+                    kp.sign(padding, &rng, m, &mut sig).unwrap();
+                    sig
+                }),
+            }
+        }
+    }
+}
+
+const SUBJECT_HEX: &str = "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
+const IN_TOTO: &str = "application/vnd.in-toto+json";
+
+/// An in-toto statement, as a signer would write it (odd spacing kept:
+/// the signature covers these exact bytes).
+fn statement() -> Vec<u8> {
+    format!(
+        "{{\"_type\":\"https://in-toto.io/Statement/v1\",  \"subject\":[{{\"name\":\"quay.io/acme/app\",\"digest\":{{\"sha256\":\"{SUBJECT_HEX}\"}}}}],\n\"predicateType\":\"https://provcheck.dev/test-predicate/v1\",\"predicate\":{{}}}}"
+    )
+    .into_bytes()
+}
+
+fn envelope(payload_type: &str, payload: &[u8], sigs: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    json!({
+        "payloadType": payload_type,
+        "payload": STANDARD.encode(payload),
+        "signatures": sigs.iter().map(|(keyid, sig)| json!({"keyid": keyid, "sig": STANDARD.encode(sig)})).collect::<Vec<_>>(),
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn signed_by(signers: &[&Signer], payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let message = pae(payload_type, payload);
+    let sigs: Vec<(&str, Vec<u8>)> = signers.iter().map(|s| ("", (s.sign)(&message))).collect();
+    envelope(payload_type, payload, &sigs)
+}
+
+fn one_report(args: &[&str]) -> (Report, i32) {
+    let (mut reports, code) = verify(args);
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    (reports.remove(0), code)
+}
+
+#[test]
+fn issue_7_keyed_dsse_round_trip_for_every_key_type() {
+    let dir = Scratch::new("trust-keys");
+    let digest = format!("sha256:{SUBJECT_HEX}");
+    let image = format!("quay.io/acme/app@sha256:{SUBJECT_HEX}");
+    for alg in [
+        Alg::P256,
+        Alg::P384,
+        Alg::Ed25519,
+        Alg::RsaPkcs1,
+        Alg::RsaPss,
+    ] {
+        let s = signer(alg);
+        let key = dir.file(&format!("{alg:?}.pub"), s.pem.as_bytes());
+        let env = dir.file(
+            &format!("{alg:?}.json"),
+            &signed_by(&[&s], IN_TOTO, &statement()),
+        );
+        let (report, code) =
+            one_report(&[&env, "--key", &key, "--digest", &digest, "--image", &image]);
+        assert_eq!(
+            (report.verdict.as_str(), code),
+            ("pass", 0),
+            "{alg:?}: {report:#?}"
+        );
+        assert!(report.rule("signature").message.contains("exact payload"));
+        assert_eq!(report.results.len(), 3, "{report:#?}");
+        assert_eq!(report.rule("signature").evidence, ["/signatures"]);
+        assert_eq!(report.rule("subject").evidence, ["/payload"]);
+
+        // The same envelope judged with another key of the same type.
+        let other = signer(match alg {
+            Alg::RsaPkcs1 | Alg::RsaPss => Alg::RsaOther,
+            same => same,
+        });
+        let wrong = dir.file(&format!("{alg:?}-other.pub"), other.pem.as_bytes());
+        let (report, code) = one_report(&[&env, "--key", &wrong]);
+        assert_eq!((report.verdict.as_str(), code), ("fail", 1), "{alg:?}");
+        assert!(
+            report
+                .rule("signature")
+                .message
+                .contains("none of the 1 signature(s) verifies"),
+            "{report:#?}"
+        );
+    }
+}
+
+#[test]
+fn issue_7_keyed_dsse_failures_have_clear_reasons() {
+    let dir = Scratch::new("trust-keyfail");
+    let a = signer(Alg::P256);
+    let b = signer(Alg::Ed25519);
+    let c = signer(Alg::P256);
+    let ka = dir.file("a.pub", a.pem.as_bytes());
+    let kb = dir.file("b.pub", b.pem.as_bytes());
+    let kc = dir.file("c.pub", c.pem.as_bytes());
+    let payload = statement();
+
+    // Wrong payloadType: signed as one type, presented as another.
+    let message = pae("application/json", &payload);
+    let retyped = dir.file(
+        "retyped.json",
+        &envelope(IN_TOTO, &payload, &[("", (a.sign)(&message))]),
+    );
+    let (r, code) = one_report(&[&retyped, "--key", &ka]);
+    assert_eq!(code, 1);
+    assert!(
+        r.rule("signature")
+            .message
+            .contains("payloadType \"application/vnd.in-toto+json\""),
+        "{r:#?}"
+    );
+
+    // Correctly signed, but not an in-toto statement: the subject cannot be read.
+    let other_type = dir.file(
+        "other-type.json",
+        &signed_by(&[&a], "application/json", &payload),
+    );
+    let (r, code) = one_report(&[
+        &other_type,
+        "--key",
+        &ka,
+        "--digest",
+        &format!("sha256:{SUBJECT_HEX}"),
+    ]);
+    assert_eq!((r.rule("signature").status.as_str(), code), ("pass", 1));
+    assert!(
+        r.rule("subject")
+            .message
+            .contains("not an in-toto statement"),
+        "{r:#?}"
+    );
+
+    // Zero signatures.
+    let none = dir.file("none.json", &envelope(IN_TOTO, &payload, &[]));
+    let (r, code) = one_report(&[&none, "--key", &ka]);
+    assert_eq!(code, 1);
+    assert!(
+        r.rule("signature").message.contains("no signatures"),
+        "{r:#?}"
+    );
+
+    // Threshold: two of three keys signed.
+    let two = dir.file("two.json", &signed_by(&[&a, &b], IN_TOTO, &payload));
+    let (r, code) = one_report(&[
+        &two,
+        "--key",
+        &ka,
+        "--key",
+        &kb,
+        "--key",
+        &kc,
+        "--key-threshold",
+        "2",
+    ]);
+    assert_eq!((r.verdict.as_str(), code), ("pass", 0), "{r:#?}");
+    let (r, code) = one_report(&[
+        &two,
+        "--key",
+        &ka,
+        "--key",
+        &kb,
+        "--key",
+        &kc,
+        "--key-threshold",
+        "3",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        r.rule("signature")
+            .message
+            .contains("key threshold not met: 2 of 3"),
+        "{r:#?}"
+    );
+    // The same signer twice does not count twice.
+    let twice = dir.file("twice.json", &signed_by(&[&a, &a], IN_TOTO, &payload));
+    let (r, code) = one_report(&[&twice, "--key", &ka, "--key", &kb, "--key-threshold", "2"]);
+    assert_eq!(code, 1, "{r:#?}");
+    // More keys required than given is a usage error.
+    let out = provcheck(&[
+        "verify",
+        &two,
+        "--key",
+        &ka,
+        "--key",
+        &ka,
+        "--key-threshold",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 distinct key(s) given"));
+
+    // Key ids are hints: a lying keyid changes nothing.
+    let message = pae(IN_TOTO, &payload);
+    let lying = dir.file(
+        "lying.json",
+        &envelope(
+            IN_TOTO,
+            &payload,
+            &[("SHA256:someone-else", (a.sign)(&message))],
+        ),
+    );
+    let (r, code) = one_report(&[&lying, "--key", &ka]);
+    assert_eq!((r.verdict.as_str(), code), ("pass", 0), "{r:#?}");
+
+    // A subject the statement does not name.
+    let one = dir.file("one.json", &signed_by(&[&a], IN_TOTO, &payload));
+    let (r, code) = one_report(&[
+        &one,
+        "--key",
+        &ka,
+        "--digest",
+        &format!("sha256:{}", "0".repeat(64)),
+        "--image",
+        &format!("quay.io/evil/app@sha256:{SUBJECT_HEX}"),
+    ]);
+    assert_eq!(code, 1);
+    let subjects: Vec<&str> = r
+        .results
+        .iter()
+        .filter(|x| x.rule == "subject")
+        .map(|x| x.status.as_str())
+        .collect();
+    assert_eq!(subjects, ["fail", "fail"], "{r:#?}");
+
+    // Signed JSON with a duplicate key is rejected, even though it verifies.
+    let dup = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[],"subject":[{"name":"x","digest":{"sha256":"00"}}]}"#;
+    let dupf = dir.file("dup.json", &signed_by(&[&a], IN_TOTO, dup));
+    let (r, code) = one_report(&[&dupf, "--key", &ka]);
+    assert_eq!(code, 1);
+    assert!(
+        r.rule("signature").message.contains("duplicate key"),
+        "{r:#?}"
+    );
+
+    // Without a key or identity: unknown, never a pass.
+    let (r, code) = one_report(&[&one, "--digest", &format!("sha256:{SUBJECT_HEX}")]);
+    assert_eq!((r.rule("signature").status.as_str(), code), ("unknown", 3));
+    assert_eq!(
+        r.rule("signature").message,
+        "not verified: no key or identity given"
+    );
+
+    // Flip one payload byte after signing.
+    let mut flipped = payload.clone();
+    flipped[10] ^= 0x01;
+    let sig = (a.sign)(&pae(IN_TOTO, &payload));
+    let f = dir.file("flipped.json", &envelope(IN_TOTO, &flipped, &[("", sig)]));
+    let (r, code) = one_report(&[&f, "--key", &ka]);
+    assert_eq!((r.verdict.as_str(), code), ("fail", 1));
+}
+
+#[test]
+fn issue_7_insecure_skip_signature_is_in_every_report() {
+    let dir = Scratch::new("trust-insecure");
+    let a = signer(Alg::P256);
+    let env = dir.file("env.json", &signed_by(&[&a], IN_TOTO, &statement()));
+    let (r, code) = one_report(&[
+        &env,
+        "--insecure-skip-signature",
+        "--digest",
+        &format!("sha256:{SUBJECT_HEX}"),
+    ]);
+    assert_eq!(code, 0, "{r:#?}");
+    assert_eq!(r.insecure, ["signature verification skipped"]);
+    let sig = r.rule("signature");
+    assert_eq!(sig.status, "pass");
+    assert!(sig.warning.is_some(), "{r:#?}");
+    assert_eq!(r.rule("subject").status, "pass");
+    // A Tekton object, unsigned history.
+    let tekton = c("tekton/chains-testdata/pipeline-v1/taskrun1.json");
+    let (r, _) = one_report(&[
+        &tekton,
+        "--insecure-skip-signature",
+        "--allow-registry",
+        "gcr.io",
+    ]);
+    assert_eq!(r.insecure, ["signature verification skipped"]);
+    assert!(r.results.iter().any(|x| x.rule == "registry.allowed"));
+    // The text report says it too.
+    let out = provcheck(&["verify", &env, "--insecure-skip-signature"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("insecure: signature verification skipped")
+    );
+    assert_eq!(r.source, tekton);
+    let out = provcheck(&[
+        "verify",
+        &env,
+        "--insecure-skip-signature",
+        "--format",
+        "junit",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains(r#"<property name="insecure" value="signature verification skipped"/>"#));
+}
+
+#[test]
+fn issue_7_bad_trust_material_is_a_usage_error() {
+    let dir = Scratch::new("trust-bad");
+    let env = dir.file("e.json", b"{}");
+    let junk = dir.file("junk.pub", b"junk");
+    for (args, want) in [
+        (vec!["--key", junk.as_str()], "not a usable public key"),
+        (vec!["--key", "/nonexistent.pub"], "cannot read key"),
+        (
+            vec!["--trusted-root", junk.as_str()],
+            "not a usable Sigstore trusted root",
+        ),
+        (
+            vec!["--certificate-identity-regexp", "("],
+            "--certificate-identity-regexp",
+        ),
+        (vec!["--digest", "sha256:abc"], "takes 64 hex digits"),
+        (vec!["--artifact", "/nonexistent"], "cannot read artifact"),
+        (
+            vec!["--image", "quay.io/acme/app:v1"],
+            "expected REF@DIGEST",
+        ),
+    ] {
+        let mut a = vec!["verify", env.as_str()];
+        a.extend(args);
+        let out = provcheck(&a);
+        assert_eq!(out.status.code(), Some(2), "{a:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{want:?} not in {err}");
+    }
+}
+
+/// GitHub's own Sigstore instance (private-repository attestations) has no
+/// transparency log: with its trusted root (here the copy sigstore-trust-root
+/// embeds), the bundle verifies without one, and says so.
+#[test]
+fn issue_7_github_instance_with_its_trusted_root() {
+    let dir = Scratch::new("trust-github");
+    let root = dir.file(
+        "github_root.json",
+        sigstore_trust_root::SIGSTORE_GITHUB_TRUSTED_ROOT.as_bytes(),
+    );
+    let bundle = c("github/gh-cli/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl");
+    let whl = c("github/gh-cli/github_provenance_demo-0.0.12-py3-none-any.whl");
+    let good =
+        "https://github.com/actions/attest-demo/.github/workflows/build-python.yml@refs/heads/main";
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &whl,
+        "--certificate-identity",
+        good,
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.verdict.as_str(), code), ("pass", 0), "{r:#?}");
+    assert!(
+        r.rule("signature")
+            .message
+            .contains("names no transparency log"),
+        "{r:#?}"
+    );
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &whl,
+        "--certificate-identity-regexp",
+        "^https://github.com/evil/",
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.rule("identity").status.as_str(), code), ("fail", 1));
+    let other = c("sigstore/conformance/bundle-verify/a.txt");
+    let (r, code) = one_report(&[
+        &bundle,
+        "--trusted-root",
+        &root,
+        "--artifact",
+        &other,
+        "--certificate-identity",
+        good,
+        "--certificate-oidc-issuer",
+        GH,
+    ]);
+    assert_eq!((r.rule("subject").status.as_str(), code), ("fail", 1));
+}
