@@ -246,6 +246,71 @@ pub struct StepEvidence {
     pub corroboration: Option<Corroboration>,
     /// JSON pointers of both sources in the document.
     pub pointers: Pointers,
+    /// What a Tekton run given with `--with` contributed (the declared
+    /// image, and the run's own ImageID for comparison); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<JoinedRun>,
+    /// The image index through which the runtime digest corroborates the
+    /// declared one (`corroboration: match-via-index`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via_index: Option<ViaIndex>,
+    /// Findings about this step (sources that disagree, an index that could
+    /// not be used); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// What a Tekton TaskRun or PipelineRun given alongside an attestation
+/// (`provcheck normalize --with RUN`) contributed to one of its steps.
+///
+/// The step's `declared_image` then comes from the run's task spec (its
+/// pointer is `pointers.declared_image` here, in [`Self::source`]); the
+/// step's `runtime_image_id` stays the attestation's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinedRun {
+    /// The file the run came from, as given.
+    pub source: String,
+    /// The TaskRun's name, when known.
+    pub taskrun: Option<String>,
+    /// The run's own runtime ImageID for the step (`status.steps[].imageID`), raw.
+    pub runtime_image_id: Option<String>,
+    /// How the run's ImageID compares with the attestation's.
+    pub runtime_agreement: RuntimeAgreement,
+    /// JSON pointers of the declared image and the ImageID in [`Self::source`].
+    pub pointers: Pointers,
+}
+
+/// How a joined run's runtime ImageID compares with the attestation's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuntimeAgreement {
+    /// Same digest (or, without digests, the same text after the scheme).
+    Agree,
+    /// They differ: the run given may not be the one attested (a note says so).
+    Disagree,
+    /// Only the attestation has one.
+    AttestationOnly,
+    /// Only the run has one.
+    RunOnly,
+    /// Neither has one.
+    Neither,
+}
+
+/// The image index that relates a declared multi-platform digest to the
+/// platform manifest the runtime reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViaIndex {
+    /// The index file, as given.
+    pub source: String,
+    /// The index's digest: sha256 over the file's exact bytes, equal to the
+    /// declared digest.
+    pub digest: String,
+    /// The index's `mediaType` (OCI image index or Docker manifest list), when it has one.
+    pub media_type: Option<String>,
+    /// The entry's manifest digest, equal to the runtime digest.
+    pub manifest: String,
+    /// The entry's platform (`os/architecture[/variant]`), when it names one.
+    pub platform: Option<String>,
 }
 
 /// The parsed declared image: its normalized parts, or why it is invalid.

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::evaluate::{self, Policy, RuleResult, Status};
 use crate::evidence::Evidence;
 use crate::ingest::{self, Limits};
+use crate::normalize::NormalizeOptions;
 
 /// The rule id of the result that says nothing was checked.
 pub const NOTHING_CHECKED: &str = "policy.configured";
@@ -110,6 +111,7 @@ pub struct Verifier {
     policy: Policy,
     limits: Limits,
     at: Option<DateTime<Utc>>,
+    options: NormalizeOptions,
 }
 
 impl Verifier {
@@ -119,7 +121,16 @@ impl Verifier {
             policy,
             limits: Limits::default(),
             at: None,
+            options: NormalizeOptions::default(),
         }
+    }
+
+    /// Bring Tekton runs (`--with`) and image indexes (`--index`) to every
+    /// document before judging it.
+    #[must_use]
+    pub fn with_options(mut self, options: NormalizeOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Use other input limits.
@@ -160,7 +171,8 @@ impl Verifier {
     /// Each item is an [`Error`] when that document cannot be decoded or has
     /// the wrong shape; the others are still judged.
     pub fn verify_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Report, Error>> {
-        crate::normalize_bytes(name, bytes)
+        self.options
+            .normalize_bytes(name, bytes)
             .into_iter()
             .map(|ev| ev.map(|ev| self.verify_evidence(&ev)))
             .collect()

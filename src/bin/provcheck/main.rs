@@ -9,8 +9,12 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use args::{Cli, ColorMode, Command, Format, NormalizeArgs, ReportFormat, UnknownMode, VerifyArgs};
+use args::{
+    Cli, ColorMode, CombineArgs, Command, Format, NormalizeArgs, ReportFormat, UnknownMode,
+    VerifyArgs,
+};
 use provcheck::ingest::Limits;
+use provcheck::normalize::NormalizeOptions;
 use provcheck::report::TextOptions;
 use provcheck::{PolicyBuilder, Status, Verifier};
 
@@ -62,10 +66,11 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     let limits = Limits {
         max_bytes: args.max_bytes,
     };
+    let options = combine_options(&args.combine, &limits)?;
     let mut evidence = Vec::new();
     let mut exit = Exit::Pass;
     for path in &args.files {
-        for result in provcheck::normalize_path(path, &limits) {
+        for result in options.normalize_path(path, &limits) {
             match result {
                 Ok(ev) => evidence.push(ev),
                 Err(e) => {
@@ -95,6 +100,18 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     Ok(exit)
 }
 
+/// Read the `--with` runs and `--index` indexes; any bad one is a usage error.
+fn combine_options(args: &CombineArgs, limits: &Limits) -> anyhow::Result<NormalizeOptions> {
+    let mut options = NormalizeOptions::new();
+    for path in &args.with {
+        options.add_run_path(path, limits)?;
+    }
+    for path in &args.index {
+        options.add_index_path(path, limits)?;
+    }
+    Ok(options)
+}
+
 /// Judge every input; an unreadable one is reported and the rest still judged.
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     let mut builder = PolicyBuilder::new();
@@ -107,9 +124,12 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     for prefix in &args.deny_registry {
         builder.deny_registry(prefix)?;
     }
-    let verifier = Verifier::new(builder.build()).with_limits(Limits {
+    let limits = Limits {
         max_bytes: args.max_bytes,
-    });
+    };
+    let verifier = Verifier::new(builder.build())
+        .with_limits(limits)
+        .with_options(combine_options(&args.combine, &limits)?);
 
     let mut reports = Vec::new();
     let mut errors = Vec::new();
