@@ -59,6 +59,7 @@ pub mod evidence;
 pub mod ingest;
 pub mod normalize;
 pub mod report;
+pub mod schemas;
 pub mod verifier;
 
 pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};

@@ -31,12 +31,28 @@ pub(crate) enum Command {
         provcheck verify att.json --policy policy.yaml --unknown warn --explain\n\n\
         Exit codes: 0 pass, 1 fail, 2 usage or invalid input, 3 unknown (see --unknown).")]
     Verify(VerifyArgs),
+    /// Print a bundled JSON Schema: the Evidence, the report, the policy,
+    /// or an input layer's.
+    #[command(after_help = "Examples:\n  \
+        provcheck schema --list\n  \
+        provcheck schema evidence > evidence.schema.json")]
+    Schema(SchemaArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// The schema's name (see --list), e.g. `evidence`.
+    #[arg(required_unless_present = "list", conflicts_with = "list")]
+    pub(crate) name: Option<String>,
+    /// List the bundled schemas: name, file, what each describes.
+    #[arg(long)]
+    pub(crate) list: bool,
 }
 
 #[derive(Debug, clap::Args)]

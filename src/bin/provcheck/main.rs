@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use args::{
-    Cli, ColorMode, CombineArgs, Command, Format, NormalizeArgs, ReportFormat, UnknownMode,
-    VerifyArgs,
+    Cli, ColorMode, CombineArgs, Command, Format, NormalizeArgs, ReportFormat, SchemaArgs,
+    UnknownMode, VerifyArgs,
 };
 use provcheck::ingest::Limits;
 use provcheck::normalize::NormalizeOptions;
@@ -42,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Normalize(args) => normalize(&args),
         Command::Verify(args) => verify(&args),
+        Command::Schema(args) => schema(&args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -98,6 +99,28 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     Ok(exit)
+}
+
+/// Print a bundled schema, or the list of them.
+fn schema(args: &SchemaArgs) -> anyhow::Result<Exit> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &args.name {
+        Some(name) => {
+            let Some(schema) = provcheck::schemas::find(name) else {
+                let known: Vec<&str> = provcheck::schemas::ALL.iter().map(|s| s.name).collect();
+                anyhow::bail!("unknown schema {name:?} (known: {})", known.join(", "));
+            };
+            out.write_all(schema.text.as_bytes())?;
+        }
+        None => {
+            for s in provcheck::schemas::ALL {
+                writeln!(out, "{:<24}{:<36}{}", s.name, s.file, s.describes)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Pass)
 }
 
 /// Read the `--with` runs and `--index` indexes; any bad one is a usage error.
