@@ -83,7 +83,7 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
     }
     more(out, ev.subjects.len(), "subjects")?;
     if let Some(builder) = &ev.builder_id {
-        writeln!(out, "  builder     {builder}")?;
+        writeln!(out, "  builder     {}", shown(Some(builder)))?;
     }
     if let Some(build_type) = &ev.build_type {
         writeln!(out, "  build type  {build_type}")?;
@@ -131,7 +131,7 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
         }
         writeln!(
             out,
-            "  signed      {} (present, not verified)",
+            "  signatures  {} (present, not verified)",
             parts.join(", ")
         )?;
     }
