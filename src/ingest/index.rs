@@ -212,4 +212,25 @@ mod tests {
             assert!(err.contains(want), "{want:?} not in {err}");
         }
     }
+
+    proptest::proptest! {
+        /// Any bytes, and indexes with arbitrary strings where digests,
+        /// media types and platforms go: an error or an index, never a panic.
+        #[test]
+        fn any_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let _ = ingest_index("i.json", &bytes);
+        }
+
+        #[test]
+        fn any_index_strings_never_panic(digest in "\\PC{0,80}", media in "\\PC{0,40}", arch in "\\PC{0,12}") {
+            let text = serde_json::json!({"schemaVersion": 2, "mediaType": media, "manifests": [
+                {"mediaType": media, "digest": digest, "size": 1, "platform": {"architecture": arch, "os": arch}}]});
+            let _ = ingest_index("i.json", text.to_string().as_bytes());
+            let text = serde_json::json!({"schemaVersion": 2, "manifests": [
+                {"mediaType": media, "digest": format!("sha256:{digest}"), "size": 1, "platform": {"architecture": arch, "os": "linux", "variant": arch}}]});
+            if let Ok(idx) = ingest_index("i.json", text.to_string().as_bytes()) {
+                proptest::prop_assert!(idx.digest.to_string().starts_with("sha256:"));
+            }
+        }
+    }
 }

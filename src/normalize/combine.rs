@@ -18,7 +18,8 @@
 //! Given the index's exact bytes, a runtime digest the index lists becomes
 //! `match-via-index`, naming the index and the platform. An index whose
 //! bytes do not hash to the declared digest is not used, and the step says
-//! why (note `index-digest-differs`).
+//! why (note `index-digest-differs`); an index that concerns no step at all
+//! gets the document note `index-not-used`.
 
 use std::path::Path;
 
@@ -382,6 +383,8 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
     if indexes.is_empty() {
         return evidence;
     }
+    // Indexes that were the declared digest of a step, or that a step's note names.
+    let mut considered = vec![false; indexes.len()];
     for step in &mut evidence.steps {
         if step.corroboration != Some(Corroboration::Mismatch) {
             continue;
@@ -407,7 +410,15 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
             .clone()
             .or_else(|| step.pointers.declared_image.clone())
             .unwrap_or_default();
-        let declared_index = indexes.iter().find(|i| &i.digest.to_string() == declared);
+        let declared_index = indexes
+            .iter()
+            .position(|i| &i.digest.to_string() == declared)
+            .and_then(|n| {
+                if let Some(c) = considered.get_mut(n) {
+                    *c = true;
+                }
+                indexes.get(n)
+            });
         match declared_index {
             Some(index) => match index.entry(&runtime) {
                 Some(entry) => {
@@ -431,7 +442,13 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
                 }),
             },
             None => {
-                for index in indexes.iter().filter(|i| i.entry(&runtime).is_some()) {
+                for (n, index) in indexes.iter().enumerate() {
+                    if index.entry(&runtime).is_none() {
+                        continue;
+                    }
+                    if let Some(c) = considered.get_mut(n) {
+                        *c = true;
+                    }
                     step.notes.push(Note {
                         code: "index-digest-differs",
                         message: format!(
@@ -446,6 +463,18 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
                 }
             }
         }
+    }
+    // An index given for nothing here: say so, rather than let it look used.
+    for (index, _) in indexes.iter().zip(considered).filter(|(_, c)| !c) {
+        evidence.notes.push(Note {
+            code: "index-not-used",
+            message: format!(
+                "the index {} ({}) is not the declared digest of any step whose runtime \
+                 digest differs, and lists none of their runtime digests: not used",
+                index.source, index.digest
+            ),
+            pointer: JsonPointer::root(),
+        });
     }
     evidence
 }
@@ -680,9 +709,15 @@ mod tests {
             "{}",
             step.notes[0].message
         );
-        // a config ID stays incomparable, whatever the index
-        let step = run(&format!("sha256:{C}"), &[idx]);
-        assert_eq!(step.corroboration, Some(Corroboration::Incomparable));
+        // a config ID stays incomparable, whatever the index, which was then of no use
+        let att = chains_v02(&[("step-build", &format!("sha256:{C}"))]);
+        let ev = corroborate_via_indexes(combine(att, std::slice::from_ref(&tr)), &[idx]);
+        assert_eq!(ev.steps[0].corroboration, Some(Corroboration::Incomparable));
+        assert!(
+            ev.notes.iter().any(|n| n.code == "index-not-used"),
+            "{:?}",
+            ev.notes
+        );
     }
 
     #[test]
