@@ -222,7 +222,18 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
             })
             .map(|(i, _)| i)
             .collect();
-        let (Some(&first), None) = (matching.first(), matching.get(1)) else {
+        // The same run given twice (a PipelineRun and its child TaskRun, say)
+        // is one answer, not two.
+        let first_declared = matching
+            .first()
+            .and_then(|&i| candidates.get(i))
+            .map(|c| &c.step.declared_image);
+        let agreeing = matching.iter().all(|&i| {
+            candidates
+                .get(i)
+                .is_some_and(|c| Some(&c.step.declared_image) == first_declared)
+        });
+        let (Some(&first), true) = (matching.first(), agreeing) else {
             let message = if matching.is_empty() {
                 format!(
                     "no run given with --with has a step {} (by task and step name): its \
@@ -241,11 +252,15 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
                         )
                     })
                     .collect();
+                let why = if step.task.is_none() {
+                    "the document names no task to tell them apart"
+                } else {
+                    "with different declared images"
+                };
                 format!(
-                    "{} runs given with --with have a step {}: {}; the attestation names no \
-                     task, so none is joined",
+                    "{} steps of the runs given with --with match {}: {}; {why}, so none is joined",
                     matching.len(),
-                    step.name,
+                    describe(step.task.as_deref(), &step.name),
                     names.join(", ")
                 )
             };
@@ -261,14 +276,19 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
             });
             continue;
         };
-        if let Some(c) = candidates.get_mut(first) {
-            c.used = true;
+        for &i in &matching {
+            if let Some(c) = candidates.get_mut(i) {
+                c.used = true;
+            }
+        }
+        if let Some(c) = candidates.get(first) {
             join_step(step, c.source, c.step);
             joined += 1;
         }
     }
     if open > 0 {
-        let sources: Vec<&str> = runs.iter().map(|r| r.source.as_str()).collect();
+        let mut sources: Vec<&str> = runs.iter().map(|r| r.source.as_str()).collect();
+        sources.dedup();
         evidence.notes.push(Note {
             code: "declared-from-run",
             message: format!(
@@ -616,6 +636,19 @@ mod tests {
         );
         // The attestation's ImageID is the runtime side: it matches the declared digest.
         assert_eq!(step.corroboration, Some(Corroboration::Match));
+    }
+
+    #[test]
+    fn the_same_run_given_twice_is_one_answer() {
+        let att = chains_v02(&[("step-build", &format!("oci://quay.io/acme/b@sha256:{A}"))]);
+        let tr = taskrun("tr-1", &[("build", "quay.io/acme/b:1", None)]);
+        let ev = combine(att, &[tr.clone(), tr]);
+        assert_eq!(
+            ev.steps[0].declared_image.as_deref(),
+            Some("quay.io/acme/b:1")
+        );
+        assert!(ev.steps[0].notes.is_empty());
+        assert!(!ev.notes.iter().any(|n| n.code == "run-step-unused"));
     }
 
     #[test]
