@@ -26,6 +26,23 @@
 //!
 //! `declared_image` and `runtime_image_id` are the raw strings (or `null`);
 //! `trusted_reference` is set only when a digest was explicitly requested.
+//! Three members appear only when there is something to say: `joined` (the
+//! Tekton run a declared image came from, `--with`), `via_index` (the image
+//! index behind `corroboration: match-via-index`, `--index`) and `notes`:
+//!
+//! ```json
+//! {
+//!   "corroboration": "match-via-index",
+//!   "joined": { "source": "taskrun.yaml", "taskrun": "build-1",
+//!               "runtime_image_id": "quay.io/acme/syft@sha256:09af…",
+//!               "runtime_agreement": "agree",
+//!               "pointers": { "declared_image": "/status/taskSpec/steps/3/image",
+//!                             "runtime_image_id": "/status/steps/3/imageID" } },
+//!   "via_index": { "source": "index.json", "digest": "sha256:eb37…",
+//!                  "media_type": "application/vnd.oci.image.index.v1+json",
+//!                  "manifest": "sha256:09af…", "platform": "linux/amd64" }
+//! }
+//! ```
 //!
 //! An attestation adds what its layers and predicate say (a Tekton object
 //! leaves these `null` or empty):

@@ -46,7 +46,13 @@
 //! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
 //!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]),
 //!   Tekton objects and SLSA provenance with its producers' conventions.
+//!   [`normalize::NormalizeOptions`] brings further evidence to every
+//!   document: a Tekton run whose task spec supplies the declared images an
+//!   attestation did not record (`--with`), and image indexes that relate a
+//!   declared multi-platform digest to the platform manifest that ran
+//!   (`--index`).
 //! - [`report`]: writers over `impl io::Write`.
+//! - [`schemas`]: the JSON Schemas of the outputs, the policy and the inputs.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file
 //! and JSON pointer; findings (an unpinned step, a digest mismatch) are data.
