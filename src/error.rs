@@ -259,6 +259,17 @@ pub enum IngestError {
         /// Where (the statement, or its empty `subject`).
         at: Location,
     },
+    /// An `--index` file is not an OCI image index or a Docker manifest list.
+    #[error(
+        "{at}: not an image index: {message} (expected the raw JSON of an OCI image index or \
+         a Docker manifest list, as `crane manifest` or `skopeo inspect --raw` prints it)"
+    )]
+    NotAnIndex {
+        /// Where (the offending member).
+        at: Location,
+        /// What was expected and what was found.
+        message: String,
+    },
     /// More items than the configured limit (JSON lines, subjects, signatures).
     #[error("{at}: more than {limit} {what}: refusing the rest")]
     TooMany {
@@ -286,6 +297,7 @@ impl IngestError {
             | Self::Base64 { at, .. }
             | Self::UnknownStatementType { at, .. }
             | Self::NoSubject { at }
+            | Self::NotAnIndex { at, .. }
             | Self::TooMany { at, .. } => Some(at),
             Self::Read { .. }
             | Self::TooLarge { .. }
@@ -306,6 +318,16 @@ pub enum NormalizeError {
         at: Location,
         /// What was expected and what was found.
         message: String,
+    },
+    /// A document given to take declared images from (`--with`) is not a Tekton run.
+    #[error(
+        "{file}: expected a Tekton TaskRun or PipelineRun to take declared images from, found: {found}"
+    )]
+    NotARun {
+        /// The input's name.
+        file: String,
+        /// What the document is.
+        found: &'static str,
     },
 }
 

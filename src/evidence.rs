@@ -26,6 +26,23 @@
 //!
 //! `declared_image` and `runtime_image_id` are the raw strings (or `null`);
 //! `trusted_reference` is set only when a digest was explicitly requested.
+//! Three members appear only when there is something to say: `joined` (the
+//! Tekton run a declared image came from, `--with`), `via_index` (the image
+//! index behind `corroboration: match-via-index`, `--index`) and `notes`:
+//!
+//! ```json
+//! {
+//!   "corroboration": "match-via-index",
+//!   "joined": { "source": "taskrun.yaml", "taskrun": "build-1",
+//!               "runtime_image_id": "quay.io/acme/syft@sha256:09af…",
+//!               "runtime_agreement": "agree",
+//!               "pointers": { "declared_image": "/status/taskSpec/steps/3/image",
+//!                             "runtime_image_id": "/status/steps/3/imageID" } },
+//!   "via_index": { "source": "index.json", "digest": "sha256:eb37…",
+//!                  "media_type": "application/vnd.oci.image.index.v1+json",
+//!                  "manifest": "sha256:09af…", "platform": "linux/amd64" }
+//! }
+//! ```
 //!
 //! An attestation adds what its layers and predicate say (a Tekton object
 //! leaves these `null` or empty):
@@ -246,6 +263,71 @@ pub struct StepEvidence {
     pub corroboration: Option<Corroboration>,
     /// JSON pointers of both sources in the document.
     pub pointers: Pointers,
+    /// What a Tekton run given with `--with` contributed (the declared
+    /// image, and the run's own ImageID for comparison); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joined: Option<JoinedRun>,
+    /// The image index through which the runtime digest corroborates the
+    /// declared one (`corroboration: match-via-index`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via_index: Option<ViaIndex>,
+    /// Findings about this step (sources that disagree, an index that could
+    /// not be used); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// What a Tekton TaskRun or PipelineRun given alongside an attestation
+/// (`provcheck normalize --with RUN`) contributed to one of its steps.
+///
+/// The step's `declared_image` then comes from the run's task spec (its
+/// pointer is `pointers.declared_image` here, in [`Self::source`]); the
+/// step's `runtime_image_id` stays the attestation's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinedRun {
+    /// The file the run came from, as given.
+    pub source: String,
+    /// The TaskRun's name, when known.
+    pub taskrun: Option<String>,
+    /// The run's own runtime ImageID for the step (`status.steps[].imageID`), raw.
+    pub runtime_image_id: Option<String>,
+    /// How the run's ImageID compares with the attestation's.
+    pub runtime_agreement: RuntimeAgreement,
+    /// JSON pointers of the declared image and the ImageID in [`Self::source`].
+    pub pointers: Pointers,
+}
+
+/// How a joined run's runtime ImageID compares with the attestation's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuntimeAgreement {
+    /// Same digest (or, without digests, the same text after the scheme).
+    Agree,
+    /// They differ: the run given may not be the one attested (a note says so).
+    Disagree,
+    /// Only the attestation has one.
+    AttestationOnly,
+    /// Only the run has one.
+    RunOnly,
+    /// Neither has one.
+    Neither,
+}
+
+/// The image index that relates a declared multi-platform digest to the
+/// platform manifest the runtime reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ViaIndex {
+    /// The index file, as given.
+    pub source: String,
+    /// The index's digest: sha256 over the file's exact bytes, equal to the
+    /// declared digest.
+    pub digest: String,
+    /// The index's `mediaType` (OCI image index or Docker manifest list), when it has one.
+    pub media_type: Option<String>,
+    /// The entry's manifest digest, equal to the runtime digest.
+    pub manifest: String,
+    /// The entry's platform (`os/architecture[/variant]`), when it names one.
+    pub platform: Option<String>,
 }
 
 /// The parsed declared image: its normalized parts, or why it is invalid.

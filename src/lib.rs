@@ -46,11 +46,17 @@
 //! - [`normalize::normalize`]: references ([`normalize::image_ref`]), ImageIDs
 //!   ([`normalize::image_id`]), the decision table ([`normalize::trust`]),
 //!   Tekton objects and SLSA provenance with its producers' conventions.
+//!   [`normalize::NormalizeOptions`] brings further evidence to every
+//!   document: a Tekton run whose task spec supplies the declared images an
+//!   attestation did not record (`--with`), and image indexes that relate a
+//!   declared multi-platform digest to the platform manifest that ran
+//!   (`--index`).
 //! - [`verify::check`]: trust — DSSE signatures over the PAE of the exact
 //!   payload ([`verify::TrustBuilder::add_key_file`]), Sigstore bundles
 //!   verified offline against an embedded or given trusted root, signer
 //!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
+//! - [`schemas`]: the JSON Schemas of the outputs, the policy and the inputs.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file
 //! and JSON pointer; findings (an unpinned step, a digest mismatch) are data.
@@ -63,6 +69,7 @@ pub mod evidence;
 pub mod ingest;
 pub mod normalize;
 pub mod report;
+pub mod schemas;
 pub mod verifier;
 pub mod verify;
 

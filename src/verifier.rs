@@ -12,6 +12,7 @@ use crate::error::IngestError;
 use crate::evaluate::{self, Policy, RuleResult, Status};
 use crate::evidence::Evidence;
 use crate::ingest::{self, Limits};
+use crate::normalize::NormalizeOptions;
 use crate::verify::{self, Trust};
 
 /// The rule id of the result that says nothing was checked.
@@ -138,6 +139,7 @@ pub struct Verifier {
     limits: Limits,
     at: Option<DateTime<Utc>>,
     trust: Option<Trust>,
+    options: NormalizeOptions,
 }
 
 impl Verifier {
@@ -148,7 +150,16 @@ impl Verifier {
             limits: Limits::default(),
             at: None,
             trust: None,
+            options: NormalizeOptions::default(),
         }
+    }
+
+    /// Bring Tekton runs (`--with`) and image indexes (`--index`) to every
+    /// document before judging it.
+    #[must_use]
+    pub fn with_options(mut self, options: NormalizeOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Also check signatures, signer identities and subjects with `trust`
@@ -213,7 +224,9 @@ impl Verifier {
         let Some(trust) = &self.trust else {
             // No trust options: a signed document still says it was not verified.
             let signed = verify::has_signature_material(bytes);
-            return crate::normalize_bytes(name, bytes)
+            return self
+                .options
+                .normalize_bytes(name, bytes)
                 .into_iter()
                 .map(|ev| {
                     let report = self.verify_evidence(&ev?)?;
@@ -230,7 +243,7 @@ impl Verifier {
                 .collect();
         };
         let checked = verify::check(trust, name, bytes);
-        let normalized = crate::normalize_bytes(name, bytes);
+        let normalized = self.options.normalize_bytes(name, bytes);
         let finish = |mut report: Report| {
             if trust.skips_signature() {
                 report

@@ -348,6 +348,9 @@ mod tests {
             trust: decision.trust,
             corroboration: decision.corroboration,
             pointers: Pointers::default(),
+            joined: None,
+            via_index: None,
+            notes: Vec::new(),
         }
     }
 

@@ -9,6 +9,7 @@
 //! [`normalize`](crate::normalize)'s job.
 
 mod detect;
+pub mod index;
 mod json;
 pub mod layers;
 mod schema;
@@ -20,6 +21,7 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use detect::DocumentKind;
+pub use index::{ingest_index, ImageIndex, IndexEntry};
 use layers::Origin;
 pub use layers::{Bundle, BundleVersion, Envelope, EnvelopeSignature};
 

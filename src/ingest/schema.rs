@@ -1,6 +1,6 @@
 //! Structural validation of the attestation layers against the JSON Schemas
-//! in `schemas/` (draft 2020-12), embedded in the binary and each compiled
-//! once per process.
+//! in `schemas/` (draft 2020-12), embedded by [`crate::schemas`] and each
+//! compiled once per process.
 //!
 //! The schemas check what provcheck reads (required members, their types);
 //! they allow unknown members, as the in-toto and SLSA specs ask consumers
@@ -55,13 +55,14 @@ impl Schema {
     }
 
     fn text(self) -> &'static str {
+        use crate::schemas;
         match self {
-            Self::SigstoreBundle => include_str!("../../schemas/sigstore-bundle.schema.json"),
-            Self::DsseEnvelope => include_str!("../../schemas/dsse-envelope.schema.json"),
-            Self::StatementV01 => include_str!("../../schemas/in-toto-statement-v0.1.schema.json"),
-            Self::StatementV1 => include_str!("../../schemas/in-toto-statement-v1.schema.json"),
-            Self::SlsaV02 => include_str!("../../schemas/slsa-provenance-v0.2.schema.json"),
-            Self::SlsaV1 => include_str!("../../schemas/slsa-provenance-v1.schema.json"),
+            Self::SigstoreBundle => schemas::SIGSTORE_BUNDLE.text,
+            Self::DsseEnvelope => schemas::DSSE_ENVELOPE.text,
+            Self::StatementV01 => schemas::IN_TOTO_STATEMENT_V01.text,
+            Self::StatementV1 => schemas::IN_TOTO_STATEMENT_V1.text,
+            Self::SlsaV02 => schemas::SLSA_PROVENANCE_V02.text,
+            Self::SlsaV1 => schemas::SLSA_PROVENANCE_V1.text,
         }
     }
 

@@ -6,6 +6,7 @@
 //! v1.0) and their producer's conventions (Tekton Chains, BuildKit, GitHub
 //! Actions); any other predicate contributes its subjects and type only.
 
+pub mod combine;
 pub mod digest;
 pub mod image_id;
 pub mod image_ref;
@@ -14,6 +15,8 @@ mod tekton;
 pub mod trust;
 
 use serde::Deserialize;
+
+pub use combine::{combine, corroborate_via_indexes, NormalizeOptions};
 
 use crate::error::{JsonPointer, NormalizeError};
 use crate::evidence::{DocumentInfo, Evidence, Note, SignatureMaterial};
@@ -131,5 +134,6 @@ pub(crate) fn relocate(doc: &Document, base: &JsonPointer, e: NormalizeError) ->
             at: doc.location(base.join(&at.pointer)),
             message,
         },
+        other @ NormalizeError::NotARun { .. } => other,
     }
 }

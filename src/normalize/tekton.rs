@@ -303,7 +303,12 @@ pub(crate) fn pipeline_run(
         }
     }
 
-    for (task, (_, ptr)) in &inline_specs {
+    // A PipelineRun whose status names no child run at all is the object as
+    // written (or not yet started): its declared steps are still known, and
+    // are what `--with` joins an attestation with. In a run that did start,
+    // a task without a TaskRun was skipped: its steps ran nowhere.
+    let never_ran = pr.status.task_runs.is_empty() && pr.status.child_references.is_empty();
+    for (task, (spec, ptr)) in &inline_specs {
         if !seen_tasks.contains(task) {
             out.notes.push(Note {
                 code: "task-not-run",
@@ -313,6 +318,13 @@ pub(crate) fn pipeline_run(
                 ),
                 pointer: ptr.clone(),
             });
+            if never_ran {
+                let run = RunContext {
+                    task: Some((*task).to_owned()),
+                    taskrun: None,
+                };
+                run.join(&mut out, Some((spec, ptr.clone())), None);
+            }
         }
     }
     Ok(out)
@@ -430,6 +442,9 @@ pub(crate) fn step_evidence(
             declared_image: declared.map(|(_, p)| p),
             runtime_image_id: runtime.map(|(_, p)| p),
         },
+        joined: None,
+        via_index: None,
+        notes: Vec::new(),
     }
 }
 

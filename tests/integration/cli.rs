@@ -227,3 +227,31 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+/// Issue 4: `provcheck schema NAME` prints the bundled schema byte for byte.
+#[test]
+fn schema_prints_every_bundled_schema() {
+    let out = provcheck(&["schema", "--list"]);
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let files = crate::util::files(&root().join("schemas"), &["json"]);
+    assert_eq!(names.len(), files.len(), "{list}");
+    for name in names {
+        let out = provcheck(&["schema", name]);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        let file = root().join("schemas").join(format!("{name}.schema.json"));
+        assert_eq!(out.stdout, std::fs::read(&file).unwrap(), "{name}");
+    }
+    let out = provcheck(&["schema", "evidnce"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unknown schema \"evidnce\" (known: evidence, report, policy,"),
+        "{stderr}"
+    );
+    assert_eq!(provcheck(&["schema"]).status.code(), Some(2));
+}

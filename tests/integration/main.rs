@@ -12,6 +12,7 @@
 
 mod attestations;
 mod cli;
+mod combine;
 mod examples;
 mod golden;
 mod rego;

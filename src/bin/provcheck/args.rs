@@ -19,6 +19,7 @@ pub(crate) enum Command {
     #[command(after_help = "Examples:\n  \
         provcheck normalize taskrun.json\n  \
         provcheck normalize --format text pipelinerun.yaml\n  \
+        provcheck normalize chains-att.json --with taskrun.yaml --index busybox-index.json\n  \
         kubectl get taskrun build-abc -o yaml | provcheck normalize -")]
     Normalize(NormalizeArgs),
     /// Judge each input against a policy: exit 0 pass, 1 fail, 2 invalid
@@ -35,12 +36,28 @@ pub(crate) enum Command {
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print a bundled JSON Schema: the Evidence, the report, the policy,
+    /// or an input layer's.
+    #[command(after_help = "Examples:\n  \
+        provcheck schema --list\n  \
+        provcheck schema evidence > evidence.schema.json")]
+    Schema(SchemaArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// The schema's name (see --list), e.g. `evidence`.
+    #[arg(required_unless_present = "list", conflicts_with = "list")]
+    pub(crate) name: Option<String>,
+    /// List the bundled schemas: name, file, what each describes.
+    #[arg(long)]
+    pub(crate) list: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +71,23 @@ pub(crate) struct NormalizeArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_bytes: u64,
+    #[command(flatten)]
+    pub(crate) combine: CombineArgs,
+}
+
+/// Evidence to bring to every input.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CombineArgs {
+    /// A Tekton TaskRun or PipelineRun (JSON or YAML; repeatable) whose task
+    /// specs supply the declared images an attestation did not record (Tekton
+    /// Chains SLSA v0.2); steps join by task and step name.
+    #[arg(long = "with", value_name = "FILE")]
+    pub(crate) with: Vec<PathBuf>,
+    /// An OCI image index or Docker manifest list, the exact bytes a registry
+    /// serves (`crane manifest REF > FILE`; repeatable): a step declared by the
+    /// index's digest that ran one of its platform manifests is `match-via-index`.
+    #[arg(long = "index", value_name = "FILE")]
+    pub(crate) index: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -106,6 +140,8 @@ pub(crate) struct VerifyArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_bytes: u64,
+    #[command(flatten)]
+    pub(crate) combine: CombineArgs,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
 }

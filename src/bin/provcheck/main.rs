@@ -10,10 +10,11 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use args::{
-    Cli, ColorMode, Command, Format, NormalizeArgs, PolicyCommand, ReportFormat, TrustArgs,
-    UnknownMode, VerifyArgs,
+    Cli, ColorMode, CombineArgs, Command, Format, NormalizeArgs, PolicyCommand, ReportFormat,
+    SchemaArgs, TrustArgs, UnknownMode, VerifyArgs,
 };
 use provcheck::ingest::Limits;
+use provcheck::normalize::NormalizeOptions;
 use provcheck::report::TextOptions;
 use provcheck::{PolicyBuilder, Status, Trust, TrustBuilder, Verifier};
 
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Command::Normalize(args) => normalize(&args),
         Command::Verify(args) => verify(&args),
         Command::Policy(PolicyCommand::Test { dirs }) => policy_test(&dirs),
+        Command::Schema(args) => schema(&args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -66,10 +68,11 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     let limits = Limits {
         max_bytes: args.max_bytes,
     };
+    let options = combine_options(&args.combine, &limits)?;
     let mut evidence = Vec::new();
     let mut exit = Exit::Pass;
     for path in &args.files {
-        for result in provcheck::normalize_path(path, &limits) {
+        for result in options.normalize_path(path, &limits) {
             match result {
                 Ok(ev) => evidence.push(ev),
                 Err(e) => {
@@ -148,6 +151,40 @@ fn trust(args: &TrustArgs) -> anyhow::Result<Trust> {
     Ok(t.build()?)
 }
 
+/// Print a bundled schema, or the list of them.
+fn schema(args: &SchemaArgs) -> anyhow::Result<Exit> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &args.name {
+        Some(name) => {
+            let Some(schema) = provcheck::schemas::find(name) else {
+                let known: Vec<&str> = provcheck::schemas::ALL.iter().map(|s| s.name).collect();
+                anyhow::bail!("unknown schema {name:?} (known: {})", known.join(", "));
+            };
+            out.write_all(schema.text.as_bytes())?;
+        }
+        None => {
+            for s in provcheck::schemas::ALL {
+                writeln!(out, "{:<24}{:<36}{}", s.name, s.file, s.describes)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Pass)
+}
+
+/// Read the `--with` runs and `--index` indexes; any bad one is a usage error.
+fn combine_options(args: &CombineArgs, limits: &Limits) -> anyhow::Result<NormalizeOptions> {
+    let mut options = NormalizeOptions::new();
+    for path in &args.with {
+        options.add_run_path(path, limits)?;
+    }
+    for path in &args.index {
+        options.add_index_path(path, limits)?;
+    }
+    Ok(options)
+}
+
 /// Judge every input; an unreadable one is reported and the rest still judged.
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     let mut builder = PolicyBuilder::new();
@@ -166,9 +203,12 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     for prefix in &args.deny_registry {
         builder.deny_registry(prefix)?;
     }
-    let mut verifier = Verifier::new(builder.build()?).with_limits(Limits {
+    let limits = Limits {
         max_bytes: args.max_bytes,
-    });
+    };
+    let mut verifier = Verifier::new(builder.build()?)
+        .with_limits(limits)
+        .with_options(combine_options(&args.combine, &limits)?);
     if args.trust.any() {
         verifier = verifier.with_trust(trust(&args.trust)?);
     }
