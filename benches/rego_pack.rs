@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 
 use provcheck::PolicyBuilder;
 
+// The binary's allocator, so the figures are what `provcheck` costs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The same 20-step TaskRun as the native-rules bench: pinned, tag-only and
 /// runtime-only steps.
 fn taskrun() -> Vec<u8> {

@@ -9,7 +9,7 @@ test_runtime_only_provenance_warns if {
 }
 
 test_digest_mismatch_warns if {
-	s := {"name": "s", "corroboration": "mismatch", "trusted_reference": "a", "runtime_image_id": "b", "pointers": {"declared_image": null}}
+	s := {"name": "s", "task": null, "corroboration": "mismatch", "trusted_reference": "a", "runtime_image_id": "b", "pointers": {"declared_image": null}}
 	count(chains.warn) == 1 with input as {"steps": [s], "notes": []}
 }
 

@@ -1,67 +1,36 @@
-# Helpers shared by the starter pack. Not a `provcheck.` package: it reports
-# nothing itself.
+# Helpers and per-evaluation facts shared by the starter pack. Not a
+# `provcheck.` package: it reports nothing itself.
+#
+# Speed: regorus charges thousands of instructions per builtin or function
+# call, so the per-step facts below are computed once per evaluation, as
+# sets of step indexes, and the rules iterate only the steps they report.
 package provcheck_lib
 
 import rego.v1
 
-# Whether a first path component names a registry, as distribution/reference
-# decides: localhost, or it holds "." or ":", or upper case.
-domain_like(first) if contains(first, ".")
-
-domain_like(first) if contains(first, ":")
-
-domain_like(first) if first == "localhost"
-
-domain_like(first) if lower(first) != first
-
-# An allow/deny entry normalized as the native registry.allowed rule does:
-# "alpine" and "docker.io/alpine" → "docker.io/library/alpine";
-# "docker.io/library" and "acme/" (trailing "/") are Docker Hub namespaces;
-# "index.docker.io" → "docker.io"; hosts lowercased.
-normalize_prefix(entry) := joined(dp[0], official(dp[0], dp[1], namespace)) if {
-	namespace := endswith(entry, "/")
-	text := trim_right(entry, "/")
-	parts := split(text, "/")
-	dp := domain_and_path(text, parts, namespace)
-}
-
-domain_and_path(text, parts, namespace) := [lower(text), ""] if {
-	count(parts) == 1
-	domain_like(parts[0])
-} else := ["docker.io", text] if {
-	count(parts) == 1
-	namespace
-} else := ["docker.io", concat("", ["library/", text])] if {
-	count(parts) == 1
-} else := [canonical_domain(lower(parts[0])), concat("/", array.slice(parts, 1, count(parts)))] if {
-	domain_like(parts[0])
-} else := ["docker.io", text]
-
-canonical_domain(d) := "docker.io" if d == "index.docker.io"
-
-else := d
-
-official(domain, path, namespace) := concat("", ["library/", path]) if {
-	domain == "docker.io"
-	path != ""
-	not contains(path, "/")
-	not namespace
-	path != "library"
-} else := path
-
-joined(domain, path) := domain if path == ""
-
-else := concat("/", [domain, path])
+# An allow/deny entry normalized exactly as the native registry.allowed rule
+# does ("alpine" → "docker.io/library/alpine", "docker.io/library" and "acme/"
+# are Docker Hub namespaces, hosts lowercased), by provcheck's builtin.
+normalize_prefix(entry) := provcheck_normalize_prefix(entry)
 
 # Whether repository `repo` lies under prefix `p`, on a path-component boundary.
 under(repo, p) if repo == p
 
 under(repo, p) if startswith(repo, concat("", [p, "/"]))
 
-# The declared repository of a step, host lowercased ("" when not declared).
-repository(step) := lower(step.declared.repository) if step.declared.repository
+# Each step's trust status, by index.
+status := {i: s.trust.status | some i, s in input.steps}
 
-else := ""
+pinned := {i | some i, st in status; st == "pinned"}
+
+unpinned := {i | some i, st in status; st == "unpinned"}
+
+undeclared := {i | some i, st in status; st == "undeclared"}
+
+invalid := {i | some i, st in status; st == "invalid"}
+
+# Declared repository of each step, host lowercased (paths are lowercase already).
+repository := {i: lower(r) | some i, s in input.steps; r := s.declared.repository}
 
 # A result object for a step.
 result(code, step, msg) := {
@@ -69,7 +38,7 @@ result(code, step, msg) := {
 	"msg": msg,
 	"step": step.name,
 	"task": object.get(step, "task", null),
-	"evidence": [p | some p in [object.get(step, ["pointers", "declared_image"], null)]; p != null],
+	"evidence": [p | p := object.get(step, ["pointers", "declared_image"], null); p != null],
 }
 
 # The same, carrying the section's effective_on when it has one.

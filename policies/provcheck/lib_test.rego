@@ -22,3 +22,15 @@ test_under_respects_component_boundaries if {
 	not lib.under("quay.io/acme-evil/tool", "quay.io/acme")
 	not lib.under("quay.io:443/acme", "quay.io")
 }
+
+test_steps_are_indexed_by_status if {
+	steps := [
+		{"trust": {"status": "pinned"}, "declared": {"repository": "Quay.io/a"}},
+		{"trust": {"status": "unpinned"}, "declared": {"repository": "quay.io/b"}},
+		{"trust": {"status": "undeclared"}, "declared": null},
+	]
+	lib.pinned == {0} with input as {"steps": steps}
+	lib.unpinned == {1} with input as {"steps": steps}
+	lib.undeclared == {2} with input as {"steps": steps}
+	lib.repository == {0: "quay.io/a", 1: "quay.io/b"} with input as {"steps": steps}
+}

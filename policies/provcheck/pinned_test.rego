@@ -4,7 +4,7 @@ import rego.v1
 
 import data.provcheck.pinned
 
-s(status, image) := {"name": "s", "declared_image": image, "trust": {"status": status, "reason": "r"}, "pointers": {"declared_image": null}}
+s(status, image) := {"name": "s", "task": null, "declared_image": image, "trust": {"status": status, "reason": "r"}, "pointers": {"declared_image": null}}
 
 test_unpinned_fails if {
 	count(pinned.deny) == 1 with input as {"steps": [s("unpinned", "alpine:3")]} with data.pinned as {}

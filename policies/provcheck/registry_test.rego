@@ -57,7 +57,7 @@ test_accept_tags_passes_allowed_tags if {
 }
 
 test_runtime_only_is_unknown if {
-	s := {"name": "s", "declared": null, "trusted_reference": null, "trust": {"status": "undeclared", "reason": "r"}, "pointers": {"declared_image": null}}
+	s := {"name": "s", "task": null, "declared": null, "trusted_reference": null, "trust": {"status": "undeclared", "reason": "r"}, "pointers": {"declared_image": null}}
 	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [s]} with data.registry as cfg
 }
 

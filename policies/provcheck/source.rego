@@ -4,9 +4,11 @@ package provcheck.source
 
 import rego.v1
 
-import data.provcheck_lib as lib
-
 # `data.source` directly: `object.get(data, …)` would evaluate every rule under `data`.
+effective_on := config.effective_on if config.effective_on
+
+else := null
+
 config := data.source if data.source != null
 
 else := null
@@ -18,14 +20,14 @@ want_ref := config.ref
 
 want_ref := concat("", ["refs/tags/", config.tag]) if not config.ref
 
-deny contains lib.effective({"code": "source.matches", "msg": msg}, config) if {
+deny contains {"code": "source.matches", "msg": msg, "effective_on": effective_on} if {
 	config.repository
 	got := input.build_source.repository
 	plain(got) != plain(config.repository)
 	msg := sprintf("repository %s is not %s", [got, config.repository])
 }
 
-deny contains lib.effective({"code": "source.matches", "msg": msg}, config) if {
+deny contains {"code": "source.matches", "msg": msg, "effective_on": effective_on} if {
 	want_ref
 	got := input.build_source.ref
 	got != null
@@ -33,7 +35,7 @@ deny contains lib.effective({"code": "source.matches", "msg": msg}, config) if {
 	msg := sprintf("ref %s is not %s", [got, want_ref])
 }
 
-unknown contains lib.effective({"code": "source.matches", "msg": "the document records no source"}, config) if {
+unknown contains {"code": "source.matches", "msg": "the document records no source", "effective_on": effective_on} if {
 	config != null
 	not input.build_source.repository
 }

@@ -123,12 +123,37 @@ impl RegoSources {
     }
 }
 
+/// The builtin provcheck adds to Rego: `provcheck_normalize_prefix(entry)`,
+/// the native `registry.allowed` prefix normalization (`alpine` →
+/// `docker.io/library/alpine`, lowercased host, …). Both engines then agree
+/// on what an allow-list entry *means* by construction; how entries match
+/// (component boundaries, deny wins, the tri-state) stays in the policy.
+/// An invalid entry is an evaluation error, as it is a policy error natively.
+pub const NORMALIZE_PREFIX_BUILTIN: &str = "provcheck_normalize_prefix";
+
+fn add_builtins(engine: &mut Engine) -> Result<(), PolicyError> {
+    engine
+        .add_extension(
+            NORMALIZE_PREFIX_BUILTIN.to_owned(),
+            1,
+            Box::new(|args: Vec<Value>| {
+                let Some(Value::String(entry)) = args.first() else {
+                    anyhow::bail!("{NORMALIZE_PREFIX_BUILTIN} expects a string");
+                };
+                let prefix: super::registry::RegistryPrefix = entry.parse()?;
+                Ok(Value::from(prefix.to_string()))
+            }),
+        )
+        .map_err(|e| rego_error("(builtins)", &e))
+}
+
 fn engine_with(
     files: &[(String, String)],
     data: &[(String, serde_json::Value)],
 ) -> Result<Engine, PolicyError> {
     let mut engine = Engine::new();
     engine.set_rego_v0(false);
+    add_builtins(&mut engine)?;
     for (name, text) in files {
         engine
             .add_policy(name.clone(), text.clone())

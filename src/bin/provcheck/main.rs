@@ -4,6 +4,12 @@
 
 mod args;
 
+/// A faster allocator than glibc's for the many small values JSON and Rego
+/// evaluation create: the Rego pack's evaluation went from 1.03 to 0.81 ms
+/// (`cargo bench --bench rego_pack`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
