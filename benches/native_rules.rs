@@ -10,38 +10,13 @@ use std::time::{Duration, Instant};
 
 use provcheck::{PolicyBuilder, Verifier};
 
+#[path = "support/taskrun.rs"]
+mod support;
+use support::taskrun;
+
 // The binary's allocator, so the figures are what `provcheck` costs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// A TaskRun with 20 steps: pinned, tag-only and runtime-only, as in real pipelines.
-fn taskrun() -> Vec<u8> {
-    let mut spec = Vec::new();
-    let mut status = Vec::new();
-    for i in 0..20 {
-        let hex = format!("{i:064x}");
-        let image = match i % 3 {
-            0 => Some(format!("\"image\": \"quay.io/acme/step{i}@sha256:{hex}\",")),
-            1 => Some(format!(
-                "\"image\": \"gcr.io/tekton-releases/step{i}:v0.{i}\","
-            )),
-            _ => None,
-        };
-        spec.push(format!(
-            "{{{} \"name\": \"s{i}\"}}",
-            image.unwrap_or_default()
-        ));
-        status.push(format!(
-            "{{\"name\": \"s{i}\", \"container\": \"step-s{i}\", \"imageID\": \"docker-pullable://quay.io/acme/step{i}@sha256:{hex}\"}}"
-        ));
-    }
-    format!(
-        "{{\"apiVersion\": \"tekton.dev/v1\", \"kind\": \"TaskRun\", \"metadata\": {{\"name\": \"bench\"}}, \"status\": {{\"taskSpec\": {{\"steps\": [{}]}}, \"steps\": [{}]}}}}",
-        spec.join(","),
-        status.join(",")
-    )
-    .into_bytes()
-}
 
 fn measure(name: &str, mut f: impl FnMut()) {
     // Warm up, then run for about two seconds.

@@ -10,39 +10,13 @@ use std::time::{Duration, Instant};
 
 use provcheck::PolicyBuilder;
 
+#[path = "support/taskrun.rs"]
+mod support;
+use support::taskrun;
+
 // The binary's allocator, so the figures are what `provcheck` costs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// The same 20-step TaskRun as the native-rules bench: pinned, tag-only and
-/// runtime-only steps.
-fn taskrun() -> Vec<u8> {
-    let mut spec = Vec::new();
-    let mut status = Vec::new();
-    for i in 0..20 {
-        let hex = format!("{i:064x}");
-        let image = match i % 3 {
-            0 => Some(format!("\"image\": \"quay.io/acme/step{i}@sha256:{hex}\",")),
-            1 => Some(format!(
-                "\"image\": \"gcr.io/tekton-releases/step{i}:v0.{i}\","
-            )),
-            _ => None,
-        };
-        spec.push(format!(
-            "{{{} \"name\": \"s{i}\"}}",
-            image.unwrap_or_default()
-        ));
-        status.push(format!(
-            "{{\"name\": \"s{i}\", \"imageID\": \"docker-pullable://quay.io/acme/step{i}@sha256:{hex}\"}}"
-        ));
-    }
-    format!(
-        "{{\"kind\": \"TaskRun\", \"status\": {{\"taskSpec\": {{\"steps\": [{}]}}, \"steps\": [{}]}}}}",
-        spec.join(","),
-        status.join(",")
-    )
-    .into_bytes()
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = PolicyBuilder::new();

@@ -70,6 +70,16 @@ impl JsonPointer {
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The pointer of the value a `serde_path_to_error` error names.
+    pub(crate) fn from_serde_path(path: &serde_path_to_error::Path) -> Self {
+        path.iter().fold(Self::root(), |p, segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => p.index(*index),
+            serde_path_to_error::Segment::Map { key } => p.key(key),
+            serde_path_to_error::Segment::Enum { variant } => p.key(variant),
+            serde_path_to_error::Segment::Unknown => p,
+        })
+    }
 }
 
 impl fmt::Display for JsonPointer {

@@ -256,7 +256,7 @@ impl PolicyBuilder {
         value: &serde_json::Value,
     ) -> Result<&mut Self, PolicyError> {
         let file: PolicyFile = serde_path_to_error::deserialize(value).map_err(|e| {
-            let pointer = pointer_of(e.path());
+            let pointer = JsonPointer::from_serde_path(e.path());
             PolicyError::Invalid {
                 at: Location::new(name, pointer),
                 message: e.into_inner().to_string(),
@@ -625,16 +625,6 @@ pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
         .ok()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
-}
-
-fn pointer_of(path: &serde_path_to_error::Path) -> JsonPointer {
-    path.iter()
-        .fold(JsonPointer::root(), |p, segment| match segment {
-            serde_path_to_error::Segment::Seq { index } => p.index(*index),
-            serde_path_to_error::Segment::Map { key } => p.key(key),
-            serde_path_to_error::Segment::Enum { variant } => p.key(variant),
-            serde_path_to_error::Segment::Unknown => p,
-        })
 }
 
 #[cfg(test)]

@@ -171,22 +171,12 @@ impl RegistryRule {
     /// One result per step and sidecar, by DESIGN.md's tri-state table.
     pub fn evaluate_step(&self, step: &StepEvidence) -> RuleResult {
         let (status, message) = self.judge(step);
-        let evidence = [
-            step.pointers.declared_image.clone(),
-            match step.trust.status {
-                TrustStatus::Undeclared => step.pointers.runtime_image_id.clone(),
-                _ => None,
-            },
-        ];
-        RuleResult {
-            rule: RULE.to_owned(),
-            status,
-            step: Some(step.name.clone()),
-            task: step.task.clone(),
-            message,
-            evidence: evidence.into_iter().flatten().collect(),
-            warning: None,
-        }
+        // Undeclared: the runtime ImageID is what the rule looked at (and refused).
+        let runtime = match step.trust.status {
+            TrustStatus::Undeclared => step.pointers.runtime_image_id.clone(),
+            _ => None,
+        };
+        RuleResult::for_step(RULE, step, status, message).with_evidence(runtime)
     }
 
     fn judge(&self, step: &StepEvidence) -> (Status, String) {

@@ -131,18 +131,6 @@ pub fn evaluate(
     Ok(out)
 }
 
-fn step_result(rule: &str, step: &StepEvidence, status: Status, message: String) -> RuleResult {
-    RuleResult {
-        rule: rule.to_owned(),
-        status,
-        step: Some(step.name.clone()),
-        task: step.task.clone(),
-        message,
-        evidence: step.pointers.declared_image.iter().cloned().collect(),
-        warning: None,
-    }
-}
-
 fn pinned(step: &StepEvidence) -> RuleResult {
     let what = step.declared_image.as_deref().unwrap_or_default();
     let (status, message) = match step.trust.status {
@@ -158,7 +146,7 @@ fn pinned(step: &StepEvidence) -> RuleResult {
             "no declared image: whether the step was pinned is not recorded".to_owned(),
         ),
     };
-    let mut r = step_result("steps.pinned", step, status, message);
+    let mut r = RuleResult::for_step("steps.pinned", step, status, message);
     if step.trust.status == TrustStatus::Undeclared {
         r.evidence
             .extend(step.pointers.runtime_image_id.iter().cloned());
@@ -181,7 +169,8 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
                 MismatchSeverity::Fail => (Status::Fail, message),
                 MismatchSeverity::Unknown => (Status::Unknown, message),
                 MismatchSeverity::Warn => {
-                    let r = step_result("steps.runtime_digest", step, Status::Fail, message);
+                    let r =
+                        RuleResult::for_step("steps.runtime_digest", step, Status::Fail, message);
                     return Some(
                         with_runtime(r, step).demote_to_warning("mismatch configured as a warning"),
                     );
@@ -200,7 +189,7 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
         ),
     };
     Some(with_runtime(
-        step_result("steps.runtime_digest", step, status, message),
+        RuleResult::for_step("steps.runtime_digest", step, status, message),
         step,
     ))
 }

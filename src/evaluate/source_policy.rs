@@ -179,13 +179,10 @@ impl SourcePolicy {
             message,
         };
         let file: FileJson = serde_path_to_error::deserialize(value).map_err(|e| {
-            let pointer = e.path().iter().fold(JsonPointer::root(), |p, s| match s {
-                serde_path_to_error::Segment::Seq { index } => p.index(*index),
-                serde_path_to_error::Segment::Map { key } => p.key(key),
-                serde_path_to_error::Segment::Enum { variant } => p.key(variant),
-                serde_path_to_error::Segment::Unknown => p,
-            });
-            invalid(pointer, e.into_inner().to_string())
+            invalid(
+                JsonPointer::from_serde_path(e.path()),
+                e.into_inner().to_string(),
+            )
         })?;
         if let Some(v) = file.version {
             if v > 1 {
@@ -340,15 +337,7 @@ impl SourcePolicy {
                 "no declared image: a runtime ImageID is never judged as a reference".to_owned(),
             ),
         };
-        RuleResult {
-            rule: RULE.to_owned(),
-            status,
-            step: Some(step.name.clone()),
-            task: step.task.clone(),
-            message,
-            evidence: step.pointers.declared_image.iter().cloned().collect(),
-            warning: None,
-        }
+        RuleResult::for_step(RULE, step, status, message)
     }
 
     /// Run the engine on `reference`'s identifier and map the outcome.

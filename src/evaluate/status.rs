@@ -73,6 +73,24 @@ impl RuleResult {
         }
     }
 
+    /// A result about one step or sidecar, citing its declared image.
+    pub fn for_step(
+        rule: &str,
+        step: &crate::evidence::StepEvidence,
+        status: Status,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            rule: rule.to_owned(),
+            status,
+            step: Some(step.name.clone()),
+            task: step.task.clone(),
+            message: message.into(),
+            evidence: step.pointers.declared_image.iter().cloned().collect(),
+            warning: None,
+        }
+    }
+
     /// Attach evidence pointers.
     #[must_use]
     pub fn with_evidence(mut self, pointers: impl IntoIterator<Item = JsonPointer>) -> Self {

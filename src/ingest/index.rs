@@ -90,16 +90,10 @@ pub fn ingest_index(name: &str, bytes: &[u8]) -> Result<ImageIndex, IngestError>
     };
     let index: oci_spec::image::ImageIndex =
         serde_path_to_error::deserialize(&value).map_err(|e| {
-            let pointer = e
-                .path()
-                .iter()
-                .fold(JsonPointer::root(), |p, segment| match segment {
-                    serde_path_to_error::Segment::Seq { index } => p.index(*index),
-                    serde_path_to_error::Segment::Map { key } => p.key(key),
-                    serde_path_to_error::Segment::Enum { variant } => p.key(variant),
-                    serde_path_to_error::Segment::Unknown => p,
-                });
-            not_index(pointer, e.into_inner().to_string())
+            not_index(
+                JsonPointer::from_serde_path(e.path()),
+                e.into_inner().to_string(),
+            )
         })?;
     let mut manifests = Vec::with_capacity(index.manifests().len());
     for (i, d) in index.manifests().iter().enumerate() {

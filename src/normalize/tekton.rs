@@ -173,20 +173,9 @@ pub(crate) fn typed<'a, T: Deserialize<'a>>(
     file: &str,
     value: &'a serde_json::Value,
 ) -> Result<T, NormalizeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = e
-            .path()
-            .iter()
-            .fold(JsonPointer::root(), |p, segment| match segment {
-                serde_path_to_error::Segment::Seq { index } => p.index(*index),
-                serde_path_to_error::Segment::Map { key } => p.key(key),
-                serde_path_to_error::Segment::Enum { variant } => p.key(variant),
-                serde_path_to_error::Segment::Unknown => p,
-            });
-        NormalizeError::Shape {
-            at: Location::new(file, pointer),
-            message: e.into_inner().to_string(),
-        }
+    serde_path_to_error::deserialize(value).map_err(|e| NormalizeError::Shape {
+        at: Location::new(file, JsonPointer::from_serde_path(e.path())),
+        message: e.into_inner().to_string(),
     })
 }
 

@@ -1,8 +1,9 @@
 //! Shared helpers: paths, running the binary, schema validation.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 
 /// The repository root.
 pub(crate) fn root() -> PathBuf {
@@ -60,24 +61,7 @@ pub(crate) fn provcheck_stdin(args: &[&str], stdin: &[u8]) -> Output {
 
 /// Assert that `instance` validates against `schemas/evidence.schema.json`.
 pub(crate) fn assert_valid_evidence(instance: &serde_json::Value) {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    let validator = VALIDATOR.get_or_init(|| {
-        let text = std::fs::read_to_string(root().join("schemas/evidence.schema.json")).unwrap();
-        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-        jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("evidence schema compiles")
-    });
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "schema violations:\n{}",
-        errors.join("\n")
-    );
+    assert_valid("evidence.schema.json", instance);
 }
 
 /// A scratch directory removed on drop.
@@ -103,14 +87,25 @@ impl Drop for Scratch {
     }
 }
 
-/// Assert that `instance` validates against the JSON schema `schemas/NAME`.
+/// Assert that `instance` validates against the JSON schema `schemas/NAME`
+/// (each schema compiled once per test process).
 pub(crate) fn assert_valid(schema_name: &str, instance: &serde_json::Value) {
-    let text = std::fs::read_to_string(root().join("schemas").join(schema_name)).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("schema compiles");
+    static VALIDATORS: Mutex<BTreeMap<String, Arc<jsonschema::Validator>>> =
+        Mutex::new(BTreeMap::new());
+    let validator = {
+        let mut cache = VALIDATORS.lock().unwrap();
+        let entry = cache.entry(schema_name.to_owned()).or_insert_with(|| {
+            let text = std::fs::read_to_string(root().join("schemas").join(schema_name)).unwrap();
+            let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+            Arc::new(
+                jsonschema::draft202012::options()
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .expect("schema compiles"),
+            )
+        });
+        Arc::clone(entry)
+    };
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
