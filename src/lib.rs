@@ -63,6 +63,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod error;
 pub mod evaluate;
 pub mod evidence;
@@ -77,7 +78,7 @@ pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
 pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
-pub use verifier::{Report, Summary, Verifier};
+pub use verifier::{Judged, Report, Summary, Verifier};
 pub use verify::{Trust, TrustBuilder, TrustError};
 
 /// Read, decode and normalize one file (`-` for standard input).
