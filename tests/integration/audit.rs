@@ -405,3 +405,86 @@ fn which(name: &str) -> Result<std::path::PathBuf, ()> {
         .find(|p| p.is_file())
         .ok_or(())
 }
+
+/// The `provcheck audit` commands of `examples/kubernetes/`, with the
+/// volume paths and the shard index filled in.
+fn manifest_commands(file: &str, subs: &[(&str, &str)]) -> Vec<Vec<String>> {
+    std::fs::read_to_string(root().join(file))
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("provcheck audit"))
+        .map(|l| {
+            let l = subs
+                .iter()
+                .fold(l.to_owned(), |l, (from, to)| l.replace(from, to));
+            l.split_whitespace().skip(1).map(str::to_owned).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn issue_8_the_kubernetes_indexed_job_and_merge_step_work_as_shipped() {
+    let dir = Scratch::new("audit-k8s");
+    let data = dir.0.join("data");
+    std::fs::create_dir_all(data.join("out")).unwrap();
+    let key = corpus().join("sigstore/conformance/bundle-verify/managed-key-happy-path/key.pub");
+    let input = corpus().join("chains");
+    let subs = [
+        ("/data/attestations", s(&input)),
+        ("/data", s(&data)),
+        ("/policy/key.pub", s(&key)),
+        ("/policy/", "policies/"),
+    ];
+    let shard = manifest_commands("examples/kubernetes/audit-indexed-job.yaml", &subs);
+    assert_eq!(shard.len(), 1);
+    for index in 0..4 {
+        let out = format!("{}/out/shard-{index}", data.display());
+        let args: Vec<String> = shard[0].iter().map(|w| w.replace("$out", &out)).collect();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+            .current_dir(root())
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(run.status.code(), Some(0 | 2)),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let merge = manifest_commands("examples/kubernetes/audit-merge-job.yaml", &subs);
+    assert_eq!(merge.len(), 1);
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(data.join("out"))
+        .args(&merge[0])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(run.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The same audit in one run.
+    let all = dir.0.join("all.jsonl");
+    let all_sum = dir.0.join("all.json");
+    let one = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(root())
+        .args(["audit", s(&input), "--key", s(&key), "--policy"])
+        .args([
+            "policies/release-gate.yaml",
+            "-o",
+            s(&all),
+            "--summary-json",
+            s(&all_sum),
+        ])
+        .output()
+        .unwrap();
+    assert!(matches!(one.status.code(), Some(0 | 2)));
+    assert!(std::fs::read(data.join("out/records.jsonl")).unwrap() == std::fs::read(&all).unwrap());
+    assert_eq!(
+        std::fs::read_to_string(data.join("out/summary.json")).unwrap(),
+        std::fs::read_to_string(&all_sum).unwrap()
+    );
+    assert!(data.join("out/summary.html").is_file());
+}
