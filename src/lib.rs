@@ -56,6 +56,8 @@
 //!   verified offline against an embedded or given trusted root, signer
 //!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
+//! - [`audit`]: many inputs → a stream of records and a [`audit::Summary`]
+//!   ([`audit::Audit::run`]): parallel, in input order, resumable, shardable.
 //! - [`schemas`]: the JSON Schemas of the outputs, the policy and the inputs.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file

@@ -25,7 +25,7 @@
 //! {"path":"atts/0002.json","verdict":"error","error":"atts/0002.json:1:9: invalid JSON: …"}
 //! ```
 //!
-//! The summary is a fold over records ([`Summary::add`]), so a resumed run
+//! The summary is a fold over records (`Summary::add`), so a resumed run
 //! ([`Resume`]) and merged shards ([`Summary::merge`], [`merge_records`])
 //! give the same summary as one uninterrupted run.
 
