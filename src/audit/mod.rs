@@ -567,7 +567,17 @@ impl<'a> Audit<'a> {
             builder_id: ev.and_then(|e| e.builder_id.clone()),
             ..Tally::default()
         };
-        let skipped = self.outside_window(build_time.map(|(_, t)| t));
+        // A document whose signature fails has no trusted build time (a
+        // payload is not trusted before its signature verifies): it is kept,
+        // never skipped — a window does not hide a failure.
+        let signature_failed = report
+            .results
+            .iter()
+            .any(|r| r.rule == crate::verify::SIGNATURE && r.status == Status::Fail);
+        let skipped = match ev {
+            Some(_) if !signature_failed => self.outside_window(build_time.map(|(_, t)| t)),
+            _ => None,
+        };
         if let Some(ev) = ev {
             for step in &ev.steps {
                 match step.trust.status {

@@ -488,3 +488,28 @@ fn issue_8_the_kubernetes_indexed_job_and_merge_step_work_as_shipped() {
     );
     assert!(data.join("out/summary.html").is_file());
 }
+
+#[test]
+fn issue_8_a_window_never_hides_a_failed_signature() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let statement = br#"{"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app", "digest": {"sha256": "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {"buildDefinition": {"buildType": "t", "externalParameters": {}},
+                      "runDetails": {"builder": {"id": "b"}, "metadata": {"startedOn": "2020-01-01T00:00:00Z"}}}}"#;
+    let envelope = serde_json::json!({
+        "payloadType": "application/vnd.in-toto+json",
+        "payload": b64.encode(statement),
+        "signatures": [{"keyid": "", "sig": b64.encode([7u8; 70])}],
+    });
+    let key = corpus().join("sigstore/conformance/bundle-verify/managed-key-happy-path/key.pub");
+    let out = provcheck_stdin(
+        &["audit", "-", "--key", s(&key), "--since", "2026-01-01"],
+        format!("{envelope}\n").as_bytes(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rec: Record = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(rec.verdict, "fail", "{text}");
+    assert_eq!(rec.results[0]["rule"], "signature");
+}
