@@ -377,7 +377,7 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {human_pos} records  {per_sec}  {elapsed_precise}",
+                "{spinner} {human_pos} records  {msg}  {elapsed_precise}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
@@ -388,6 +388,10 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     };
     let summary = Audit::new(&verifier, options).run(&args.paths, &mut out, &|n| {
         bar.set_position(n);
+        let secs = bar.elapsed().as_secs_f64();
+        if secs > 0.0 {
+            bar.set_message(format!("{:.0}/s", n as f64 / secs));
+        }
     })?;
     bar.finish_and_clear();
     drop(out);
