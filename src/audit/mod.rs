@@ -787,59 +787,68 @@ impl Iterator for Inputs {
     type Item = Unit;
 
     fn next(&mut self) -> Option<Unit> {
-        if let Some(unit) = self.next_stdin_line() {
-            return Some(unit);
-        }
-        let (path, explicit) = self.stack.pop()?;
-        if explicit && path == Path::new("-") {
-            self.stdin = Some(io::stdin().lock());
-            self.stdin_line = 0;
-            return self.next();
-        }
-        let name = path.display().to_string();
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot read: {e}"))),
-        };
-        let is_dir = if meta.file_type().is_symlink() {
-            match std::fs::metadata(&path) {
-                Ok(m) if m.is_dir() && !explicit => {
-                    return Some(Unit::Failed(
-                        path,
-                        format!("{name}: a symbolic link to a directory is not followed"),
-                    ))
-                }
-                Ok(m) => m.is_dir(),
-                // A dangling link: reading it says why.
-                Err(_) => false,
+        // A loop, not recursion: a long run of (empty) directories must not
+        // grow the stack.
+        loop {
+            if let Some(unit) = self.next_stdin_line() {
+                return Some(unit);
             }
-        } else {
-            meta.is_dir()
-        };
-        if !is_dir {
-            return Some(Unit::File(path));
-        }
-        let entries = match std::fs::read_dir(&path) {
-            Ok(entries) => entries,
-            Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot list: {e}"))),
-        };
-        let mut children = Vec::new();
-        for entry in entries {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_name().to_string_lossy().starts_with('.') {
-                        children.push(entry.path());
+            let (path, explicit) = self.stack.pop()?;
+            if explicit && path == Path::new("-") {
+                self.stdin = Some(io::stdin().lock());
+                self.stdin_line = 0;
+                continue;
+            }
+            let name = path.display().to_string();
+            let meta = match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot read: {e}"))),
+            };
+            let is_dir = if meta.file_type().is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(m) if m.is_dir() && !explicit => {
+                        return Some(Unit::Failed(
+                            path,
+                            format!("{name}: a symbolic link to a directory is not followed"),
+                        ))
+                    }
+                    Ok(m) => m.is_dir(),
+                    // A dangling link: reading it says why.
+                    Err(_) => false,
+                }
+            } else {
+                meta.is_dir()
+            };
+            if !is_dir {
+                return Some(Unit::File(path));
+            }
+            let entries = match std::fs::read_dir(&path) {
+                Ok(entries) => entries,
+                Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot list: {e}"))),
+            };
+            let mut children = Vec::new();
+            let mut failed = None;
+            for entry in entries {
+                match entry {
+                    Ok(entry) => {
+                        if !entry.file_name().to_string_lossy().starts_with('.') {
+                            children.push(entry.path());
+                        }
+                    }
+                    Err(e) => {
+                        failed = Some(format!("{name}: cannot list: {e}"));
+                        break;
                     }
                 }
-                Err(e) => {
-                    return Some(Unit::Failed(path, format!("{name}: cannot list: {e}")));
-                }
+            }
+            children.sort();
+            self.stack
+                .extend(children.into_iter().rev().map(|p| (p, false)));
+            if let Some(why) = failed {
+                // The entries listed before the failure are still audited.
+                return Some(Unit::Failed(path, why));
             }
         }
-        children.sort();
-        self.stack
-            .extend(children.into_iter().rev().map(|p| (p, false)));
-        self.next()
     }
 }
 
