@@ -56,6 +56,8 @@
 //!   verified offline against an embedded or given trusted root, signer
 //!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
+//! - [`audit`]: many inputs → a stream of records and a [`audit::Summary`]
+//!   ([`audit::Audit::run`]): parallel, in input order, resumable, shardable.
 //! - [`schemas`]: the JSON Schemas of the outputs, the policy and the inputs.
 //!
 //! Errors ([`Error`]) mean provcheck could not do its job and name the file
@@ -63,6 +65,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod error;
 pub mod evaluate;
 pub mod evidence;
@@ -77,7 +80,7 @@ pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
 pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
-pub use verifier::{Report, Summary, Verifier};
+pub use verifier::{Judged, Report, Summary, Verifier};
 pub use verify::{Trust, TrustBuilder, TrustError};
 
 /// Read, decode and normalize one file (`-` for standard input).

@@ -117,6 +117,23 @@ impl Report {
     }
 }
 
+/// A document's report with the Evidence it was judged on
+/// ([`Verifier::judge_bytes`]).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Judged {
+    /// The report, as [`Verifier::verify_bytes`] gives it.
+    pub report: Report,
+    /// The Evidence, when the document was normalized.
+    pub evidence: Option<Evidence>,
+}
+
+impl Judged {
+    fn of(report: Report, evidence: Option<Evidence>) -> Self {
+        Self { report, evidence }
+    }
+}
+
 /// Verifies documents against one compiled policy.
 ///
 /// ```
@@ -185,6 +202,11 @@ impl Verifier {
         self
     }
 
+    /// The input limits in use.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// The policy in use.
     pub fn policy(&self) -> &Policy {
         &self.policy
@@ -221,6 +243,22 @@ impl Verifier {
     /// Each item is an [`Error`] when that document cannot be decoded or has
     /// the wrong shape; the others are still judged.
     pub fn verify_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Report, Error>> {
+        self.judge_bytes(name, bytes)
+            .into_iter()
+            .map(|r| r.map(|judged| judged.report))
+            .collect()
+    }
+
+    /// As [`verify_bytes`](Self::verify_bytes), keeping each document's
+    /// Evidence beside its report (for batch summaries: build time, builder,
+    /// trusted references). The Evidence is absent when the document could
+    /// only be judged by its signature (a payload provcheck does not read, or
+    /// one whose signature failed).
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_bytes`](Self::verify_bytes).
+    pub fn judge_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Judged, Error>> {
         let Some(trust) = &self.trust else {
             // No trust options: a signed document still says it was not verified.
             let signed = verify::has_signature_material(bytes);
@@ -229,8 +267,9 @@ impl Verifier {
                 .normalize_bytes(name, bytes)
                 .into_iter()
                 .map(|ev| {
-                    let report = self.verify_evidence(&ev?)?;
-                    Ok(if signed {
+                    let ev = ev?;
+                    let report = self.verify_evidence(&ev)?;
+                    let report = if signed {
                         report.with_first(vec![RuleResult::document(
                             verify::SIGNATURE,
                             Status::Unknown,
@@ -238,7 +277,8 @@ impl Verifier {
                         )])
                     } else {
                         report
-                    })
+                    };
+                    Ok(Judged::of(report, Some(ev)))
                 })
                 .collect();
         };
@@ -252,14 +292,18 @@ impl Verifier {
             }
             report
         };
-        let joined = |ev: &Evidence, trust_results: Vec<RuleResult>| -> Result<Report, Error> {
-            Ok(self.verify_evidence(ev)?.with_first(trust_results))
+        let joined = |ev: Evidence, trust_results: Vec<RuleResult>| -> Result<Judged, Error> {
+            let report = finish(self.verify_evidence(&ev)?.with_first(trust_results));
+            Ok(Judged::of(report, Some(ev)))
+        };
+        let alone = |source: String, results: Vec<RuleResult>| {
+            Judged::of(finish(Report::new(source, results)), None)
         };
         let Some(docs) = checked else {
             // Not JSON (YAML, or unreadable): no signature material here.
             return normalized
                 .into_iter()
-                .map(|ev| joined(&ev?, verify::unsigned(trust)).map(finish))
+                .map(|ev| joined(ev?, verify::unsigned(trust)))
                 .collect();
         };
         if docs.len() == normalized.len() {
@@ -267,16 +311,16 @@ impl Verifier {
                 .into_iter()
                 .zip(normalized)
                 .map(|(doc, ev)| match ev {
-                    Ok(ev) => joined(&ev, doc.results).map(finish),
+                    Ok(ev) => joined(ev, doc.results),
                     // A document the ingest stage does not read: trust results stand in.
                     Err(Error::Ingest(IngestError::Unrecognized { .. })) => {
-                        Ok(finish(Report::new(doc.source, doc.results)))
+                        Ok(alone(doc.source, doc.results))
                     }
                     // The signature failed: the payload was never to be trusted,
                     // so what is wrong inside it does not turn a failed
                     // verification into "invalid input".
                     Err(_) if doc.results.iter().any(|r| r.status == Status::Fail) => {
-                        Ok(finish(Report::new(doc.source, doc.results)))
+                        Ok(alone(doc.source, doc.results))
                     }
                     Err(e) => Err(e),
                 })
@@ -287,8 +331,8 @@ impl Verifier {
         let mut normalized = normalized.into_iter().filter_map(Result::ok);
         docs.into_iter()
             .map(|doc| match normalized.next() {
-                Some(ev) => joined(&ev, doc.results).map(finish),
-                None => Ok(finish(Report::new(doc.source, doc.results))),
+                Some(ev) => joined(ev, doc.results),
+                None => Ok(alone(doc.source, doc.results)),
             })
             .collect()
     }

@@ -11,6 +11,7 @@
 )]
 
 mod attestations;
+mod audit;
 mod cli;
 mod combine;
 mod examples;

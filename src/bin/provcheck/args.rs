@@ -33,6 +33,17 @@ pub(crate) enum Command {
         provcheck verify envelope.json --key cosign.pub --digest sha256:<hex>\n\n\
         Exit codes: 0 pass, 1 fail, 2 usage or invalid input, 3 unknown (see --unknown).")]
     Verify(Box<VerifyArgs>),
+    /// Audit many inputs: one JSON record per document, in input order, and a
+    /// summary; in parallel, streaming, resumable, shardable.
+    #[command(after_help = "Examples:\n  \
+        provcheck audit atts/ --key cosign.pub --policy policies/release-gate.yaml -o records.jsonl --summary-html summary.html\n  \
+        provcheck audit atts/ --policy policy.yaml --since 2026-01-01 --until 2026-07-01 -o records.jsonl\n  \
+        provcheck audit atts/ --policy policy.yaml -o records.jsonl --resume\n  \
+        provcheck audit atts/ --policy policy.yaml --shard job/8 -o records.jsonl --summary-json summary.json\n  \
+        provcheck audit merge s1/summary.json s2/summary.json --records s1/records.jsonl s2/records.jsonl -o records.jsonl\n\n\
+        Exit codes: 0 every input was judged (whatever the verdicts: see the summary), \
+        2 usage error or at least one input could not be read (an `error` record).")]
+    Audit(Box<AuditArgs>),
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -107,6 +118,26 @@ pub(crate) struct VerifyArgs {
     /// Input files (`-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) check: CheckArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+    /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
+    /// a note on stderr) or pass (0). Default: exit 3.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub(crate) unknown: Option<UnknownMode>,
+    /// Show every result with the evidence (JSON pointers) that decided it.
+    #[arg(long)]
+    pub(crate) explain: bool,
+    /// Colour the text report: auto (a terminal, and `NO_COLOR` unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorMode::Auto)]
+    pub(crate) color: ColorMode,
+}
+
+/// How each document is judged: shared by `verify` and `audit`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
     /// A policy (repeatable, merged): a native policy file (YAML or JSON), a
     /// Rego file (`.rego`, packages under `provcheck.`), or a directory of
     /// Rego files (`*_test.rego` skipped).
@@ -124,19 +155,6 @@ pub(crate) struct VerifyArgs {
     /// Deny images under this reference prefix (repeatable); a deny always wins.
     #[arg(long, value_name = "PREFIX")]
     pub(crate) deny_registry: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
-    /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
-    /// a note on stderr) or pass (0). Default: exit 3.
-    #[arg(long, value_enum, value_name = "MODE")]
-    pub(crate) unknown: Option<UnknownMode>,
-    /// Show every result with the evidence (JSON pointers) that decided it.
-    #[arg(long)]
-    pub(crate) explain: bool,
-    /// Colour the text report: auto (a terminal, and `NO_COLOR` unset), always, never.
-    #[arg(long, value_enum, default_value_t = ColorMode::Auto)]
-    pub(crate) color: ColorMode,
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub(crate) max_bytes: u64,
@@ -144,6 +162,92 @@ pub(crate) struct VerifyArgs {
     pub(crate) combine: CombineArgs,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
+}
+
+/// `provcheck audit`: many inputs, one record each, a summary.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct AuditArgs {
+    #[command(subcommand)]
+    pub(crate) merge: Option<AuditCommand>,
+    /// Files and directories to audit (walked sorted; `-`: JSON lines on
+    /// standard input).
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) check: CheckArgs,
+    #[command(flatten)]
+    pub(crate) run: AuditRunArgs,
+    #[command(flatten)]
+    pub(crate) out: AuditOutArgs,
+}
+
+/// How an audit runs.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Audit")]
+pub(crate) struct AuditRunArgs {
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub(crate) jobs: usize,
+    /// Only builds that started (else finished) at or after this time
+    /// (YYYY-MM-DD or RFC 3339); others get a `skipped` record.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) since: Option<String>,
+    /// Only builds that started (else finished) before this time.
+    #[arg(long, value_name = "TIME")]
+    pub(crate) until: Option<String>,
+    /// Take a stable 1/N of the inputs by path hash: I/N with 1 <= I <= N,
+    /// or `job/N` to take I from `JOB_COMPLETION_INDEX` (0-based, as a Kubernetes
+    /// Indexed Job sets it) plus 1.
+    #[arg(long, value_name = "I/N")]
+    pub(crate) shard: Option<String>,
+    /// Go on from an interrupted run: keep the complete records of --output,
+    /// cut a half-written last line, audit the rest.
+    #[arg(long, requires = "output")]
+    pub(crate) resume: bool,
+    /// Evaluate documents that record no build time as of this time instead
+    /// of now (reproducible runs).
+    #[arg(long, value_name = "TIME")]
+    pub(crate) at: Option<String>,
+}
+
+/// Where an audit's records and summaries go.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Audit output")]
+pub(crate) struct AuditOutArgs {
+    /// Write the records (JSON lines) here instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Write the text summary here instead of standard error.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) summary: Option<PathBuf>,
+    /// Write the summary as JSON (mergeable: `provcheck audit merge`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) summary_json: Option<PathBuf>,
+    /// Write the summary as one self-contained HTML page with plots.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) summary_html: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Merge the summaries (and record files) of the shards of one audit.
+    #[command(after_help = "Example:\n  \
+        provcheck audit merge shard-*/summary.json --records shard-*/records.jsonl \\\n    \
+        --output records.jsonl --summary-json summary.json --summary-html summary.html")]
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// Summary JSON files (`--summary-json` of each shard).
+    #[arg(value_name = "SUMMARY.json", required = true)]
+    pub(crate) summaries: Vec<PathBuf>,
+    /// Record files of the shards, merged in the order of one unsharded run.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub(crate) records: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) out: AuditOutArgs,
 }
 
 /// Signature, signer identity and subject checks (`signature`, `identity`,

@@ -1,0 +1,888 @@
+//! Batch audits: many inputs → a stream of records + a [`Summary`].
+//!
+//! [`Audit::run`] walks files and directories (sorted, depth first; `-`
+//! reads JSON lines from standard input), judges every document with one
+//! shared [`Verifier`] on a pool of threads, and writes one JSON line per
+//! document **in input order**, whatever the number of threads: inputs are
+//! taken in chunks, a chunk is judged in parallel and its records are written
+//! in order while the next chunk is judged. Memory holds a few chunks, never
+//! the whole run.
+//!
+//! Nothing is lost: a file that cannot be read, a document that cannot be
+//! decoded, a directory that cannot be listed — each becomes a record with
+//! `"verdict": "error"` and the reason, and the run goes on. The summary
+//! shows `inputs = pass + fail + unknown + error`; documents outside the
+//! `--since`/`--until` window get a `"verdict": "skipped"` record and are
+//! counted apart.
+//!
+//! A record (one line; `results` as in the report of `provcheck verify`):
+//!
+//! ```json
+//! {"path":"atts/0001.json","verdict":"fail","build_time":"2026-03-01T10:00:00Z",
+//!  "builder_id":"https://tekton.dev/chains/v2","steps":{"pinned":12,"unpinned":5,"undeclared":3,"invalid":0},
+//!  "registries":{"quay.io":8,"gcr.io":4},"unpinned_images":["golang:1.23"],
+//!  "results":[{"rule":"signature","status":"pass","message":"…","evidence":[]}]}
+//! {"path":"atts/0002.json","verdict":"error","error":"atts/0002.json:1:9: invalid JSON: …"}
+//! ```
+//!
+//! The summary is a fold over records (`Summary::add`), so a resumed run
+//! ([`Resume`]) and merged shards ([`Summary::merge`], [`merge_records`])
+//! give the same summary as one uninterrupted run.
+
+mod html;
+mod merge;
+mod summary;
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::mpsc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::{RuleResult, Status};
+use crate::evidence::Evidence;
+use crate::ingest;
+use crate::normalize::trust::TrustStatus;
+use crate::verifier::{Judged, Verifier};
+
+pub use html::write_summary_html;
+pub use merge::merge_records;
+pub use summary::{write_summary_text, Counts, StepCounts, Summary};
+
+/// How many inputs are judged together before their records are written.
+const CHUNK: usize = 256;
+
+/// An audit failed as a whole (its inputs' problems are records, not this).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// Writing the records (or reading them back) failed.
+    #[error("{file}: {cause}")]
+    Io {
+        /// The file (or `-`).
+        file: String,
+        /// Why.
+        #[source]
+        cause: io::Error,
+    },
+    /// A record file or summary holds a line that is not a record.
+    #[error("{file}:{line}: not an audit record or summary: {cause}")]
+    Record {
+        /// The file.
+        file: String,
+        /// The 1-based line.
+        line: usize,
+        /// Why.
+        #[source]
+        cause: serde_json::Error,
+    },
+    /// `--shard` is not `I/N` with `1 <= I <= N`.
+    #[error("invalid shard {given:?}: expected I/N with 1 <= I <= N (shards are numbered from 1; JOB_COMPLETION_INDEX is 0-based: use job/N)")]
+    Shard {
+        /// What was given.
+        given: String,
+    },
+    /// `--since`/`--until` is not a date or an RFC 3339 time.
+    #[error("invalid time {given:?}: expected YYYY-MM-DD or an RFC 3339 time such as 2026-01-31T12:00:00Z")]
+    Time {
+        /// What was given.
+        given: String,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start {jobs} worker threads: {cause}")]
+    Threads {
+        /// The number asked for.
+        jobs: usize,
+        /// Why.
+        #[source]
+        cause: rayon::ThreadPoolBuildError,
+    },
+}
+
+/// A stable 1/N of the inputs: the files whose path (as written, e.g.
+/// `atts/2026/0001.json`) hashes to this shard, with FNV-1a 64 — the same
+/// answer on every machine and every run, unlike std's randomized hasher.
+/// Shards are numbered `1..=N`; standard input (`-`) is one path like any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    index: u64,
+    count: u64,
+}
+
+impl Shard {
+    /// Shard `index` of `count` (1-based).
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::Shard`] unless `1 <= index <= count`.
+    pub fn new(index: u64, count: u64) -> Result<Self, AuditError> {
+        if index == 0 || index > count {
+            return Err(AuditError::Shard {
+                given: format!("{index}/{count}"),
+            });
+        }
+        Ok(Self { index, count })
+    }
+
+    /// The 1-based index.
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// The number of shards.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether the input named `path` belongs to this shard.
+    pub fn contains(&self, path: &str) -> bool {
+        stable_hash(path.as_bytes()) % self.count + 1 == self.index
+    }
+}
+
+impl FromStr for Shard {
+    type Err = AuditError;
+
+    /// `I/N`, e.g. `2/8`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || AuditError::Shard {
+            given: s.to_owned(),
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let i = i.trim().parse().map_err(|_| bad())?;
+        let n = n.trim().parse().map_err(|_| bad())?;
+        Self::new(i, n).map_err(|_| bad())
+    }
+}
+
+/// FNV-1a, 64 bits: a stable, well-known hash (the shard of a path never
+/// changes between runs, machines or provcheck versions).
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Parse `--since`/`--until`: `YYYY-MM-DD` (midnight UTC) or RFC 3339.
+///
+/// # Errors
+///
+/// [`AuditError::Time`] for anything else.
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, AuditError> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| AuditError::Time {
+            given: s.to_owned(),
+        })
+}
+
+/// A record's verdict: a document's, or `error`/`skipped`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every result passes.
+    Pass,
+    /// A result fails.
+    Fail,
+    /// No result fails and one cannot be decided.
+    Unknown,
+    /// The input could not be read or decoded.
+    Error,
+    /// Outside the `--since`/`--until` window (not counted in `inputs`).
+    Skipped,
+}
+
+impl From<Status> for Verdict {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Pass => Self::Pass,
+            Status::Fail => Self::Fail,
+            Status::Unknown => Self::Unknown,
+        }
+    }
+}
+
+/// Where an interrupted run stopped, read back from its record file.
+#[derive(Debug, Clone, Default)]
+pub struct Resume {
+    summary: Summary,
+    last: Option<(PathBuf, usize)>,
+    records: u64,
+}
+
+impl Resume {
+    /// Read the records an interrupted run wrote to `file`, cut a
+    /// half-written last line off the file, and remember where to go on:
+    /// inputs before the last recorded path are done, and of that path the
+    /// records already written are not written again.
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::Io`] when the file cannot be read or cut,
+    /// [`AuditError::Record`] when a complete line is not a record.
+    pub fn from_file(file: &Path) -> Result<Self, AuditError> {
+        let name = file.display().to_string();
+        let io_err = |cause| AuditError::Io {
+            file: name.clone(),
+            cause,
+        };
+        let handle = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(file)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(io_err(e)),
+        };
+        let mut reader = io::BufReader::new(&handle);
+        let mut resume = Self::default();
+        let mut buf = Vec::new();
+        let mut complete: u64 = 0;
+        let mut line_no = 0;
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(io_err)?;
+            if n == 0 || buf.last() != Some(&b'\n') {
+                break; // end, or a line cut by the interruption
+            }
+            line_no += 1;
+            let record: Tally =
+                serde_json::from_slice(&buf).map_err(|cause| AuditError::Record {
+                    file: name.clone(),
+                    line: line_no,
+                    cause,
+                })?;
+            complete += n as u64;
+            resume.records += 1;
+            let path = PathBuf::from(&record.path);
+            resume.last = match resume.last.take() {
+                Some((last, count)) if last == path => Some((last, count + 1)),
+                _ => Some((path, 1)),
+            };
+            resume.summary.add(&record);
+        }
+        drop(reader);
+        handle.set_len(complete).map_err(io_err)?;
+        Ok(resume)
+    }
+
+    /// How many complete records the file held.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+}
+
+/// Settings of a batch audit.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Worker threads (0: all cores).
+    pub jobs: usize,
+    /// Only builds that started (else finished) at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only builds that started (else finished) before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// Only this shard of the inputs.
+    pub shard: Option<Shard>,
+    /// Go on from an interrupted run.
+    pub resume: Option<Resume>,
+}
+
+/// A batch audit: one [`Verifier`] over many inputs.
+#[derive(Debug)]
+pub struct Audit<'a> {
+    verifier: &'a Verifier,
+    options: AuditOptions,
+}
+
+/// One input to judge.
+enum Unit {
+    /// A file.
+    File(PathBuf),
+    /// One line of standard input.
+    Line(usize, Vec<u8>),
+    /// A path that could not be walked.
+    Failed(PathBuf, String),
+}
+
+impl Unit {
+    fn path(&self) -> &Path {
+        match self {
+            Self::File(p) | Self::Failed(p, _) => p,
+            Self::Line(..) => Path::new("-"),
+        }
+    }
+}
+
+/// A judged input: its record lines and what the summary needs of them.
+struct Done {
+    lines: Vec<u8>,
+    tallies: Vec<Tally>,
+}
+
+/// The part of a record a summary needs (records read back are parsed into
+/// this; unknown members are ignored).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Tally {
+    pub(crate) path: String,
+    pub(crate) verdict: Option<Verdict>,
+    #[serde(default)]
+    pub(crate) build_time: Option<String>,
+    #[serde(default)]
+    pub(crate) builder_id: Option<String>,
+    #[serde(default)]
+    pub(crate) steps: StepCounts,
+    #[serde(default)]
+    pub(crate) registries: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub(crate) unpinned_images: Vec<String>,
+    #[serde(default)]
+    pub(crate) results: Vec<TallyResult>,
+}
+
+/// One result of a record, as the summary reads it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct TallyResult {
+    pub(crate) rule: String,
+    pub(crate) status: TallyStatus,
+    #[serde(default)]
+    pub(crate) message: String,
+}
+
+/// [`Status`], readable back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum TallyStatus {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+/// A record as written.
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    verdict: Verdict,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    build_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    builder_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<&'a StepCounts>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    registries: &'a BTreeMap<String, u64>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unpinned_images: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    results: &'a [RuleResult],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    insecure: &'a [String],
+}
+
+impl<'a> Audit<'a> {
+    /// An audit judging every document with `verifier`.
+    pub fn new(verifier: &'a Verifier, options: AuditOptions) -> Self {
+        Self { verifier, options }
+    }
+
+    /// Judge every input below `paths` and write one record line per
+    /// document to `out`, in input order; `progress` is told the number of
+    /// records written so far after each chunk.
+    ///
+    /// Paths are taken in sorted order (by path component), directories
+    /// depth first with their entries sorted; hidden entries (`.name`) inside
+    /// directories are left out, symbolic links to files followed, to
+    /// directories not (an error record says so). `-` reads standard input
+    /// as JSON lines, one document per non-blank line.
+    ///
+    /// # Errors
+    ///
+    /// [`AuditError::Io`] when a record cannot be written (the run stops:
+    /// what was written can be resumed), [`AuditError::Threads`] when the
+    /// pool cannot start. Problems with inputs are records, not errors.
+    pub fn run(
+        &mut self,
+        paths: &[PathBuf],
+        out: &mut (dyn Write + Send),
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Summary, AuditError> {
+        let jobs = if self.options.jobs == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        } else {
+            self.options.jobs
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|cause| AuditError::Threads { jobs, cause })?;
+        let resume = self.options.resume.take().unwrap_or_default();
+        let mut summary = resume.summary;
+        let written = resume.records;
+        let (skip_before, mut drop_of_last) = match resume.last {
+            Some((path, count)) => (Some(path), count),
+            None => (None, 0),
+        };
+        let last_name = skip_before.as_ref().map(|p| p.display().to_string());
+        let mut inputs = Inputs::new(paths);
+        let shard = self.options.shard;
+        let (tx, rx) = mpsc::sync_channel::<Vec<Done>>(2);
+
+        std::thread::scope(|scope| {
+            let summary = &mut summary;
+            let writer = scope.spawn(move || -> Result<(), AuditError> {
+                let io_err = |cause| AuditError::Io {
+                    file: "records".to_owned(),
+                    cause,
+                };
+                let mut count = written;
+                for chunk in rx {
+                    for done in chunk {
+                        let mut lines = done.lines.split_inclusive(|b| *b == b'\n');
+                        for tally in done.tallies {
+                            let line = lines.next().unwrap_or_default();
+                            if drop_of_last > 0 && last_name.as_deref() == Some(&tally.path) {
+                                drop_of_last -= 1; // written before the interruption
+                                continue;
+                            }
+                            out.write_all(line).map_err(io_err)?;
+                            summary.add(&tally);
+                            count += 1;
+                        }
+                    }
+                    out.flush().map_err(io_err)?;
+                    progress(count);
+                }
+                Ok(())
+            });
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                while chunk.len() < CHUNK {
+                    let Some(unit) = inputs.next() else { break };
+                    if let Some(before) = &skip_before {
+                        if unit.path() < before.as_path() {
+                            continue; // recorded before the interruption
+                        }
+                    }
+                    if let Some(shard) = &shard {
+                        if !shard.contains(&unit.path().display().to_string()) {
+                            continue;
+                        }
+                    }
+                    chunk.push(unit);
+                }
+                if chunk.is_empty() {
+                    break;
+                }
+                let done: Vec<Done> =
+                    pool.install(|| chunk.into_par_iter().map(|u| self.judge(u)).collect());
+                if tx.send(done).is_err() {
+                    break; // the writer stopped: its error says why
+                }
+            }
+            drop(tx);
+            writer.join().unwrap_or_else(|_| {
+                Err(AuditError::Io {
+                    file: "records".to_owned(),
+                    cause: io::Error::other("the record writer stopped"),
+                })
+            })
+        })?;
+        Ok(summary)
+    }
+
+    /// Judge one input: every document in it, or one error record.
+    fn judge(&self, unit: Unit) -> Done {
+        let mut done = Done {
+            lines: Vec::new(),
+            tallies: Vec::new(),
+        };
+        match unit {
+            Unit::Failed(path, why) => {
+                done.error(&path.display().to_string(), None, &why);
+            }
+            Unit::Line(line, bytes) => {
+                let judged = self.verifier.judge_bytes("-", &bytes);
+                self.record_all(&mut done, "-", Some(line), judged);
+            }
+            Unit::File(path) => {
+                let name = path.display().to_string();
+                match ingest::read_input(&path, self.verifier.limits()) {
+                    Ok(bytes) => {
+                        let judged = self.verifier.judge_bytes(&name, &bytes);
+                        self.record_all(&mut done, &name, None, judged);
+                    }
+                    Err(e) => done.error(&name, None, &e.to_string()),
+                }
+            }
+        }
+        done
+    }
+
+    fn record_all(
+        &self,
+        done: &mut Done,
+        path: &str,
+        line: Option<usize>,
+        judged: Vec<Result<Judged, crate::Error>>,
+    ) {
+        if judged.is_empty() {
+            done.error(path, line, "no document in the input");
+        }
+        for j in judged {
+            match j {
+                Ok(j) => self.record(done, path, line, &j),
+                Err(e) => done.error(path, line, &e.to_string()),
+            }
+        }
+    }
+
+    fn record(&self, done: &mut Done, path: &str, line: Option<usize>, judged: &Judged) {
+        let report = &judged.report;
+        let ev = judged.evidence.as_ref();
+        let build_time = ev.and_then(recorded_build_time);
+        let mut tally = Tally {
+            path: path.to_owned(),
+            verdict: Some(report.verdict.into()),
+            build_time: build_time.map(|(s, _)| s.to_owned()),
+            builder_id: ev.and_then(|e| e.builder_id.clone()),
+            ..Tally::default()
+        };
+        // A document whose signature fails has no trusted build time (a
+        // payload is not trusted before its signature verifies): it is kept,
+        // never skipped — a window does not hide a failure.
+        let signature_failed = report
+            .results
+            .iter()
+            .any(|r| r.rule == crate::verify::SIGNATURE && r.status == Status::Fail);
+        let skipped = match ev {
+            Some(_) if !signature_failed => self.outside_window(build_time.map(|(_, t)| t)),
+            _ => None,
+        };
+        if let Some(ev) = ev {
+            for step in &ev.steps {
+                match step.trust.status {
+                    TrustStatus::Pinned => {
+                        tally.steps.pinned += 1;
+                        if let Some(r) = &step.trusted_reference {
+                            let host = r.split('/').next().unwrap_or(r);
+                            *tally.registries.entry(host.to_owned()).or_default() += 1;
+                        }
+                    }
+                    TrustStatus::Unpinned => {
+                        tally.steps.unpinned += 1;
+                        if let Some(d) = &step.declared_image {
+                            if !tally.unpinned_images.contains(d) {
+                                tally.unpinned_images.push(d.clone());
+                            }
+                        }
+                    }
+                    TrustStatus::Undeclared => tally.steps.undeclared += 1,
+                    TrustStatus::Invalid => tally.steps.invalid += 1,
+                }
+            }
+        }
+        let line = line.or(report.line);
+        let source = (report.source != path).then_some(report.source.as_str());
+        let mut out = RecordOut {
+            path,
+            line,
+            source,
+            verdict: report.verdict.into(),
+            error: None,
+            skipped: None,
+            build_time: tally.build_time.as_deref(),
+            builder_id: tally.builder_id.as_deref(),
+            steps: ev.map(|_| &tally.steps),
+            registries: &tally.registries,
+            unpinned_images: &tally.unpinned_images,
+            results: &report.results,
+            insecure: &report.insecure,
+        };
+        if let Some(why) = &skipped {
+            out.verdict = Verdict::Skipped;
+            out.skipped = Some(why);
+            out.results = &[];
+            out.steps = None;
+            out.unpinned_images = &[];
+            out.registries = &EMPTY;
+        }
+        done.push_line(&out);
+        if skipped.is_some() {
+            tally = Tally {
+                path: tally.path,
+                verdict: Some(Verdict::Skipped),
+                build_time: tally.build_time,
+                builder_id: tally.builder_id,
+                ..Tally::default()
+            };
+        } else {
+            tally.results = report
+                .results
+                .iter()
+                .map(|r| TallyResult {
+                    rule: r.rule.clone(),
+                    status: match r.status {
+                        Status::Pass => TallyStatus::Pass,
+                        Status::Fail => TallyStatus::Fail,
+                        Status::Unknown => TallyStatus::Unknown,
+                    },
+                    message: if r.status == Status::Fail {
+                        r.message.clone()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect();
+        }
+        done.tallies.push(tally);
+    }
+
+    /// Why a build is outside `--since`/`--until`, if it is.
+    fn outside_window(&self, at: Option<DateTime<Utc>>) -> Option<String> {
+        let (since, until) = (self.options.since, self.options.until);
+        if since.is_none() && until.is_none() {
+            return None;
+        }
+        let Some(at) = at else {
+            return Some("the document records no build time".to_owned());
+        };
+        if let Some(s) = since.filter(|s| at < *s) {
+            return Some(format!(
+                "built {} before --since {}",
+                at.to_rfc3339(),
+                s.to_rfc3339()
+            ));
+        }
+        if let Some(u) = until.filter(|u| at >= *u) {
+            return Some(format!(
+                "built {} at or after --until {}",
+                at.to_rfc3339(),
+                u.to_rfc3339()
+            ));
+        }
+        None
+    }
+}
+
+static EMPTY: BTreeMap<String, u64> = BTreeMap::new();
+
+impl Done {
+    fn push_line(&mut self, record: &RecordOut<'_>) {
+        // Serializing these types cannot fail (string keys, no floats); an
+        // error would still give a line, never a lost record.
+        if serde_json::to_writer(&mut self.lines, record).is_err() {
+            self.lines.extend_from_slice(b"{}");
+        }
+        self.lines.push(b'\n');
+    }
+
+    fn error(&mut self, path: &str, line: Option<usize>, why: &str) {
+        self.push_line(&RecordOut {
+            path,
+            line,
+            source: None,
+            verdict: Verdict::Error,
+            error: Some(why),
+            skipped: None,
+            build_time: None,
+            builder_id: None,
+            steps: None,
+            registries: &EMPTY,
+            unpinned_images: &[],
+            results: &[],
+            insecure: &[],
+        });
+        self.tallies.push(Tally {
+            path: path.to_owned(),
+            verdict: Some(Verdict::Error),
+            ..Tally::default()
+        });
+    }
+}
+
+/// The build time a document records (its start, else its finish), as
+/// written and parsed — the same time the evaluator judges `effective_on` at.
+fn recorded_build_time(ev: &Evidence) -> Option<(&str, DateTime<Utc>)> {
+    [&ev.build_started_on, &ev.build_finished_on]
+        .into_iter()
+        .flatten()
+        .find_map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| (s.as_str(), t.with_timezone(&Utc)))
+        })
+}
+
+/// The inputs of a run, in order, one at a time.
+struct Inputs {
+    /// Paths still to visit, in reverse order (the next one last).
+    stack: Vec<(PathBuf, bool)>,
+    stdin: Option<io::StdinLock<'static>>,
+    stdin_line: usize,
+}
+
+impl Inputs {
+    fn new(paths: &[PathBuf]) -> Self {
+        let mut sorted = paths.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        sorted.reverse();
+        Self {
+            stack: sorted.into_iter().map(|p| (p, true)).collect(),
+            stdin: None,
+            stdin_line: 0,
+        }
+    }
+
+    fn next_stdin_line(&mut self) -> Option<Unit> {
+        let stdin = self.stdin.as_mut()?;
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match stdin.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    self.stdin = None;
+                    return None;
+                }
+                Ok(_) => {
+                    self.stdin_line += 1;
+                    if buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    return Some(Unit::Line(self.stdin_line, buf));
+                }
+                Err(e) => {
+                    self.stdin = None;
+                    return Some(Unit::Failed(
+                        PathBuf::from("-"),
+                        format!("-: cannot read standard input: {e}"),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = Unit;
+
+    fn next(&mut self) -> Option<Unit> {
+        // A loop, not recursion: a long run of (empty) directories must not
+        // grow the stack.
+        loop {
+            if let Some(unit) = self.next_stdin_line() {
+                return Some(unit);
+            }
+            let (path, explicit) = self.stack.pop()?;
+            if explicit && path == Path::new("-") {
+                self.stdin = Some(io::stdin().lock());
+                self.stdin_line = 0;
+                continue;
+            }
+            let name = path.display().to_string();
+            let meta = match std::fs::symlink_metadata(&path) {
+                Ok(m) => m,
+                Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot read: {e}"))),
+            };
+            let is_dir = if meta.file_type().is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(m) if m.is_dir() && !explicit => {
+                        return Some(Unit::Failed(
+                            path,
+                            format!("{name}: a symbolic link to a directory is not followed"),
+                        ))
+                    }
+                    Ok(m) => m.is_dir(),
+                    // A dangling link: reading it says why.
+                    Err(_) => false,
+                }
+            } else {
+                meta.is_dir()
+            };
+            if !is_dir {
+                return Some(Unit::File(path));
+            }
+            let entries = match std::fs::read_dir(&path) {
+                Ok(entries) => entries,
+                Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot list: {e}"))),
+            };
+            let mut children = Vec::new();
+            let mut failed = None;
+            for entry in entries {
+                match entry {
+                    Ok(entry) => {
+                        if !entry.file_name().to_string_lossy().starts_with('.') {
+                            children.push(entry.path());
+                        }
+                    }
+                    Err(e) => {
+                        failed = Some(format!("{name}: cannot list: {e}"));
+                        break;
+                    }
+                }
+            }
+            children.sort();
+            self.stack
+                .extend(children.into_iter().rev().map(|p| (p, false)));
+            if let Some(why) = failed {
+                // The entries listed before the failure are still audited.
+                return Some(Unit::Failed(path, why));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parses_and_partitions() {
+        assert!("0/3".parse::<Shard>().is_err());
+        assert!("4/3".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+        let shards: Vec<Shard> = (1..=3).map(|i| Shard::new(i, 3).unwrap()).collect();
+        for i in 0..100 {
+            let p = format!("dir/{i}.json");
+            assert_eq!(shards.iter().filter(|s| s.contains(&p)).count(), 1);
+        }
+    }
+
+    #[test]
+    fn stable_hash_is_fnv1a() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(stable_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(stable_hash(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn times_parse() {
+        assert_eq!(
+            parse_time("2026-01-31").unwrap().to_rfc3339(),
+            "2026-01-31T00:00:00+00:00"
+        );
+        assert!(parse_time("2026-01-31T12:00:00+02:00").is_ok());
+        assert!(parse_time("yesterday").is_err());
+    }
+}

@@ -1,0 +1,330 @@
+//! The summary of an audit: a fold over its records, mergeable.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Tally, TallyStatus, Verdict};
+
+/// Distinct keys kept per table (reasons, images, builders, days); further
+/// keys are counted under `(other)` so memory stays bounded.
+const MAX_KEYS: usize = 10_000;
+const OTHER: &str = "(other)";
+
+/// Counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Pass.
+    pub pass: u64,
+    /// Fail.
+    pub fail: u64,
+    /// Unknown.
+    pub unknown: u64,
+    /// Error (documents only).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub error: u64,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Counts {
+    fn add(&mut self, other: &Self) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.unknown += other.unknown;
+        self.error += other.error;
+    }
+
+    /// The sum.
+    pub fn total(&self) -> u64 {
+        self.pass + self.fail + self.unknown + self.error
+    }
+}
+
+/// Steps (and sidecars) by trust status: only pinned steps have a trusted
+/// reference, and only those count toward registries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepCounts {
+    /// Declared by digest.
+    pub pinned: u64,
+    /// Declared by tag only.
+    pub unpinned: u64,
+    /// No declared image (runtime ImageID only).
+    pub undeclared: u64,
+    /// Not a valid reference.
+    pub invalid: u64,
+}
+
+impl StepCounts {
+    fn add(&mut self, other: &Self) {
+        self.pinned += other.pinned;
+        self.unpinned += other.unpinned;
+        self.undeclared += other.undeclared;
+        self.invalid += other.invalid;
+    }
+}
+
+/// What an audit found, as `--summary-json` writes it.
+///
+/// Every count is a sum over records, so summaries of shards merge into the
+/// summary of the whole ([`Summary::merge`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// Documents judged: `pass + fail + unknown + error`.
+    pub inputs: u64,
+    /// Documents by verdict (`error`: could not be read or decoded).
+    pub verdicts: Counts,
+    /// Documents outside the `--since`/`--until` window (not in `inputs`).
+    pub skipped: u64,
+    /// Results by rule id.
+    pub rules: BTreeMap<String, Counts>,
+    /// Steps by trust status.
+    pub steps: StepCounts,
+    /// Pinned steps by the registry of their trusted reference.
+    pub registries: BTreeMap<String, u64>,
+    /// Documents naming each tag-only declared image.
+    pub unpinned_images: BTreeMap<String, u64>,
+    /// Failing results by rule id, then message.
+    pub failing_reasons: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Documents by builder id (`(none)` when not recorded).
+    pub builders: BTreeMap<String, u64>,
+    /// Document verdicts by build day (UTC date as recorded, `YYYY-MM-DD`).
+    pub by_day: BTreeMap<String, Counts>,
+    /// Verdicts of documents that record no build time (errors included).
+    pub no_build_time: Counts,
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
+    if let Some(v) = map.get_mut(key) {
+        *v += n;
+    } else if map.len() < MAX_KEYS {
+        map.insert(key.to_owned(), n);
+    } else {
+        *map.entry(OTHER.to_owned()).or_default() += n;
+    }
+}
+
+fn bump_counts(map: &mut BTreeMap<String, Counts>, key: &str, c: &Counts) {
+    if let Some(v) = map.get_mut(key) {
+        v.add(c);
+    } else if map.len() < MAX_KEYS {
+        map.insert(key.to_owned(), *c);
+    } else {
+        map.entry(OTHER.to_owned()).or_default().add(c);
+    }
+}
+
+impl Summary {
+    /// Count one record.
+    pub(crate) fn add(&mut self, t: &Tally) {
+        let one = match t.verdict {
+            Some(Verdict::Pass) => Counts {
+                pass: 1,
+                ..Counts::default()
+            },
+            Some(Verdict::Fail) => Counts {
+                fail: 1,
+                ..Counts::default()
+            },
+            Some(Verdict::Unknown) => Counts {
+                unknown: 1,
+                ..Counts::default()
+            },
+            Some(Verdict::Skipped) => {
+                self.skipped += 1;
+                return;
+            }
+            Some(Verdict::Error) | None => Counts {
+                error: 1,
+                ..Counts::default()
+            },
+        };
+        self.inputs += 1;
+        self.verdicts.add(&one);
+        match t.build_time.as_deref().and_then(|s| s.get(..10)) {
+            Some(day) => bump_counts(&mut self.by_day, day, &one),
+            None => self.no_build_time.add(&one),
+        }
+        if one.error > 0 {
+            return;
+        }
+        bump(
+            &mut self.builders,
+            t.builder_id.as_deref().unwrap_or("(none)"),
+            1,
+        );
+        self.steps.add(&t.steps);
+        for (registry, n) in &t.registries {
+            bump(&mut self.registries, registry, *n);
+        }
+        for image in &t.unpinned_images {
+            bump(&mut self.unpinned_images, image, 1);
+        }
+        for r in &t.results {
+            let c = match r.status {
+                TallyStatus::Pass => Counts {
+                    pass: 1,
+                    ..Counts::default()
+                },
+                TallyStatus::Fail => Counts {
+                    fail: 1,
+                    ..Counts::default()
+                },
+                TallyStatus::Unknown => Counts {
+                    unknown: 1,
+                    ..Counts::default()
+                },
+            };
+            bump_counts(&mut self.rules, &r.rule, &c);
+            if r.status == TallyStatus::Fail {
+                let reasons = if let Some(m) = self.failing_reasons.get_mut(&r.rule) {
+                    m
+                } else {
+                    self.failing_reasons.entry(r.rule.clone()).or_default()
+                };
+                bump(reasons, &r.message, 1);
+            }
+        }
+    }
+
+    /// Add another summary's counts (another shard of the same audit).
+    pub fn merge(&mut self, other: &Self) {
+        self.inputs += other.inputs;
+        self.verdicts.add(&other.verdicts);
+        self.skipped += other.skipped;
+        for (k, c) in &other.rules {
+            bump_counts(&mut self.rules, k, c);
+        }
+        self.steps.add(&other.steps);
+        for (k, n) in &other.registries {
+            bump(&mut self.registries, k, *n);
+        }
+        for (k, n) in &other.unpinned_images {
+            bump(&mut self.unpinned_images, k, *n);
+        }
+        for (rule, reasons) in &other.failing_reasons {
+            let mine = self.failing_reasons.entry(rule.clone()).or_default();
+            for (m, n) in reasons {
+                bump(mine, m, *n);
+            }
+        }
+        for (k, n) in &other.builders {
+            bump(&mut self.builders, k, *n);
+        }
+        for (k, c) in &other.by_day {
+            bump_counts(&mut self.by_day, k, c);
+        }
+        self.no_build_time.add(&other.no_build_time);
+    }
+
+    /// Whether `inputs = pass + fail + unknown + error` holds.
+    pub fn adds_up(&self) -> bool {
+        self.inputs == self.verdicts.total()
+    }
+
+    /// The most frequent failing results: `(rule, message, count)`, most
+    /// frequent first, then by rule and message.
+    pub fn top_failing_reasons(&self, n: usize) -> Vec<(&str, &str, u64)> {
+        let mut all: Vec<(&str, &str, u64)> = self
+            .failing_reasons
+            .iter()
+            .flat_map(|(rule, m)| {
+                m.iter()
+                    .map(move |(msg, c)| (rule.as_str(), msg.as_str(), *c))
+            })
+            .collect();
+        all.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
+        all.truncate(n);
+        all
+    }
+}
+
+/// Sort a count table most frequent first.
+pub(crate) fn by_count(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
+    let mut v: Vec<(&str, u64)> = map.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    v
+}
+
+/// Write the summary for people.
+///
+/// # Errors
+///
+/// Whatever `out` returns.
+pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
+    let v = &s.verdicts;
+    writeln!(
+        out,
+        "inputs {} = pass {} + fail {} + unknown {} + error {}{}",
+        s.inputs,
+        v.pass,
+        v.fail,
+        v.unknown,
+        v.error,
+        if s.skipped > 0 {
+            format!("  (skipped outside --since/--until: {})", s.skipped)
+        } else {
+            String::new()
+        }
+    )?;
+    if !s.adds_up() {
+        writeln!(out, "warning: the counts do not add up")?;
+    }
+    if !s.rules.is_empty() {
+        writeln!(out, "rules")?;
+        for (rule, c) in &s.rules {
+            writeln!(
+                out,
+                "  {rule:<28} pass {:>8}  fail {:>8}  unknown {:>8}",
+                c.pass, c.fail, c.unknown
+            )?;
+        }
+    }
+    let st = &s.steps;
+    writeln!(
+        out,
+        "steps     pinned {}  unpinned {}  undeclared {}  invalid {}",
+        st.pinned, st.unpinned, st.undeclared, st.invalid
+    )?;
+    if !s.registries.is_empty() {
+        writeln!(out, "registries (trusted references of pinned steps)")?;
+        for (r, n) in by_count(&s.registries).into_iter().take(20) {
+            writeln!(out, "  {n:>10}  {r}")?;
+        }
+    }
+    if !s.unpinned_images.is_empty() {
+        writeln!(out, "unpinned images (documents)")?;
+        for (r, n) in by_count(&s.unpinned_images).into_iter().take(10) {
+            writeln!(out, "  {n:>10}  {r}")?;
+        }
+    }
+    let top = s.top_failing_reasons(10);
+    if !top.is_empty() {
+        writeln!(out, "top failing reasons")?;
+        for (rule, msg, n) in top {
+            writeln!(out, "  {n:>10}  {rule}: {msg}")?;
+        }
+    }
+    if !s.builders.is_empty() {
+        writeln!(out, "builders")?;
+        for (b, n) in by_count(&s.builders).into_iter().take(20) {
+            writeln!(out, "  {n:>10}  {b}")?;
+        }
+    }
+    if let (Some((first, _)), Some((last, _))) =
+        (s.by_day.first_key_value(), s.by_day.last_key_value())
+    {
+        writeln!(
+            out,
+            "built     {first} … {last} ({} days with builds; {} documents without a build time)",
+            s.by_day.len(),
+            s.no_build_time.total()
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,515 @@
+//! `provcheck audit` (issue 8): one record per input, nothing lost,
+//! deterministic order, resume, shards, the HTML summary.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::util::{corpus, provcheck, provcheck_stdin, root, Scratch};
+
+/// A record, parsed independently of the library's types.
+#[derive(Debug, Deserialize)]
+struct Record {
+    path: String,
+    line: Option<usize>,
+    verdict: String,
+    error: Option<String>,
+    #[serde(default)]
+    results: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Verdicts {
+    pass: u64,
+    fail: u64,
+    unknown: u64,
+    #[serde(default)]
+    error: u64,
+}
+
+#[derive(Debug, Deserialize)]
+struct Summary {
+    inputs: u64,
+    verdicts: Verdicts,
+    skipped: u64,
+}
+
+fn records(path: &Path) -> Vec<Record> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect()
+}
+
+fn summary(path: &Path) -> Summary {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn adds_up(s: &Summary) -> bool {
+    s.inputs == s.verdicts.pass + s.verdicts.fail + s.verdicts.unknown + s.verdicts.error
+}
+
+/// The same judgement options for every run here: a fixed clock.
+const CHECK: &[&str] = &[
+    "--policy",
+    "policies/release-gate.yaml",
+    "--at",
+    "2026-06-01T00:00:00Z",
+];
+
+/// Run `provcheck audit ARGS… CHECK…` from the repository root.
+fn audit(args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(root())
+        .arg("audit")
+        .args(args)
+        .args(CHECK)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn issue_8_every_input_is_one_record_and_the_summary_adds_up() {
+    let dir = Scratch::new("audit-inputs");
+    let d = dir.0.join("in");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    std::fs::write(d.join("a-good.yaml"), &good).unwrap();
+    let bad = String::from_utf8(good.clone())
+        .unwrap()
+        .replace("quay.io/buildah/stable", "quay.io/evil/stable");
+    std::fs::write(d.join("sub/b-bad.yaml"), bad).unwrap();
+    std::fs::write(d.join("c-malformed.json"), b"{\"kind\": \"TaskRun\", ").unwrap();
+    std::os::unix::fs::symlink(d.join("does-not-exist"), d.join("d-unreadable.json")).unwrap();
+    std::fs::write(d.join(".hidden"), b"not an input").unwrap();
+    let out = dir.0.join("records.jsonl");
+    let sum = dir.0.join("summary.json");
+    let run = audit(&[s(&d), "-o", s(&out), "--summary-json", s(&sum)]);
+    assert_eq!(run.status.code(), Some(2), "an error record exits 2");
+    let recs = records(&out);
+    let names: Vec<(&str, &str)> = recs
+        .iter()
+        .map(|r| {
+            (
+                Path::new(&r.path).file_name().unwrap().to_str().unwrap(),
+                r.verdict.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("a-good.yaml", "fail"), // release-gate: golang:1.23 is not allowed
+            ("c-malformed.json", "error"),
+            ("d-unreadable.json", "error"),
+            ("b-bad.yaml", "fail"),
+        ]
+    );
+    assert!(recs[1]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("c-malformed.json"));
+    assert!(recs[2]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("d-unreadable.json"));
+    assert!(recs[3].results.iter().any(|r| r["message"]
+        .as_str()
+        .unwrap()
+        .contains("quay.io/evil/stable")));
+    let sm = summary(&sum);
+    assert_eq!(sm.inputs, 4);
+    assert_eq!((sm.verdicts.fail, sm.verdicts.error), (2, 2));
+    assert!(adds_up(&sm));
+    let text = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        text.contains("inputs 4 = pass 0 + fail 2 + unknown 0 + error 2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn issue_8_json_lines_on_stdin_and_the_build_time_window() {
+    let good = std::fs::read_to_string(root().join("examples/taskrun-build.yaml")).unwrap();
+    let value = yaml_to_json(&good);
+    let line = serde_json::to_string(&value).unwrap();
+    let input = format!("{line}\n\n{{\"broken\": \n{line}\n");
+    let out = provcheck_stdin(
+        &[
+            "audit",
+            "-",
+            "--policy",
+            &root()
+                .join("policies/release-gate.yaml")
+                .display()
+                .to_string(),
+            "--since",
+            "2026-10-01",
+            "--until",
+            "2026-10-03",
+        ],
+        input.as_bytes(),
+    );
+    let recs: Vec<Record> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(Option<usize>, &str)> =
+        recs.iter().map(|r| (r.line, r.verdict.as_str())).collect();
+    assert_eq!(
+        got,
+        [(Some(1), "fail"), (Some(3), "error"), (Some(4), "fail")]
+    );
+    assert!(recs.iter().all(|r| r.path == "-"));
+
+    // Built 2026-10-02: outside a window that ends before it.
+    let out = provcheck_stdin(
+        &[
+            "audit",
+            "-",
+            "--allow-registry",
+            "quay.io",
+            "--until",
+            "2026-10-01",
+        ],
+        format!("{line}\n").as_bytes(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"verdict\":\"skipped\""), "{text}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "inputs 0 = pass 0 + fail 0 + unknown 0 + error 0  (skipped outside --since/--until: 1)"
+    ));
+}
+
+/// The example TaskRun as JSON.
+fn yaml_to_json(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str(text).unwrap()
+}
+
+#[test]
+fn issue_8_one_and_two_threads_write_identical_records() {
+    let dir = Scratch::new("audit-threads");
+    let input = corpus();
+    let (one, two) = (dir.0.join("one.jsonl"), dir.0.join("two.jsonl"));
+    let (s1, s2) = (dir.0.join("one.json"), dir.0.join("two.json"));
+    audit(&[
+        s(&input),
+        "-j",
+        "1",
+        "-o",
+        s(&one),
+        "--summary-json",
+        s(&s1),
+    ]);
+    audit(&[
+        s(&input),
+        "-j",
+        "2",
+        "-o",
+        s(&two),
+        "--summary-json",
+        s(&s2),
+    ]);
+    let a = std::fs::read(&one).unwrap();
+    assert!(a.len() > 10_000);
+    assert_eq!(a, std::fs::read(&two).unwrap());
+    assert_eq!(std::fs::read(&s1).unwrap(), std::fs::read(&s2).unwrap());
+    let sm = summary(&s1);
+    assert!(adds_up(&sm) && sm.skipped == 0);
+    assert_eq!(sm.inputs, records(&one).len() as u64);
+}
+
+#[test]
+fn issue_8_a_killed_run_resumes_without_losing_or_duplicating() {
+    let dir = Scratch::new("audit-resume");
+    let input = corpus().join("chains");
+    let full = dir.0.join("full.jsonl");
+    let full_sum = dir.0.join("full.json");
+    audit(&[s(&input), "-o", s(&full), "--summary-json", s(&full_sum)]);
+    let bytes = std::fs::read(&full).unwrap();
+    let newlines: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    assert!(newlines.len() > 10);
+    // Cut mid-line, exactly after a line, after the first byte, at zero.
+    let cuts = [
+        bytes.len() / 2,
+        newlines[newlines.len() / 3] + 1,
+        newlines[2] + 5,
+        1,
+        0,
+    ];
+    for cut in cuts {
+        let part = dir.0.join(format!("part-{cut}.jsonl"));
+        let part_sum = dir.0.join(format!("part-{cut}.json"));
+        std::fs::write(&part, &bytes[..cut]).unwrap();
+        audit(&[
+            s(&input),
+            "-o",
+            s(&part),
+            "--resume",
+            "--summary-json",
+            s(&part_sum),
+        ]);
+        assert!(
+            std::fs::read(&part).unwrap() == bytes,
+            "resumed after a cut at byte {cut} differs"
+        );
+        assert_eq!(
+            std::fs::read(&part_sum).unwrap(),
+            std::fs::read(&full_sum).unwrap()
+        );
+    }
+}
+
+#[test]
+fn issue_8_shards_merged_equal_the_unsharded_run() {
+    let dir = Scratch::new("audit-shards");
+    let input = corpus();
+    let all = dir.0.join("all.jsonl");
+    let all_sum = dir.0.join("all.json");
+    audit(&[s(&input), "-o", s(&all), "--summary-json", s(&all_sum)]);
+    let mut sums = Vec::new();
+    let mut recs = Vec::new();
+    let mut counts = Vec::new();
+    for i in 1..=3 {
+        let r = dir.0.join(format!("shard-{i}.jsonl"));
+        let sm = dir.0.join(format!("shard-{i}.json"));
+        let shard = format!("{i}/3");
+        audit(&[
+            s(&input),
+            "--shard",
+            &shard,
+            "-o",
+            s(&r),
+            "--summary-json",
+            s(&sm),
+        ]);
+        counts.push(records(&r).len());
+        sums.push(sm);
+        recs.push(r);
+    }
+    assert!(counts.iter().all(|n| *n > 0), "{counts:?}");
+    let merged = dir.0.join("merged.jsonl");
+    let merged_sum = dir.0.join("merged.json");
+    let mut args = vec!["audit", "merge"];
+    args.extend(sums.iter().map(|p| s(p)));
+    args.push("--records");
+    args.extend(recs.iter().map(|p| s(p)));
+    args.extend(["-o", s(&merged), "--summary-json", s(&merged_sum)]);
+    let out = provcheck(&args);
+    assert!(
+        matches!(out.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read(&merged).unwrap() == std::fs::read(&all).unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&merged_sum).unwrap(),
+        std::fs::read_to_string(&all_sum).unwrap()
+    );
+
+    // The shard index from a Kubernetes Indexed Job (0-based) is shard 1.
+    let from_env = dir.0.join("env.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(root())
+        .env("JOB_COMPLETION_INDEX", "0")
+        .args(["audit", s(&input), "--shard", "job/3", "-o", s(&from_env)])
+        .args(CHECK)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 2)));
+    assert!(std::fs::read(&from_env).unwrap() == std::fs::read(&recs[0]).unwrap());
+    let out = provcheck(&["audit", s(&input), "--shard", "0/3"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The HTML summary renders, with its plots, in a real headless browser,
+/// offline. Skipped (with the reason printed) where Debian's `chromium` is
+/// not installed; the README gives the same command for a manual check.
+#[test]
+fn issue_8_html_summary_renders_in_headless_chromium() {
+    let dir = Scratch::new("audit-html");
+    let html = dir.0.join("summary.html");
+    audit(&[
+        s(&corpus().join("chains")),
+        s(&root().join("examples")),
+        "-o",
+        s(&dir.0.join("r.jsonl")),
+        "--summary-html",
+        s(&html),
+    ]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert_eq!(page.matches("<svg").count(), 4, "four plots");
+    for forbidden in ["<script", "src=", "href=", "url(", "@import"] {
+        assert!(!page.contains(forbidden), "{forbidden} in the page");
+    }
+    let Ok(chromium) = which("chromium") else {
+        eprintln!("skipped: chromium is not installed (apt-get install -y chromium)");
+        return;
+    };
+    let png = dir.0.join("shot.png");
+    let profile = dir.0.join("profile");
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1200,1600",
+            &format!("file://{}", html.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shot = std::fs::read(&png).unwrap();
+    assert!(shot.starts_with(b"\x89PNG"));
+    assert!(
+        shot.len() > 20_000,
+        "a blank page is a few KB: {}",
+        shot.len()
+    );
+}
+
+fn which(name: &str) -> Result<std::path::PathBuf, ()> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+/// The `provcheck audit` commands of `examples/kubernetes/`, with the
+/// volume paths and the shard index filled in.
+fn manifest_commands(file: &str, subs: &[(&str, &str)]) -> Vec<Vec<String>> {
+    std::fs::read_to_string(root().join(file))
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("provcheck audit"))
+        .map(|l| {
+            let l = subs
+                .iter()
+                .fold(l.to_owned(), |l, (from, to)| l.replace(from, to));
+            l.split_whitespace().skip(1).map(str::to_owned).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn issue_8_the_kubernetes_indexed_job_and_merge_step_work_as_shipped() {
+    let dir = Scratch::new("audit-k8s");
+    let data = dir.0.join("data");
+    std::fs::create_dir_all(data.join("out")).unwrap();
+    let key = corpus().join("sigstore/conformance/bundle-verify/managed-key-happy-path/key.pub");
+    let input = corpus().join("chains");
+    let subs = [
+        ("/data/attestations", s(&input)),
+        ("/data", s(&data)),
+        ("/policy/key.pub", s(&key)),
+        ("/policy/", "policies/"),
+    ];
+    let shard = manifest_commands("examples/kubernetes/audit-indexed-job.yaml", &subs);
+    assert_eq!(shard.len(), 1);
+    for index in 0..4 {
+        let out = format!("{}/out/shard-{index}", data.display());
+        let args: Vec<String> = shard[0].iter().map(|w| w.replace("$out", &out)).collect();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+            .current_dir(root())
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(run.status.code(), Some(0 | 2)),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let merge = manifest_commands("examples/kubernetes/audit-merge-job.yaml", &subs);
+    assert_eq!(merge.len(), 1);
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(data.join("out"))
+        .args(&merge[0])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(run.status.code(), Some(0 | 2)),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The same audit in one run.
+    let all = dir.0.join("all.jsonl");
+    let all_sum = dir.0.join("all.json");
+    let one = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(root())
+        .args(["audit", s(&input), "--key", s(&key), "--policy"])
+        .args([
+            "policies/release-gate.yaml",
+            "-o",
+            s(&all),
+            "--summary-json",
+            s(&all_sum),
+        ])
+        .output()
+        .unwrap();
+    assert!(matches!(one.status.code(), Some(0 | 2)));
+    assert!(std::fs::read(data.join("out/records.jsonl")).unwrap() == std::fs::read(&all).unwrap());
+    assert_eq!(
+        std::fs::read_to_string(data.join("out/summary.json")).unwrap(),
+        std::fs::read_to_string(&all_sum).unwrap()
+    );
+    assert!(data.join("out/summary.html").is_file());
+}
+
+#[test]
+fn issue_8_a_window_never_hides_a_failed_signature() {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let statement = br#"{"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app", "digest": {"sha256": "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {"buildDefinition": {"buildType": "t", "externalParameters": {}},
+                      "runDetails": {"builder": {"id": "b"}, "metadata": {"startedOn": "2020-01-01T00:00:00Z"}}}}"#;
+    let envelope = serde_json::json!({
+        "payloadType": "application/vnd.in-toto+json",
+        "payload": b64.encode(statement),
+        "signatures": [{"keyid": "", "sig": b64.encode([7u8; 70])}],
+    });
+    let key = corpus().join("sigstore/conformance/bundle-verify/managed-key-happy-path/key.pub");
+    let out = provcheck_stdin(
+        &["audit", "-", "--key", s(&key), "--since", "2026-01-01"],
+        format!("{envelope}\n").as_bytes(),
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rec: Record = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(rec.verdict, "fail", "{text}");
+    assert_eq!(rec.results[0]["rule"], "signature");
+}
