@@ -1,6 +1,7 @@
 //! `--summary-html`: one self-contained page (inline CSS and SVG, no
 //! scripts, no external resources) for people who would rather look.
 
+use crate::report::escape_markup;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -12,21 +13,6 @@ const FAIL: &str = "#c62828";
 const UNKNOWN: &str = "#f9a825";
 const ERROR: &str = "#616161";
 const BAR: &str = "#1565c0";
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Buckets of the time plot: days, or months when there are too many days.
 fn buckets(by_day: &BTreeMap<String, Counts>) -> (Vec<(String, Counts)>, &'static str) {
@@ -89,7 +75,7 @@ fn time_plot(s: &Summary) -> String {
             let _ = write!(
                 svg,
                 r#"<rect x="{x:.1}" y="{y:.1}" width="{bar:.1}" height="{bh:.1}" fill="{colour}"><title>{} {what}: {n}</title></rect>"#,
-                esc(key)
+                escape_markup(key)
             );
         }
         if i % label_every == 0 {
@@ -98,7 +84,7 @@ fn time_plot(s: &Summary) -> String {
                 r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle">{}</text>"#,
                 x + bar / 2.0,
                 h - bottom + 14.0,
-                esc(key)
+                escape_markup(key)
             );
         }
     }
@@ -117,7 +103,7 @@ fn bar_plot(rows: &[(&str, u64)], colour: &str, label: &str) -> String {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" viewBox="0 0 {w} {h}" width="100%">"#,
-        esc(label)
+        escape_markup(label)
     );
     for (i, (name, n)) in rows.iter().enumerate() {
         let y = 5.0 + row_h * i as f64;
@@ -132,8 +118,8 @@ fn bar_plot(rows: &[(&str, u64)], colour: &str, label: &str) -> String {
         let _ = write!(
             svg,
             r#"<text x="{tx}" y="{ty:.1}" font-size="12" text-anchor="end">{}</text><rect x="{left}" y="{y:.1}" width="{bw:.1}" height="{bh:.1}" fill="{colour}"><title>{}: {n}</title></rect><text x="{nx:.1}" y="{ty:.1}" font-size="12">{n}</text>"#,
-            esc(&shown),
-            esc(name),
+            escape_markup(&shown),
+            escape_markup(name),
             tx = left - 6.0,
             ty = y + row_h * 0.65,
             bh = row_h * 0.75,
@@ -241,7 +227,7 @@ pub fn write_summary_html(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         let _ = write!(
             page,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(rule),
+            escape_markup(rule),
             c.pass,
             c.fail,
             c.unknown
@@ -252,15 +238,19 @@ pub fn write_summary_html(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         let _ = write!(
             page,
             "<tr><td class=\"n\">{n}</td><td>{}</td><td>{}</td></tr>",
-            esc(rule),
-            esc(msg)
+            escape_markup(rule),
+            escape_markup(msg)
         );
     }
     page.push_str(
         "</table>\n<h2>Builders</h2>\n<table><tr><th>builds</th><th>builder id</th></tr>",
     );
     for (b, n) in by_count(&s.builders).into_iter().take(50) {
-        let _ = write!(page, "<tr><td class=\"n\">{n}</td><td>{}</td></tr>", esc(b));
+        let _ = write!(
+            page,
+            "<tr><td class=\"n\">{n}</td><td>{}</td></tr>",
+            escape_markup(b)
+        );
     }
     page.push_str("</table>\n<p>Written by provcheck audit.</p>\n</body></html>\n");
     out.write_all(page.as_bytes())

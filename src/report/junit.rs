@@ -5,6 +5,8 @@
 use std::io;
 
 use crate::evaluate::Status;
+
+use super::escape_markup as xml;
 use crate::verifier::Report;
 
 /// Write reports (and inputs that could not be read, as `<error>` cases) as JUnit XML.
@@ -104,24 +106,6 @@ pub fn write_junit(
         writeln!(out, "  </testsuite>")?;
     }
     writeln!(out, "</testsuites>")
-}
-
-/// Escape text for XML attributes and content; drop characters XML 1.0 forbids.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

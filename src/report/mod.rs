@@ -41,3 +41,22 @@ fn write_one_or_many<T: serde::Serialize>(out: &mut impl io::Write, items: &[T])
     }
     writeln!(out)
 }
+
+/// Escape text for XML and HTML attributes and content; characters XML 1.0
+/// forbids become U+FFFD. Shared by the JUnit writer and the audit's HTML page.
+pub(crate) fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
