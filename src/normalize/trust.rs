@@ -120,7 +120,7 @@ pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decisio
             _ => {
                 let reason = match r.tag() {
                     Some(tag) => format!("declared by tag {tag:?} only: a tag can be repointed"),
-                    None => "declared by name only (implicitly :latest): content not identified"
+                    None => "declared by name only, which means :latest: content not identified"
                         .to_owned(),
                 };
                 (None, TrustStatus::Unpinned, reason)
