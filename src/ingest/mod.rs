@@ -77,6 +77,12 @@ pub struct Document {
     pub envelope: Option<Envelope>,
     /// The Sigstore bundle, when there was one.
     pub bundle: Option<Bundle>,
+    /// Where [`Self::value`] sits in the file when the file holds several
+    /// objects side by side: `/items/3` for an item of a Kubernetes `List`
+    /// (`kubectl get taskruns -o yaml`), `/attestations/0/bundle` in an npm
+    /// attestations list; the root otherwise. Pointers into a Tekton object
+    /// start here, so they name places in the file.
+    pub base: JsonPointer,
 }
 
 impl Document {
@@ -169,7 +175,43 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
     if let Some(list) = npm_attestations(&value) {
         return attestation_list(name, syntax, list);
     }
+    if let Some(items) = kubernetes_list(&value) {
+        return list_items(name, syntax, items);
+    }
     vec![document(name, syntax, value, None)]
+}
+
+/// The items of a Kubernetes `List` (`apiVersion: v1`, `kind: List`), as
+/// `kubectl get taskruns -o yaml` prints several objects.
+fn kubernetes_list(value: &Value) -> Option<&Vec<Value>> {
+    let object = value.as_object()?;
+    let is_list = object.get("kind").and_then(Value::as_str) == Some("List")
+        && object.get("apiVersion").and_then(Value::as_str) == Some("v1");
+    is_list.then(|| object.get("items").and_then(Value::as_array))?
+}
+
+/// One document per item of a Kubernetes `List`; a bad item is an error of
+/// its own and never hides the others.
+fn list_items(name: &str, syntax: Syntax, items: &[Value]) -> Vec<Result<Document, IngestError>> {
+    let origin = Origin {
+        file: name.to_owned(),
+        line: None,
+        within: None,
+    };
+    let mut out = Vec::with_capacity(items.len().min(MAX_DOCUMENTS));
+    for (i, item) in items.iter().enumerate() {
+        let base = JsonPointer::root().key("items").index(i);
+        if i == MAX_DOCUMENTS {
+            out.push(Err(IngestError::TooMany {
+                at: origin.at(base),
+                what: "documents in one file",
+                limit: MAX_DOCUMENTS,
+            }));
+            break;
+        }
+        out.push(document_at(&origin, syntax, item.clone(), &base));
+    }
+    out
 }
 
 /// Decode `bytes` as one JSON or YAML value, strictly (duplicate keys
@@ -252,6 +294,7 @@ fn document_at(
         layers: decoded.layers,
         envelope: decoded.envelope,
         bundle: decoded.bundle,
+        base: base.clone(),
     })
 }
 

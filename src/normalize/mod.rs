@@ -53,13 +53,16 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
     };
     match doc.kind {
         DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun => {
-            let root = JsonPointer::root();
-            let header: tekton::Header = typed_at(doc, &doc.value, &root)?;
+            // Pointers name places in the file: an item of a List starts at /items/i.
+            let root = &doc.base;
+            let header: tekton::Header = typed_at(doc, &doc.value, root)?;
             let extracted = match doc.kind {
-                DocumentKind::TektonPipelineRun => tekton::pipeline_run(&doc.name, &doc.value),
-                _ => tekton::task_run(&doc.name, &doc.value),
+                DocumentKind::TektonPipelineRun => {
+                    tekton::pipeline_run(&doc.name, &doc.value, root)
+                }
+                _ => tekton::task_run(&doc.name, &doc.value, root),
             }
-            .map_err(|e| relocate(doc, &root, e))?;
+            .map_err(|e| relocate(doc, root, e))?;
             ev.document.api_version = header.api_version;
             ev.document.name = header.metadata.name;
             ev.build_started_on = header.status.start_time;

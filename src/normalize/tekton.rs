@@ -193,9 +193,14 @@ pub(crate) struct Extracted {
 }
 
 /// Steps of a standalone TaskRun.
-pub(crate) fn task_run(file: &str, value: &serde_json::Value) -> Result<Extracted, NormalizeError> {
+/// Steps of a standalone TaskRun whose object sits at `root` in the file.
+pub(crate) fn task_run(
+    file: &str,
+    value: &serde_json::Value,
+    root: &JsonPointer,
+) -> Result<Extracted, NormalizeError> {
     let tr: TaskRun = typed(file, value)?;
-    let root = JsonPointer::root();
+    let root = root.clone();
     let task = tr
         .metadata
         .labels
@@ -220,13 +225,14 @@ pub(crate) fn task_run(file: &str, value: &serde_json::Value) -> Result<Extracte
 pub(crate) fn pipeline_run(
     file: &str,
     value: &serde_json::Value,
+    root: &JsonPointer,
 ) -> Result<Extracted, NormalizeError> {
     let pr: PipelineRun = typed(file, value)?;
-    let status_ptr = JsonPointer::root().key("status");
+    let status_ptr = root.key("status");
     let (pipeline_spec, spec_ptr) = match (&pr.status.pipeline_spec, &pr.spec.pipeline_spec) {
         (Some(s), _) => (Some(s), status_ptr.key("pipelineSpec")),
-        (None, Some(s)) => (Some(s), JsonPointer::root().key("spec").key("pipelineSpec")),
-        (None, None) => (None, JsonPointer::root()),
+        (None, Some(s)) => (Some(s), root.key("spec").key("pipelineSpec")),
+        (None, None) => (None, root.clone()),
     };
     // Embedded task specs by pipeline task name, with their pointers.
     let mut inline_specs: BTreeMap<&str, (&TaskSpec, JsonPointer)> = BTreeMap::new();
@@ -595,7 +601,9 @@ mod tests {
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
     fn steps(value: serde_json::Value) -> Vec<StepEvidence> {
-        task_run("t.json", &value).unwrap().steps
+        task_run("t.json", &value, &JsonPointer::root())
+            .unwrap()
+            .steps
     }
 
     fn summary(steps: &[StepEvidence]) -> Vec<(String, Option<String>, Option<String>)> {
@@ -706,6 +714,7 @@ mod tests {
         let out = task_run(
             "t.json",
             &json!({"status": {"steps": [{"name": "a", "imageID": "x"}]}}),
+            &JsonPointer::root(),
         )
         .unwrap();
         assert_eq!(out.steps.len(), 1);
@@ -726,6 +735,7 @@ mod tests {
         let err = task_run(
             "t.yaml",
             &json!({"status": {"steps": [{"name": "a"}, {"imageID": 7}]}}),
+            &JsonPointer::root(),
         )
         .unwrap_err();
         let text = err.to_string();
@@ -744,7 +754,7 @@ mod tests {
                 {"name": "build", "taskSpec": {"steps": [{"name": "s", "image": "b:1"}]}},
                 {"name": "skipped", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
                 {"name": "test", "taskRef": {"name": "t"}}]},
-            "childReferences": [{"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"}]}}))
+            "childReferences": [{"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"}]}}), &JsonPointer::root())
         .unwrap();
         assert_eq!(summary(&out.steps), vec![("s".into(), s("b:1"), None)]);
         assert_eq!(out.steps[0].taskrun.as_deref(), Some("pr-build"));

@@ -255,3 +255,49 @@ fn schema_prints_every_bundled_schema() {
     );
     assert_eq!(provcheck(&["schema"]).status.code(), Some(2));
 }
+
+/// `kubectl get taskruns -o yaml` prints a `List`: each item is a document,
+/// its pointers name places in the file, and a bad item hides nothing.
+#[test]
+fn a_kubectl_list_yields_one_evidence_per_item() {
+    let dir = Scratch::new("list");
+    let list = dir.file(
+        "taskruns.yaml",
+        b"apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n\
+          - apiVersion: tekton.dev/v1\n  kind: TaskRun\n  metadata:\n    name: first\n  status:\n    taskSpec:\n      steps:\n      - name: a\n        image: alpine:3\n    steps:\n    - name: a\n      imageID: docker-pullable://alpine@sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b\n\
+          - apiVersion: v1\n  kind: Pod\n  metadata:\n    name: not-a-run\n\
+          - apiVersion: tekton.dev/v1\n  kind: TaskRun\n  metadata:\n    name: third\n  status:\n    steps: oops\n\
+          - apiVersion: tekton.dev/v1beta1\n  kind: TaskRun\n  metadata:\n    name: fourth\n  status:\n    steps:\n    - name: b\n      imageID: sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b\n",
+    );
+    let out = provcheck(&["normalize", &list]);
+    assert_eq!(out.status.code(), Some(2), "two items are bad");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("taskruns.yaml: at /items/1: unrecognized document"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("taskruns.yaml: at /items/2/status/steps: invalid type"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_evidence(&json);
+    let docs = json.as_array().unwrap();
+    let names: Vec<&str> = docs
+        .iter()
+        .map(|d| d["document"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["first", "fourth"]);
+    assert_eq!(
+        docs[0]["steps"][0]["pointers"]["declared_image"],
+        "/items/0/status/taskSpec/steps/0/image"
+    );
+    assert_eq!(
+        docs[0]["steps"][0]["pointers"]["runtime_image_id"],
+        "/items/0/status/steps/0/imageID"
+    );
+    assert_eq!(
+        docs[1]["steps"][0]["pointers"]["runtime_image_id"],
+        "/items/3/status/steps/0/imageID"
+    );
+}
