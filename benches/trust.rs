@@ -56,17 +56,6 @@ fn pem(spki: &[u8]) -> String {
     )
 }
 
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {payload_type} {} ",
-        payload_type.len(),
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
-
 const T: &str = "application/vnd.in-toto+json";
 const HEX: &str = "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
 
@@ -91,7 +80,7 @@ fn main() {
             .join(",")
     )
     .into_bytes();
-    let message = pae(T, &payload);
+    let message = sigstore_types::pae(T, &payload);
     let digest = format!("sha256:{HEX}");
     println!(
         "payload {} bytes; each figure is operations/s on one thread",

@@ -121,17 +121,6 @@ fn pem(spki: &[u8]) -> String {
     out
 }
 
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {payload_type} {} ",
-        payload_type.len(),
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
-
 /// One Chains-like SLSA v1.0 statement.
 fn statement(rng: &mut Rng, i: u64) -> Value {
     // Builds spread over 2026, a few minutes each.
@@ -248,7 +237,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..n {
         let payload = serde_json::to_vec(&statement(&mut rng, i))?;
         let sig = key
-            .sign(&rng_sys, &pae(PAYLOAD_TYPE, &payload))
+            .sign(&rng_sys, &sigstore_types::pae(PAYLOAD_TYPE, &payload))
             .map_err(|e| format!("sign: {e}"))?;
         let envelope = json!({
             "payloadType": PAYLOAD_TYPE,
