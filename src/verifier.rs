@@ -282,8 +282,18 @@ impl Verifier {
                 })
                 .collect();
         };
-        let checked = verify::check(trust, name, bytes);
-        let normalized = self.options.normalize_bytes(name, bytes);
+        let docs = ingest::ingest_all(name, bytes);
+        // One bare envelope (the common case): judged from the ingest
+        // stage's decoding; anything else from the raw bytes.
+        let checked = match docs.as_slice() {
+            [Ok(doc)] => verify::check_document(trust, doc).map(|report| vec![report]),
+            _ => None,
+        }
+        .or_else(|| verify::check(trust, name, bytes));
+        let normalized: Vec<Result<Evidence, Error>> = docs
+            .into_iter()
+            .map(|doc| Ok(self.options.apply(crate::normalize::normalize(&doc?)?)))
+            .collect();
         let finish = |mut report: Report| {
             if trust.skips_signature() {
                 report

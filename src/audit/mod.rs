@@ -15,13 +15,19 @@
 //! `--since`/`--until` window get a `"verdict": "skipped"` record and are
 //! counted apart.
 //!
-//! A record (one line; `results` as in the report of `provcheck verify`):
+//! A record (one line). `results` are the results of the report of
+//! `provcheck verify` that are not a plain pass (failures, unknowns,
+//! warnings); `passed` counts the plain passes by rule, so every result is
+//! accounted for while a record stays small. With
+//! [`AuditOptions::all_results`], `results` holds every result and `passed`
+//! is left out.
 //!
 //! ```json
 //! {"path":"atts/0001.json","verdict":"fail","build_time":"2026-03-01T10:00:00Z",
 //!  "builder_id":"https://tekton.dev/chains/v2","steps":{"pinned":12,"unpinned":5,"undeclared":3,"invalid":0},
 //!  "registries":{"quay.io":8,"gcr.io":4},"unpinned_images":["golang:1.23"],
-//!  "results":[{"rule":"signature","status":"pass","message":"…","evidence":[]}]}
+//!  "results":[{"rule":"registry.allowed","status":"fail","step":"lint","message":"…","evidence":["…"]}],
+//!  "passed":{"registry.allowed":11,"signature":1,"steps.pinned":20}}
 //! {"path":"atts/0002.json","verdict":"error","error":"atts/0002.json:1:9: invalid JSON: …"}
 //! ```
 //!
@@ -298,6 +304,9 @@ pub struct AuditOptions {
     pub shard: Option<Shard>,
     /// Go on from an interrupted run.
     pub resume: Option<Resume>,
+    /// Write every result into the records, plain passes too (by default
+    /// they are counted in `passed`).
+    pub all_results: bool,
 }
 
 /// A batch audit: one [`Verifier`] over many inputs.
@@ -350,6 +359,8 @@ pub(crate) struct Tally {
     pub(crate) unpinned_images: Vec<String>,
     #[serde(default)]
     pub(crate) results: Vec<TallyResult>,
+    #[serde(default)]
+    pub(crate) passed: BTreeMap<String, u64>,
 }
 
 /// One result of a record, as the summary reads it.
@@ -394,7 +405,9 @@ struct RecordOut<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     unpinned_images: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    results: &'a [RuleResult],
+    results: &'a [&'a RuleResult],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    passed: &'a BTreeMap<String, u64>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     insecure: &'a [String],
 }
@@ -601,6 +614,17 @@ impl<'a> Audit<'a> {
                 }
             }
         }
+        // Plain passes are counted, the rest written out (see the module docs).
+        let mut results = Vec::with_capacity(report.results.len());
+        for r in &report.results {
+            if self.options.all_results || r.status != Status::Pass || r.warning.is_some() {
+                results.push(r);
+            } else if let Some(n) = tally.passed.get_mut(&r.rule) {
+                *n += 1;
+            } else {
+                tally.passed.insert(r.rule.clone(), 1);
+            }
+        }
         let line = line.or(report.line);
         let source = (report.source != path).then_some(report.source.as_str());
         let mut out = RecordOut {
@@ -615,13 +639,15 @@ impl<'a> Audit<'a> {
             steps: ev.map(|_| &tally.steps),
             registries: &tally.registries,
             unpinned_images: &tally.unpinned_images,
-            results: &report.results,
+            results: &results,
+            passed: &tally.passed,
             insecure: &report.insecure,
         };
         if let Some(why) = &skipped {
             out.verdict = Verdict::Skipped;
             out.skipped = Some(why);
             out.results = &[];
+            out.passed = &EMPTY;
             out.steps = None;
             out.unpinned_images = &[];
             out.registries = &EMPTY;
@@ -636,8 +662,7 @@ impl<'a> Audit<'a> {
                 ..Tally::default()
             };
         } else {
-            tally.results = report
-                .results
+            tally.results = results
                 .iter()
                 .map(|r| TallyResult {
                     rule: r.rule.clone(),
@@ -710,6 +735,7 @@ impl Done {
             registries: &EMPTY,
             unpinned_images: &[],
             results: &[],
+            passed: &EMPTY,
             insecure: &[],
         });
         self.tallies.push(Tally {

@@ -165,6 +165,13 @@ impl Summary {
         for image in &t.unpinned_images {
             bump(&mut self.unpinned_images, image, 1);
         }
+        for (rule, n) in &t.passed {
+            let c = Counts {
+                pass: *n,
+                ..Counts::default()
+            };
+            bump_counts(&mut self.rules, rule, &c);
+        }
         for r in &t.results {
             let c = match r.status {
                 TallyStatus::Pass => Counts {

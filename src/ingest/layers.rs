@@ -301,8 +301,9 @@ fn envelope(
 }
 
 /// Standard base64 first (what DSSE producers write), URL-safe as the DSSE
-/// spec also allows; padding optional in both.
-fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+/// spec also allows; padding optional in both. The one base64 decoder for
+/// DSSE payloads and signatures (the trust stage uses it too).
+pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
     STANDARD_PAD_INDIFFERENT.decode(text).or_else(|standard| {
         if text.contains(['-', '_']) {
             URL_SAFE_PAD_INDIFFERENT

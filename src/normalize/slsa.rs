@@ -40,13 +40,15 @@ pub(crate) const GITHUB_WORKFLOW_BUILD_TYPE: &str =
 pub(crate) const GITHUB_WORKFLOW_BUILD_TYPE_OLD: &str =
     "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1";
 
+// The typed structs below leave out the members kept as JSON (the predicate,
+// `externalParameters`, `buildConfig`, embedded specs): those are borrowed
+// from the document with `member`, not copied into a `Value` of their own.
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Statement {
     predicate_type: String,
     subject: Vec<SubjectIn>,
-    #[serde(default)]
-    predicate: Value,
 }
 
 #[derive(Deserialize)]
@@ -97,7 +99,6 @@ struct ProvenanceV02 {
     builder: Option<Builder>,
     build_type: Option<String>,
     invocation: Option<Invocation>,
-    build_config: Option<Value>,
     metadata: Option<MetadataV0>,
     materials: Option<Vec<MaterialIn>>,
 }
@@ -127,7 +128,6 @@ struct ProvenanceV1 {
 #[serde(rename_all = "camelCase")]
 struct BuildDefinition {
     build_type: Option<String>,
-    external_parameters: Option<Value>,
     resolved_dependencies: Option<Vec<MaterialIn>>,
 }
 
@@ -151,7 +151,6 @@ struct MetadataV1 {
 struct ChainsBuildConfig {
     steps: Option<Vec<ChainsStep>>,
     tasks: Option<Vec<ChainsTask>>,
-    task_spec: Option<Value>,
 }
 
 #[derive(Deserialize, Default)]
@@ -185,20 +184,22 @@ struct GithubWorkflow {
     path: Option<String>,
 }
 
-/// Tekton Chains SLSA v1.0 `externalParameters.runSpec`.
+/// Tekton Chains SLSA v1.0 `externalParameters.runSpec`, an object whose
+/// members (`taskSpec`, `pipelineSpec`, `taskRef`, `pipelineRef`) are read
+/// with `member`.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ChainsExternal {
     run_spec: Option<ChainsRunSpec>,
 }
 
+/// Checks that `runSpec` is an object.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ChainsRunSpec {
-    task_spec: Option<Value>,
-    pipeline_spec: Option<Value>,
-    task_ref: Option<Value>,
-    pipeline_ref: Option<Value>,
+struct ChainsRunSpec {}
+
+/// `value[key]` unless absent or `null` (what an `Option` member would read).
+fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    value.get(key).filter(|v| !v.is_null())
 }
 
 /// Who wrote the provenance, by its build type.
@@ -254,7 +255,7 @@ pub(crate) fn statement(doc: &Document, ev: &mut Evidence) -> Result<(), Normali
         })
         .collect();
     let predicate_ptr = root.key("predicate");
-    let predicate = &st.predicate;
+    let predicate = doc.value.get("predicate").unwrap_or(&Value::Null);
     match st.predicate_type.as_str() {
         SLSA_PROVENANCE_V01 => {
             ev.layers.push("slsa-provenance v0.1".to_owned());
@@ -334,7 +335,7 @@ fn v02(
             });
         }
         Producer::TektonChains => {
-            if let Some(config) = &p.build_config {
+            if let Some(config) = member(predicate, "buildConfig") {
                 chains_v02_steps(doc, config, &ptr.key("buildConfig"), ev)?;
             }
         }
@@ -352,7 +353,7 @@ fn chains_v02_steps(
     ev: &mut Evidence,
 ) -> Result<(), NormalizeError> {
     let c: ChainsBuildConfig = typed_at(doc, config, ptr)?;
-    if let Some(spec) = &c.task_spec {
+    if let Some(spec) = member(config, "taskSpec") {
         let spec_ptr = ptr.key("taskSpec");
         let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
@@ -440,9 +441,12 @@ fn v1(
     let definition_ptr = ptr.key("buildDefinition");
     let dependencies = definition.resolved_dependencies.unwrap_or_default();
     let external_ptr = definition_ptr.key("externalParameters");
+    let external = predicate
+        .get("buildDefinition")
+        .and_then(|d| member(d, "externalParameters"));
     match producer {
         Producer::GithubActions => {
-            let workflow = match &definition.external_parameters {
+            let workflow = match external {
                 Some(external) => {
                     let e: GithubExternal = typed_at(doc, external, &external_ptr)?;
                     e.workflow
@@ -452,7 +456,7 @@ fn v1(
             ev.build_source = github_v1_source(workflow, &dependencies);
         }
         Producer::TektonChains => {
-            if let Some(external) = &definition.external_parameters {
+            if let Some(external) = external {
                 chains_v1_steps(doc, external, &external_ptr, ev)?;
             }
             let has_images = dependencies.iter().any(|d| {
@@ -490,26 +494,23 @@ fn chains_v1_steps(
     ev: &mut Evidence,
 ) -> Result<(), NormalizeError> {
     let e: ChainsExternal = typed_at(doc, external, ptr)?;
-    let Some(run_spec) = e.run_spec else {
+    let Some(run_spec) = e.run_spec.and_then(|_| member(external, "runSpec")) else {
         return Ok(());
     };
     let run_ptr = ptr.key("runSpec");
-    if let Some(spec) = &run_spec.task_spec {
+    if let Some(spec) = member(run_spec, "taskSpec") {
         let spec_ptr = run_ptr.key("taskSpec");
         let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
         push_extracted(ev, extracted);
-    } else if let Some(spec) = &run_spec.pipeline_spec {
+    } else if let Some(spec) = member(run_spec, "pipelineSpec") {
         let spec_ptr = run_ptr.key("pipelineSpec");
         let extracted = tekton::declared_pipeline_spec(&doc.name, spec, &spec_ptr)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
         push_extracted(ev, extracted);
-    } else if let Some((key, _)) = [
-        ("taskRef", &run_spec.task_ref),
-        ("pipelineRef", &run_spec.pipeline_ref),
-    ]
-    .into_iter()
-    .find(|(_, r)| r.is_some())
+    } else if let Some(key) = ["taskRef", "pipelineRef"]
+        .into_iter()
+        .find(|key| member(run_spec, key).is_some())
     {
         ev.notes.push(Note {
             code: "declared-by-reference",

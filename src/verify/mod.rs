@@ -710,17 +710,57 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
     )
 }
 
+/// Judge one document the ingest stage decoded, when it is a bare DSSE
+/// envelope: its exact payload bytes and its statement are taken from the
+/// decoding, so the file is not decoded twice. `None` for anything else (a
+/// bundle, an unsigned document, a signature that is not base64): then
+/// [`check`] judges the raw bytes.
+///
+/// The judgement is [`check`]'s, over the same exact bytes; only where they
+/// come from differs.
+pub fn check_document(trust: &Trust, doc: &crate::ingest::Document) -> Option<TrustReport> {
+    let ingested = doc.envelope.as_ref().filter(|_| doc.bundle.is_none())?;
+    let signatures = ingested
+        .signatures
+        .iter()
+        .map(|s| dsse::decode_base64(&s.sig))
+        .collect::<Option<Vec<_>>>()?;
+    let env = dsse::Envelope {
+        payload_type: ingested.payload_type.clone(),
+        payload: ingested.payload.clone(),
+        signatures,
+    };
+    // With an envelope, the document's value is its decoded payload.
+    let mut results = judge_envelope(trust, &env, || subject::statement_of(&doc.value)).results;
+    Pointers::envelope(&ingested.pointer).attach(&mut results);
+    Some(TrustReport {
+        source: doc.name.clone(),
+        results,
+        signed: true,
+    })
+}
+
 /// A bare DSSE envelope.
 fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
-    let mut out = Outcome::default();
-    let env = match raw.decode() {
-        Ok(env) => env,
+    match raw.decode() {
+        Ok(env) => judge_envelope(trust, &env, || subject::parse_statement(&env.payload)),
         Err(e) => {
+            let mut out = Outcome::default();
             out.signature(Status::Fail, format!("invalid DSSE envelope: {e}"));
             out.subjects_undecided(trust, "the envelope is invalid");
-            return out;
+            out
         }
-    };
+    }
+}
+
+/// Judge a decoded DSSE envelope; `statement` reads its payload as an
+/// in-toto statement, asked only once the signature is judged.
+fn judge_envelope(
+    trust: &Trust,
+    env: &dsse::Envelope,
+    statement: impl FnOnce() -> Result<subject::Statement, String>,
+) -> Outcome {
+    let mut out = Outcome::default();
     if trust.insecure_skip_signature {
         out.signature_skipped();
     } else if trust.keys.is_empty() {
@@ -741,7 +781,7 @@ fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
     } else {
         // Key-signed: the --key keys authorize it; identity constraints are
         // for certificate-signed documents.
-        let (status, message) = dsse::verify_with_keys(&env, &trust.keys, trust.threshold);
+        let (status, message) = dsse::verify_with_keys(env, &trust.keys, trust.threshold);
         out.signature(status, message);
         if status != Status::Pass {
             out.subjects_undecided(trust, "the signature did not verify");
@@ -764,7 +804,7 @@ fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
         }
         return out;
     }
-    match subject::parse_statement(&env.payload) {
+    match statement() {
         Ok(statement) => {
             for expected in &trust.subjects {
                 out.results.push(subject::check(expected, &statement));

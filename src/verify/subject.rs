@@ -217,8 +217,13 @@ pub(crate) fn parse_statement(payload: &[u8]) -> Result<Statement, String> {
         return Err("the payload is not a JSON object".into());
     }
     let value = crate::ingest::decode_text("payload", payload).map_err(|e| e.to_string())?;
-    let statement: Statement =
-        serde_json::from_value(value).map_err(|e| format!("not an in-toto statement: {e}"))?;
+    statement_of(&value)
+}
+
+/// Read an already decoded payload as an in-toto statement.
+pub(crate) fn statement_of(value: &serde_json::Value) -> Result<Statement, String> {
+    let statement =
+        Statement::deserialize(value).map_err(|e| format!("not an in-toto statement: {e}"))?;
     if !STATEMENT_TYPES.contains(&statement.statement_type.as_str()) {
         return Err(format!(
             "`_type` {:?} is not an in-toto Statement v0.1 or v1",

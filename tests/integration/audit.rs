@@ -233,6 +233,71 @@ fn issue_8_one_and_two_threads_write_identical_records() {
     assert_eq!(sm.inputs, records(&one).len() as u64);
 }
 
+/// By default a record lists what is not a plain pass and counts the passes
+/// by rule; `--all-results` lists every result. Both account for the same
+/// results and give the same summary.
+#[test]
+fn records_count_plain_passes_and_all_results_lists_them() {
+    let dir = Scratch::new("audit-passed");
+    let (corpus, example) = (corpus(), root().join("examples/taskrun-build.yaml"));
+    let input = [s(&corpus), s(&example)];
+    let (compact, all) = (dir.0.join("compact.jsonl"), dir.0.join("all.jsonl"));
+    let (s1, s2) = (dir.0.join("compact.json"), dir.0.join("all.json"));
+    audit(&[
+        input[0],
+        input[1],
+        "-o",
+        s(&compact),
+        "--summary-json",
+        s(&s1),
+    ]);
+    audit(&[
+        input[0],
+        input[1],
+        "--all-results",
+        "-o",
+        s(&all),
+        "--summary-json",
+        s(&s2),
+    ]);
+    let lines = |p: &Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (compact, all) = (lines(&compact), lines(&all));
+    assert_eq!(compact.len(), all.len());
+    let mut passes_counted = 0;
+    for (c, a) in compact.iter().zip(&all) {
+        assert_eq!(c["path"], a["path"]);
+        assert!(a.get("passed").is_none(), "{a}");
+        let none = Vec::new();
+        let results = |r: &serde_json::Value| r["results"].as_array().unwrap_or(&none).clone();
+        let plain_pass =
+            |r: &serde_json::Value| r["status"] == "pass" && r.get("warning").is_none();
+        // The compact record keeps every result that is not a plain pass, in order…
+        let kept: Vec<_> = results(a).into_iter().filter(|r| !plain_pass(r)).collect();
+        assert_eq!(results(c), kept, "{}", c["path"]);
+        // …and counts the plain passes by rule.
+        let mut counted = std::collections::BTreeMap::<String, u64>::new();
+        for r in results(a).iter().filter(|r| plain_pass(r)) {
+            *counted
+                .entry(r["rule"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+        let passed: std::collections::BTreeMap<String, u64> = c
+            .get("passed")
+            .map(|p| serde_json::from_value(p.clone()).unwrap())
+            .unwrap_or_default();
+        assert_eq!(passed, counted, "{}", c["path"]);
+        passes_counted += counted.values().sum::<u64>();
+    }
+    assert!(passes_counted >= 10, "passing results were counted");
+    assert_eq!(std::fs::read(&s1).unwrap(), std::fs::read(&s2).unwrap());
+}
+
 #[test]
 fn issue_8_a_killed_run_resumes_without_losing_or_duplicating() {
     let dir = Scratch::new("audit-resume");

@@ -1086,3 +1086,83 @@ fn issue_7_github_instance_with_its_trusted_root() {
     ]);
     assert_eq!((r.rule("subject").status.as_str(), code), ("fail", 1));
 }
+
+/// A bare envelope is judged from the ingest stage's decoding
+/// (`check_document`) in `verify` and `audit`; the judgement must be the
+/// one made from the raw bytes (`check`), for every trust configuration and
+/// for good, tampered, wrongly keyed and unreadable signatures.
+#[test]
+fn a_decoded_envelope_is_judged_as_its_raw_bytes() {
+    use provcheck::verify::{check, check_document, TrustBuilder};
+
+    let (right, wrong) = (signer(Alg::P256), signer(Alg::Ed25519));
+    let good = signed_by(&[&right], IN_TOTO, &statement());
+    let mut tampered: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    let payload = String::from_utf8(statement())
+        .unwrap()
+        .replace("acme/app", "acme/apq");
+    tampered["payload"] = json!(STANDARD.encode(payload));
+    let mut not_base64: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    not_base64["signatures"][0]["sig"] = json!("!!!");
+    let unpadded = String::from_utf8(good.clone()).unwrap().replace('=', "");
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("good", good.clone()),
+        ("wrong key", signed_by(&[&wrong], IN_TOTO, &statement())),
+        (
+            "two signers",
+            signed_by(&[&wrong, &right], IN_TOTO, &statement()),
+        ),
+        ("tampered", tampered.to_string().into_bytes()),
+        ("sig not base64", not_base64.to_string().into_bytes()),
+        ("unpadded base64", unpadded.into_bytes()),
+        ("no signatures", envelope(IN_TOTO, &statement(), &[])),
+    ];
+    let digest = format!("sha256:{SUBJECT_HEX}");
+    let other = format!("sha256:{}", "0".repeat(64));
+    let trusts: Vec<(&str, provcheck::Trust)> = vec![
+        ("no trust material", TrustBuilder::new().build().unwrap()),
+        ("key", {
+            let mut b = TrustBuilder::new();
+            b.add_key_pem("k", right.pem.as_bytes()).unwrap();
+            b.build().unwrap()
+        }),
+        ("key and subjects", {
+            let mut b = TrustBuilder::new();
+            b.add_key_pem("k", right.pem.as_bytes()).unwrap();
+            b.digest(&digest).unwrap();
+            b.digest(&other).unwrap();
+            b.build().unwrap()
+        }),
+        ("two keys, threshold 2", {
+            let mut b = TrustBuilder::new();
+            b.add_key_pem("k", right.pem.as_bytes()).unwrap();
+            b.add_key_pem("w", wrong.pem.as_bytes()).unwrap();
+            b.key_threshold(2);
+            b.build().unwrap()
+        }),
+        ("insecure", {
+            let mut b = TrustBuilder::new();
+            b.insecure_skip_signature().digest(&digest).unwrap();
+            b.build().unwrap()
+        }),
+    ];
+    let mut decoded = 0;
+    for (what, bytes) in &inputs {
+        let docs = provcheck::ingest::ingest_all("att.json", bytes);
+        let [Ok(doc)] = docs.as_slice() else {
+            panic!("{what}: {docs:?}");
+        };
+        for (how, trust) in &trusts {
+            let raw = check(trust, "att.json", bytes).unwrap();
+            match check_document(trust, doc) {
+                Some(report) => {
+                    decoded += 1;
+                    assert_eq!(vec![report], raw, "{what}, {how}");
+                }
+                // Only a signature the decoder cannot read falls back.
+                None => assert_eq!(*what, "sig not base64"),
+            }
+        }
+    }
+    assert_eq!(decoded, (inputs.len() - 1) * trusts.len());
+}

@@ -227,6 +227,11 @@ pub(crate) struct AuditOutArgs {
     /// Write the summary as one self-contained HTML page with plots.
     #[arg(long, value_name = "FILE")]
     pub(crate) summary_html: Option<PathBuf>,
+    /// Write every result into the records, plain passes too (by default a
+    /// record lists failures, unknowns and warnings, and counts the passes
+    /// by rule in `passed`).
+    #[arg(long)]
+    pub(crate) all_results: bool,
 }
 
 #[derive(Debug, Subcommand)]
