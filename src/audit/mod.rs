@@ -456,7 +456,6 @@ impl<'a> Audit<'a> {
             None => (None, 0),
         };
         let last_name = skip_before.as_ref().map(|p| p.display().to_string());
-        let mut inputs = Inputs::new(paths);
         let shard = self.options.shard;
         let (tx, rx) = mpsc::sync_channel::<Vec<Done>>(2);
 
@@ -487,25 +486,33 @@ impl<'a> Audit<'a> {
                 }
                 Ok(())
             });
-            loop {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                while chunk.len() < CHUNK {
-                    let Some(unit) = inputs.next() else { break };
-                    if let Some(before) = &skip_before {
-                        if unit.path() < before.as_path() {
-                            continue; // recorded before the interruption
+            // The walk runs ahead on its own thread, so listing directories
+            // never leaves the workers idle between chunks.
+            let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Unit>>(2);
+            scope.spawn(move || {
+                let mut inputs = Inputs::new(paths);
+                loop {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    while chunk.len() < CHUNK {
+                        let Some(unit) = inputs.next() else { break };
+                        if let Some(before) = &skip_before {
+                            if unit.path() < before.as_path() {
+                                continue; // recorded before the interruption
+                            }
                         }
-                    }
-                    if let Some(shard) = &shard {
-                        if !shard.contains(&unit.path().display().to_string()) {
-                            continue;
+                        if let Some(shard) = &shard {
+                            if !shard.contains(&unit.path().display().to_string()) {
+                                continue;
+                            }
                         }
+                        chunk.push(unit);
                     }
-                    chunk.push(unit);
+                    if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
+                        break;
+                    }
                 }
-                if chunk.is_empty() {
-                    break;
-                }
+            });
+            for chunk in chunk_rx {
                 let done: Vec<Done> =
                     pool.install(|| chunk.into_par_iter().map(|u| self.judge(u)).collect());
                 if tx.send(done).is_err() {
