@@ -62,6 +62,9 @@ pub use summary::{write_summary_text, Counts, StepCounts, Summary};
 /// How many inputs are judged together before their records are written.
 const CHUNK: usize = 256;
 
+/// Room for one typical record, reserved up front.
+const RECORD_BYTES: usize = 8 << 10;
+
 /// An audit failed as a whole (its inputs' problems are records, not this).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -533,7 +536,7 @@ impl<'a> Audit<'a> {
     /// Judge one input: every document in it, or one error record.
     fn judge(&self, unit: Unit) -> Done {
         let mut done = Done {
-            lines: Vec::new(),
+            lines: Vec::with_capacity(RECORD_BYTES),
             tallies: Vec::new(),
         };
         match unit {

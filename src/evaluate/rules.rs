@@ -65,16 +65,14 @@ pub fn evaluate(
     let facts = Facts::of(ev);
     let judged_at = facts.build_time().unwrap_or(now);
     let mut out = Vec::new();
-    let mut push = |effective_on: Option<DateTime<Utc>>, results: Vec<RuleResult>| {
-        for r in results {
-            out.push(match effective_on {
-                Some(on) if judged_at < on => {
-                    r.demote_to_warning(format!("rule in force from {}", on.format("%Y-%m-%d")))
-                }
-                _ => r,
-            });
-        }
-    };
+    let mut push =
+        |effective_on: Option<DateTime<Utc>>, results: Vec<RuleResult>| match effective_on {
+            Some(on) if judged_at < on => {
+                let why = format!("rule in force from {}", on.format("%Y-%m-%d"));
+                out.extend(results.into_iter().map(|r| r.demote_to_warning(&why)));
+            }
+            _ => out.extend(results),
+        };
     if let Some(s) = &policy.registry {
         if s.rule.is_configured() {
             push(

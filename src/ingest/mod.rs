@@ -135,6 +135,9 @@ pub fn read_input(path: &Path, limits: &Limits) -> Result<Vec<u8>, IngestError> 
     } else {
         std::fs::File::open(path)
             .and_then(|f| {
+                // Sized up front (as `std::fs::read` does): one read, no regrowth.
+                let size = f.metadata().map_or(0, |m| m.len()).min(limits.max_bytes);
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
                 f.take(limits.max_bytes.saturating_add(1))
                     .read_to_end(&mut bytes)
             })

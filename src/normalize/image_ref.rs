@@ -317,7 +317,8 @@ pub(crate) fn validate_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty".into());
     }
-    if path.to_lowercase() != path {
+    // `path.to_lowercase() != path`, without building the lowercase copy.
+    if path.chars().any(|c| !c.to_lowercase().eq([c])) {
         return Err(format!("{path:?} must be lowercase"));
     }
     if path.len() > NAME_MAX_LEN {

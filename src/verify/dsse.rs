@@ -5,6 +5,8 @@
 //! `keyid` fields are hints a signer wrote; they are never trusted and never
 //! used to pick a key: each signature is tried with each given key.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 
 use super::keys::PublicKey;
@@ -27,13 +29,14 @@ struct RawSignature {
     sig: String,
 }
 
-/// A DSSE envelope with its payload and signatures decoded.
+/// A DSSE envelope with its payload and signatures decoded (owned, or
+/// borrowed from the ingest stage's decoding).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Envelope {
+pub(crate) struct Envelope<'a> {
     /// `payloadType`, signed as part of the PAE.
-    pub(crate) payload_type: String,
+    pub(crate) payload_type: Cow<'a, str>,
     /// The exact payload bytes (base64-decoded, never re-serialized).
-    pub(crate) payload: Vec<u8>,
+    pub(crate) payload: Cow<'a, [u8]>,
     /// The raw signatures.
     pub(crate) signatures: Vec<Vec<u8>>,
 }
@@ -44,7 +47,7 @@ impl RawEnvelope {
     /// # Errors
     ///
     /// A message naming the member that is not base64.
-    pub(crate) fn decode(&self) -> Result<Envelope, String> {
+    pub(crate) fn decode(&self) -> Result<Envelope<'static>, String> {
         let payload =
             decode_base64(&self.payload).ok_or_else(|| "`payload` is not base64".to_owned())?;
         let signatures = self
@@ -56,8 +59,8 @@ impl RawEnvelope {
             })
             .collect::<Result<_, _>>()?;
         Ok(Envelope {
-            payload_type: self.payload_type.clone(),
-            payload,
+            payload_type: Cow::Owned(self.payload_type.clone()),
+            payload: Cow::Owned(payload),
             signatures,
         })
     }
@@ -78,7 +81,7 @@ pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 /// Check `envelope` with `keys`: at least `threshold` distinct keys must each
 /// have made one of its signatures over the PAE.
 pub(crate) fn verify_with_keys(
-    envelope: &Envelope,
+    envelope: &Envelope<'_>,
     keys: &[PublicKey],
     threshold: usize,
 ) -> (Status, String) {
@@ -171,7 +174,7 @@ mod tests {
     fn zero_signatures_fail() {
         let env = Envelope {
             payload_type: IN_TOTO.into(),
-            payload: b"{}".to_vec(),
+            payload: Cow::Borrowed(b"{}"),
             signatures: vec![],
         };
         let (status, msg) = verify_with_keys(&env, &[], 1);

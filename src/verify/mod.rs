@@ -726,8 +726,8 @@ pub fn check_document(trust: &Trust, doc: &crate::ingest::Document) -> Option<Tr
         .map(|s| dsse::decode_base64(&s.sig))
         .collect::<Option<Vec<_>>>()?;
     let env = dsse::Envelope {
-        payload_type: ingested.payload_type.clone(),
-        payload: ingested.payload.clone(),
+        payload_type: Cow::Borrowed(&ingested.payload_type),
+        payload: Cow::Borrowed(&ingested.payload),
         signatures,
     };
     // With an envelope, the document's value is its decoded payload.
@@ -757,7 +757,7 @@ fn envelope(trust: &Trust, raw: &dsse::RawEnvelope) -> Outcome {
 /// in-toto statement, asked only once the signature is judged.
 fn judge_envelope(
     trust: &Trust,
-    env: &dsse::Envelope,
+    env: &dsse::Envelope<'_>,
     statement: impl FnOnce() -> Result<subject::Statement, String>,
 ) -> Outcome {
     let mut out = Outcome::default();
