@@ -317,8 +317,13 @@ pub(crate) fn validate_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty".into());
     }
-    // `path.to_lowercase() != path`, without building the lowercase copy.
-    if path.chars().any(|c| !c.to_lowercase().eq([c])) {
+    // `path.to_lowercase() != path`, without the copy for ASCII paths.
+    let uppercase = if path.is_ascii() {
+        path.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        path.to_lowercase() != path
+    };
+    if uppercase {
         return Err(format!("{path:?} must be lowercase"));
     }
     if path.len() > NAME_MAX_LEN {

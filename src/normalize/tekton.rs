@@ -45,21 +45,26 @@ pub(crate) struct Metadata {
     labels: BTreeMap<String, String>,
 }
 
+// The structs below borrow their strings from the document (serde_json's
+// `&Value` deserializer lends them): images and names are copied once, into
+// the Evidence.
+
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct TaskRun {
+struct TaskRun<'a> {
     #[serde(default, deserialize_with = "nullable")]
     metadata: Metadata,
-    #[serde(default, deserialize_with = "nullable")]
-    spec: TaskRunSpec,
-    #[serde(default, deserialize_with = "nullable")]
-    status: TaskRunStatus,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    spec: TaskRunSpec<'a>,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    status: TaskRunStatus<'a>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct TaskRunSpec {
-    task_spec: Option<TaskSpec>,
+struct TaskRunSpec<'a> {
+    #[serde(borrow)]
+    task_spec: Option<TaskSpec<'a>>,
     task_ref: Option<NamedRef>,
 }
 
@@ -70,70 +75,74 @@ struct NamedRef {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct TaskRunStatus {
-    #[serde(default, deserialize_with = "nullable")]
-    steps: Vec<ContainerState>,
-    #[serde(default, deserialize_with = "nullable")]
-    sidecars: Vec<ContainerState>,
-    task_spec: Option<TaskSpec>,
+struct TaskRunStatus<'a> {
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    steps: Vec<ContainerState<'a>>,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    sidecars: Vec<ContainerState<'a>>,
+    #[serde(borrow)]
+    task_spec: Option<TaskSpec<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct ContainerState {
-    name: Option<String>,
-    container: Option<String>,
+struct ContainerState<'a> {
+    name: Option<&'a str>,
+    container: Option<&'a str>,
     #[serde(rename = "imageID")]
-    image_id: Option<String>,
+    image_id: Option<&'a str>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct TaskSpec {
-    #[serde(default, deserialize_with = "nullable")]
-    steps: Vec<Container>,
-    #[serde(default, deserialize_with = "nullable")]
-    sidecars: Vec<Container>,
-    step_template: Option<Container>,
+struct TaskSpec<'a> {
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    steps: Vec<Container<'a>>,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    sidecars: Vec<Container<'a>>,
+    #[serde(borrow)]
+    step_template: Option<Container<'a>>,
 }
 
 #[derive(Deserialize, Default)]
-struct Container {
-    name: Option<String>,
-    image: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct PipelineRun {
-    #[serde(default, deserialize_with = "nullable")]
-    status: PipelineRunStatus,
-    #[serde(default, deserialize_with = "nullable")]
-    spec: PipelineRunSpec,
+struct Container<'a> {
+    name: Option<&'a str>,
+    image: Option<&'a str>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct PipelineRunSpec {
-    pipeline_spec: Option<PipelineSpec>,
+struct PipelineRun<'a> {
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    status: PipelineRunStatus<'a>,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    spec: PipelineRunSpec<'a>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct PipelineRunStatus {
-    #[serde(default, deserialize_with = "nullable")]
-    task_runs: BTreeMap<String, ChildTaskRun>,
+struct PipelineRunSpec<'a> {
+    #[serde(borrow)]
+    pipeline_spec: Option<PipelineSpec<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct PipelineRunStatus<'a> {
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    task_runs: BTreeMap<String, ChildTaskRun<'a>>,
     #[serde(default, deserialize_with = "nullable")]
     child_references: Vec<ChildReference>,
-    pipeline_spec: Option<PipelineSpec>,
+    #[serde(borrow)]
+    pipeline_spec: Option<PipelineSpec<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct ChildTaskRun {
+struct ChildTaskRun<'a> {
     pipeline_task_name: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
-    status: TaskRunStatus,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    status: TaskRunStatus<'a>,
 }
 
 #[derive(Deserialize, Default)]
@@ -145,18 +154,19 @@ struct ChildReference {
 }
 
 #[derive(Deserialize, Default)]
-struct PipelineSpec {
-    #[serde(default, deserialize_with = "nullable")]
-    tasks: Vec<PipelineTask>,
-    #[serde(default, deserialize_with = "nullable")]
-    finally: Vec<PipelineTask>,
+struct PipelineSpec<'a> {
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    tasks: Vec<PipelineTask<'a>>,
+    #[serde(default, deserialize_with = "nullable", borrow)]
+    finally: Vec<PipelineTask<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct PipelineTask {
+struct PipelineTask<'a> {
     name: Option<String>,
-    task_spec: Option<TaskSpec>,
+    #[serde(borrow)]
+    task_spec: Option<TaskSpec<'a>>,
 }
 
 /// Kubernetes objects often carry `null` where a list or object is absent.
@@ -514,7 +524,7 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
         StepKind::Step => spec
             .step_template
             .as_ref()
-            .and_then(|t| t.image.as_deref())
+            .and_then(|t| t.image)
             .map(|image| (image, ptr.key("stepTemplate").key("image"))),
         StepKind::Sidecar => None,
     };
@@ -523,15 +533,13 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
         .map(|(i, c)| {
             let own = c
                 .image
-                .as_deref()
                 .map(|image| (image, ptr.key(key).index(i).key("image")));
             let (image, pointer) = match own.or_else(|| template.clone()) {
                 Some((image, pointer)) => (Some(image), pointer),
                 None => (None, ptr.key(key).index(i)),
             };
             Side {
-                name: non_empty(c.name.as_deref())
-                    .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
+                name: non_empty(c.name).map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
                 image,
                 pointer,
             }
@@ -547,17 +555,16 @@ fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind
     list.iter()
         .enumerate()
         .map(|(i, s)| {
-            let name = non_empty(s.name.as_deref())
+            let name = non_empty(s.name)
                 .map(str::to_owned)
                 .or_else(|| {
-                    non_empty(s.container.as_deref())
-                        .map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
+                    non_empty(s.container).map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
                 })
                 .unwrap_or_else(|| format!("status-{i}"));
             let entry = ptr.key(key).index(i);
             Side {
                 name,
-                image: s.image_id.as_deref(),
+                image: s.image_id,
                 pointer: if s.image_id.is_some() {
                     entry.key("imageID")
                 } else {
