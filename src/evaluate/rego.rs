@@ -206,28 +206,33 @@ impl RegoPolicy {
     ) -> Result<Vec<RuleResult>, PolicyError> {
         let value = self
             .compiled
-            .eval_with_input(Value::from(input.clone()))
+            .eval_with_input(to_value(input))
             .map_err(|e| PolicyError::Evaluation {
                 files: self.files.join(", "),
                 message: e.to_string(),
             })?;
-        let json: serde_json::Value =
-            serde_json::to_value(&value).map_err(|e| PolicyError::Evaluation {
-                files: self.files.join(", "),
-                message: format!("results are not JSON: {e}"),
-            })?;
-        let Some(packages) = json.as_object() else {
+        // The results are read from the Value itself rather than from a JSON
+        // copy of it (which cost more than the input's conversion); only the
+        // check that a JSON copy could be made stays.
+        check_json(&value).map_err(|e| PolicyError::Evaluation {
+            files: self.files.join(", "),
+            message: format!("results are not JSON: {e}"),
+        })?;
+        let Value::Object(packages) = &value else {
             return Err(PolicyError::Evaluation {
                 files: self.files.join(", "),
                 message: "the policy produced no results object (undefined)".into(),
             });
         };
         let mut out = Vec::new();
-        for (package, sets) in packages {
+        for (package, sets) in packages.iter_sorted() {
+            // The gathered object's keys are package names.
+            let Value::String(package) = package else {
+                continue;
+            };
             let before = out.len();
             for (set, status) in SETS {
-                let items = sets.get(set).and_then(serde_json::Value::as_array);
-                for item in items.into_iter().flatten() {
+                for item in elements(&sets[set]) {
                     out.push(to_result(package, set, status, item, judged_at));
                 }
             }
@@ -243,39 +248,107 @@ impl RegoPolicy {
     }
 }
 
+/// `input` as a regorus [`Value`], built directly: regorus's
+/// `From<serde_json::Value>` wants the JSON by value (a deep clone) and goes
+/// through serde. Numbers map as serde maps them (`u64`, else `i64`, else
+/// `f64`; JSON has no non-finite float).
+fn to_value(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Value::from(u),
+            (None, Some(i), _) => Value::from(i),
+            (None, None, Some(f)) => Value::from(f),
+            (None, None, None) => Value::Undefined,
+        },
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Array(items) => {
+            Value::from(items.iter().map(to_value).collect::<Vec<_>>())
+        }
+        serde_json::Value::Object(map) if map.is_empty() => Value::new_object(),
+        serde_json::Value::Object(map) => Value::from(
+            map.iter()
+                .map(|(k, v)| (Value::from(k.as_str()), to_value(v)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// The elements of an array or a set (a set is an array in JSON); nothing
+/// for anything else.
+fn elements(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    match value {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Set(items) => Box::new(items.iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// Whether `value` converts to JSON, as `serde_json::to_value` would: only
+/// a number beyond JSON's range does not (sets become arrays, other keys
+/// than strings their JSON text, undefined the text `<undefined>`).
+fn check_json(value: &Value) -> Result<(), serde_json::Error> {
+    match value {
+        Value::Number(_) => serde_json::to_value(value).map(drop),
+        Value::Array(items) => items.iter().try_for_each(check_json),
+        Value::Set(items) => items.iter().try_for_each(check_json),
+        Value::Object(fields) => fields
+            .iter()
+            .try_for_each(|(k, v)| check_json(k).and_then(|()| check_json(v))),
+        Value::Null | Value::Bool(_) | Value::String(_) | Value::Undefined => Ok(()),
+    }
+}
+
+/// A string as its JSON copy has it (undefined is the text `<undefined>`).
+fn json_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.to_string()),
+        Value::Undefined => Some("<undefined>".to_owned()),
+        _ => None,
+    }
+}
+
 fn to_result(
     package: &str,
     set: &str,
     status: Status,
-    item: &serde_json::Value,
+    item: &Value,
     judged_at: DateTime<Utc>,
 ) -> RuleResult {
-    let text = |key: &str| item.get(key).and_then(serde_json::Value::as_str);
-    let message = match (text("msg"), item.as_str()) {
-        (Some(m), _) | (None, Some(m)) => m.to_owned(),
-        (None, None) => item.to_string(),
+    let field = |key: &str| match item {
+        Value::Object(fields) => fields.get(&Value::from(key)),
+        _ => None,
+    };
+    let text = |key: &str| field(key).and_then(json_text);
+    let message = match (text("msg"), json_text(item)) {
+        (Some(m), _) | (None, Some(m)) => m,
+        // The item as JSON text (check_json made sure it converts).
+        (None, None) => serde_json::to_value(item)
+            .map(|json| json.to_string())
+            .unwrap_or_default(),
     };
     let mut r = RuleResult {
-        rule: text("code").map_or_else(|| format!("{package}.{set}"), str::to_owned),
+        rule: text("code").unwrap_or_else(|| format!("{package}.{set}")),
         status,
-        step: text("step").map(str::to_owned),
-        task: text("task").map(str::to_owned),
+        step: text("step"),
+        task: text("task"),
         message,
-        evidence: item
-            .get("evidence")
-            .and_then(serde_json::Value::as_array)
+        evidence: field("evidence")
+            .map(elements)
             .into_iter()
             .flatten()
-            .filter_map(serde_json::Value::as_str)
-            .filter(|p| p.is_empty() || p.starts_with('/'))
-            .map(pointer_from)
+            .filter_map(|p| match p {
+                Value::String(p) if p.is_empty() || p.starts_with('/') => Some(pointer_from(p)),
+                _ => None,
+            })
             .collect(),
         warning: None,
     };
     if set == "warn" {
         r.warning = Some("a warning from the policy".to_owned());
     }
-    if let Some(on) = text("effective_on").and_then(parse_instant) {
+    if let Some(on) = text("effective_on").as_deref().and_then(parse_instant) {
         if judged_at < on {
             r = r.demote_to_warning(format!("rule in force from {}", on.format("%Y-%m-%d")));
         }
@@ -288,7 +361,11 @@ fn pointer_from(text: &str) -> JsonPointer {
     text.split('/')
         .skip(1)
         .fold(JsonPointer::root(), |p, segment| {
-            p.key(&segment.replace("~1", "/").replace("~0", "~"))
+            if segment.contains('~') {
+                p.key(&segment.replace("~1", "/").replace("~0", "~"))
+            } else {
+                p.key(segment)
+            }
         })
 }
 
@@ -513,6 +590,40 @@ deny contains {"msg": "m"} if { x := 1 / input.zero; x > 0 }
             text.contains("p.rego:3:40") && text.contains("divide by zero"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn results_read_as_from_their_json() {
+        let p = compile(
+            r#"package provcheck.x
+import rego.v1
+deny contains "plain text" if true
+warn contains {"code": "x.obj", "n": 1, "evidence": {"/a~1b", "no-pointer", "/c"}} if true
+"#,
+        )
+        .unwrap();
+        let got = p.evaluate(&json!({}), Utc::now()).unwrap();
+        assert_eq!(
+            (got[0].rule.as_str(), got[0].message.as_str()),
+            ("provcheck.x.deny", "plain text")
+        );
+        assert_eq!(got[1].rule, "x.obj");
+        assert_eq!(
+            got[1].message,
+            r#"{"code":"x.obj","evidence":["/a~1b","/c","no-pointer"],"n":1}"#
+        );
+        let evidence: Vec<String> = got[1].evidence.iter().map(ToString::to_string).collect();
+        assert_eq!(evidence, ["/a~1b", "/c"]);
+    }
+
+    #[test]
+    fn input_values_match_regorus_conversion() {
+        let json = json!({
+            "a": [1, -2, 3.5, 18446744073709551615u64, -9223372036854775808i64, 1e300],
+            "b": {"c": null, "d": true, "e": "text", "f": {}, "g": []},
+            "": "empty key",
+        });
+        assert_eq!(to_value(&json), Value::from(json.clone()));
     }
 
     #[test]
