@@ -354,15 +354,15 @@ pub enum DeclaredImage {
     },
 }
 
-impl From<&Declared> for DeclaredImage {
-    fn from(d: &Declared) -> Self {
+impl From<Declared> for DeclaredImage {
+    fn from(d: Declared) -> Self {
         match d {
             Declared::Ref(r) => Self::Parsed {
-                reference: r.clone(),
                 registry: r.domain().to_owned(),
                 repository: r.repository(),
                 tag: r.tag().map(str::to_owned),
                 digest: r.digest().map(ToString::to_string),
+                reference: r,
             },
             Declared::Unresolved(var) => Self::Invalid {
                 error: format!("unresolved variable {var}"),
@@ -371,6 +371,12 @@ impl From<&Declared> for DeclaredImage {
                 error: e.to_string(),
             },
         }
+    }
+}
+
+impl From<&Declared> for DeclaredImage {
+    fn from(d: &Declared) -> Self {
+        d.clone().into()
     }
 }
 

@@ -8,6 +8,7 @@
 //! is `unnamed-i`, as Tekton names its container. Entries found on one side
 //! only are kept, with the other side absent.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer};
@@ -87,10 +88,12 @@ struct TaskRunStatus<'a> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ContainerState<'a> {
-    name: Option<&'a str>,
-    container: Option<&'a str>,
-    #[serde(rename = "imageID")]
-    image_id: Option<&'a str>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    container: Option<Text<'a>>,
+    #[serde(rename = "imageID", borrow)]
+    image_id: Option<Text<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -106,8 +109,47 @@ struct TaskSpec<'a> {
 
 #[derive(Deserialize, Default)]
 struct Container<'a> {
-    name: Option<&'a str>,
-    image: Option<&'a str>,
+    #[serde(borrow)]
+    name: Option<Text<'a>>,
+    #[serde(borrow)]
+    image: Option<Text<'a>>,
+}
+
+/// A string borrowed from the document when the deserializer lends it
+/// (serde_json's `&Value` deserializer does), copied otherwise. Shape errors
+/// read as for a `String` ("expected a string").
+struct Text<'a>(Cow<'a, str>);
+
+impl Text<'_> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Lend;
+        impl<'de> serde::de::Visitor<'de> for Lend {
+            type Value = Cow<'de, str>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        deserializer.deserialize_str(Lend).map(Text)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -444,7 +486,7 @@ pub(crate) fn step_evidence(
         taskrun: who.taskrun,
         declared_image: declared_image.map(str::to_owned),
         runtime_image_id: runtime_image_id.map(str::to_owned),
-        declared: parsed_declared.as_ref().map(DeclaredImage::from),
+        declared: parsed_declared.map(DeclaredImage::from),
         runtime: parsed_runtime,
         trusted_reference: decision.trusted_reference,
         trust: decision.trust,
@@ -524,8 +566,8 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
         StepKind::Step => spec
             .step_template
             .as_ref()
-            .and_then(|t| t.image)
-            .map(|image| (image, ptr.key("stepTemplate").key("image"))),
+            .and_then(|t| t.image.as_ref())
+            .map(|image| (image.as_str(), ptr.key("stepTemplate").key("image"))),
         StepKind::Sidecar => None,
     };
     list.iter()
@@ -533,13 +575,15 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
         .map(|(i, c)| {
             let own = c
                 .image
-                .map(|image| (image, ptr.key(key).index(i).key("image")));
+                .as_ref()
+                .map(|image| (image.as_str(), ptr.key(key).index(i).key("image")));
             let (image, pointer) = match own.or_else(|| template.clone()) {
                 Some((image, pointer)) => (Some(image), pointer),
                 None => (None, ptr.key(key).index(i)),
             };
             Side {
-                name: non_empty(c.name).map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
+                name: non_empty(c.name.as_ref().map(Text::as_str))
+                    .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
                 image,
                 pointer,
             }
@@ -555,16 +599,17 @@ fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind
     list.iter()
         .enumerate()
         .map(|(i, s)| {
-            let name = non_empty(s.name)
+            let name = non_empty(s.name.as_ref().map(Text::as_str))
                 .map(str::to_owned)
                 .or_else(|| {
-                    non_empty(s.container).map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
+                    non_empty(s.container.as_ref().map(Text::as_str))
+                        .map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
                 })
                 .unwrap_or_else(|| format!("status-{i}"));
             let entry = ptr.key(key).index(i);
             Side {
                 name,
-                image: s.image_id,
+                image: s.image_id.as_ref().map(Text::as_str),
                 pointer: if s.image_id.is_some() {
                     entry.key("imageID")
                 } else {
