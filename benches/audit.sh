@@ -23,8 +23,9 @@ run() {
         --key "$DIR/key.pub" --output "$DIR/records-$name.jsonl" --summary "$DIR/summary-$name.txt" "$@" || true
     secs=$(grep 'Elapsed (wall clock)' "$DIR/time-$name.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
     rss=$(grep 'Maximum resident set size' "$DIR/time-$name.txt" | awk '{print $NF}')
+    cpu=$(grep -E '(User|System) time' "$DIR/time-$name.txt" | awk '{s += $NF} END {print s}')
     records=$(wc -l < "$DIR/records-$name.jsonl")
-    echo "$name: $records records in ${secs}s = $(awk "BEGIN {printf \"%.0f\", $records / $secs}")/s, peak RSS $((rss / 1024)) MB"
+    echo "$name: $records records in ${secs}s = $(awk "BEGIN {printf \"%.0f\", $records / $secs}")/s, CPU (user + sys) $(awk "BEGIN {printf \"%.0f\", $cpu * 1000000 / $records}") µs per attestation, peak RSS $((rss / 1024)) MB"
 }
 run native --policy policies/release-gate.yaml
 run rego --policy policies/provcheck --policy-data policies/release-gate.yaml
