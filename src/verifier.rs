@@ -261,7 +261,6 @@ impl Verifier {
     pub fn judge_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Judged, Error>> {
         let Some(trust) = &self.trust else {
             // No trust options: a signed document still says it was not verified.
-            let signed = verify::has_signature_material(bytes);
             return self
                 .options
                 .normalize_bytes(name, bytes)
@@ -269,7 +268,7 @@ impl Verifier {
                 .map(|ev| {
                     let ev = ev?;
                     let report = self.verify_evidence(&ev)?;
-                    let report = if signed {
+                    let report = if ev.signatures.is_some() {
                         report.with_first(vec![RuleResult::document(
                             verify::SIGNATURE,
                             Status::Unknown,
@@ -309,11 +308,24 @@ impl Verifier {
         let alone = |source: String, results: Vec<RuleResult>| {
             Judged::of(finish(Report::new(source, results)), None)
         };
+        // A signed document the trust stage did not find (inside YAML or a
+        // list) stays unverified; an unsigned one says so.
+        let not_found = |ev: &Evidence| {
+            if ev.signatures.is_some() {
+                verify::unverifiable(trust)
+            } else {
+                verify::unsigned(trust)
+            }
+        };
         let Some(docs) = checked else {
-            // Not JSON (YAML, or unreadable): no signature material here.
+            // Not JSON (YAML, or unreadable).
             return normalized
                 .into_iter()
-                .map(|ev| joined(ev?, verify::unsigned(trust)))
+                .map(|ev| {
+                    let ev = ev?;
+                    let results = not_found(&ev);
+                    joined(ev, results)
+                })
                 .collect();
         };
         if docs.len() == normalized.len() {
@@ -333,6 +345,24 @@ impl Verifier {
                         Ok(alone(doc.source, doc.results))
                     }
                     Err(e) => Err(e),
+                })
+                .collect();
+        }
+        // One JSON value the ingest stage read as several documents (a
+        // Kubernetes List, an npm list of envelopes, a pretty-printed object
+        // in a `.jsonl` file): every document keeps its own outcome, with
+        // the value's trust results; none is dropped.
+        if let ([doc], true) = (docs.as_slice(), normalized.len() > 1) {
+            return normalized
+                .into_iter()
+                .map(|ev| {
+                    let ev = ev?;
+                    let results = if doc.signed {
+                        doc.results.clone()
+                    } else {
+                        not_found(&ev)
+                    };
+                    joined(ev, results)
                 })
                 .collect();
         }
@@ -403,10 +433,6 @@ mod tests {
             .verify_bytes("x", b"{\"payloadType\": ")
             .remove(0)
             .is_err());
-        // Without trust material, a signed document is never a silent pass.
-        assert!(crate::verify::has_signature_material(
-            br#"{"payloadType": "t", "payload": "", "signatures": []}"#
-        ));
     }
 
     #[test]

@@ -45,10 +45,28 @@ pub(crate) const EXPECTED: &str = "a Sigstore bundle (mediaType + dsseEnvelope o
      status.taskRuns, status.childReferences, status.pipelineSpec, spec.taskRef, spec.taskSpec, \
      spec.pipelineRef, spec.pipelineSpec)";
 
+/// Whether `value` claims to be a Sigstore bundle: by its media type, or by
+/// its shape (verification material and a signature) when the media type is
+/// wrong. Such a document is read (and verified) as a bundle — and fails as
+/// one — even when it also carries an envelope's members, so that no two
+/// readers take different signed content from it.
+pub(crate) fn claims_bundle(value: &Value) -> bool {
+    let media_type = value
+        .get("mediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
+    let shape = value.get("verificationMaterial").is_some()
+        && (value.get("messageSignature").is_some() || value.get("dsseEnvelope").is_some());
+    media_type || shape
+}
+
 /// Detect the kind of `value`, or `None` when it is none provcheck reads.
 pub(crate) fn detect(value: &Value) -> Option<DocumentKind> {
     let object = value.as_object()?;
     let has_key = |k: &str| object.contains_key(k);
+    if claims_bundle(value) {
+        return Some(DocumentKind::SigstoreBundle);
+    }
     if has_key("mediaType")
         && [
             "dsseEnvelope",
@@ -141,6 +159,18 @@ mod tests {
             (json!({"status": "steps"}), None),
             (
                 json!({"mediaType": "x", "dsseEnvelope": {}}),
+                Some(DocumentKind::SigstoreBundle),
+            ),
+            // An envelope's members do not make a document that claims to
+            // be a bundle (by media type or by shape) an envelope.
+            (
+                json!({"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+                       "payloadType": "t", "payload": "", "signatures": []}),
+                Some(DocumentKind::SigstoreBundle),
+            ),
+            (
+                json!({"verificationMaterial": {}, "dsseEnvelope": {},
+                       "payloadType": "t", "payload": "", "signatures": []}),
                 Some(DocumentKind::SigstoreBundle),
             ),
             (

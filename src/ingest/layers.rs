@@ -7,7 +7,7 @@
 //! JSON); they are parsed with the strict JSON parser, so a signed payload
 //! that repeats an object key is rejected.
 
-use base64::engine::general_purpose::{STANDARD_PAD_INDIFFERENT, URL_SAFE_PAD_INDIFFERENT};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -301,16 +301,20 @@ fn envelope(
 }
 
 /// Standard base64 first (what DSSE producers write), URL-safe as the DSSE
-/// spec also allows; padding optional in both. The one base64 decoder for
-/// DSSE payloads and signatures (the trust stage uses it too).
+/// spec also allows; padded (exactly) or unpadded, never partly padded —
+/// one text, one reading. The one base64 decoder for DSSE payloads and
+/// signatures (the trust stage uses it too).
 pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    STANDARD_PAD_INDIFFERENT.decode(text).or_else(|standard| {
+    let (standard, url_safe) = if text.ends_with('=') {
+        (STANDARD, URL_SAFE)
+    } else {
+        (STANDARD_NO_PAD, URL_SAFE_NO_PAD)
+    };
+    standard.decode(text).or_else(|e| {
         if text.contains(['-', '_']) {
-            URL_SAFE_PAD_INDIFFERENT
-                .decode(text)
-                .map_err(|e| e.to_string())
+            url_safe.decode(text).map_err(|e| e.to_string())
         } else {
-            Err(standard.to_string())
+            Err(e.to_string())
         }
     })
 }

@@ -8,7 +8,7 @@
 //! Nothing here interprets the predicate: that is
 //! [`normalize`](crate::normalize)'s job.
 
-mod detect;
+pub(crate) mod detect;
 pub mod index;
 mod json;
 pub mod layers;

@@ -184,22 +184,30 @@ struct GithubWorkflow {
     path: Option<String>,
 }
 
-/// Tekton Chains SLSA v1.0 `externalParameters.runSpec`, an object whose
-/// members (`taskSpec`, `pipelineSpec`, `taskRef`, `pipelineRef`) are read
-/// with `member`.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct ChainsExternal {
-    run_spec: Option<ChainsRunSpec>,
-}
-
-/// Checks that `runSpec` is an object.
-#[derive(Deserialize, Default)]
-struct ChainsRunSpec {}
-
 /// `value[key]` unless absent or `null` (what an `Option` member would read).
 fn member<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
     value.get(key).filter(|v| !v.is_null())
+}
+
+/// `value` (at `ptr`), which must be a JSON object: anything else is a shape
+/// error (serde would read a struct from an array by position).
+fn object<'v>(
+    doc: &Document,
+    value: &'v Value,
+    ptr: &JsonPointer,
+) -> Result<&'v Value, NormalizeError> {
+    let found = match value {
+        Value::Object(_) => return Ok(value),
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+    };
+    Err(NormalizeError::Shape {
+        at: doc.location(ptr.clone()),
+        message: format!("invalid type: {found}, expected an object"),
+    })
 }
 
 /// Who wrote the provenance, by its build type.
@@ -352,6 +360,7 @@ fn chains_v02_steps(
     ptr: &JsonPointer,
     ev: &mut Evidence,
 ) -> Result<(), NormalizeError> {
+    let config = object(doc, config, ptr)?;
     let c: ChainsBuildConfig = typed_at(doc, config, ptr)?;
     if let Some(spec) = member(config, "taskSpec") {
         let spec_ptr = ptr.key("taskSpec");
@@ -493,11 +502,12 @@ fn chains_v1_steps(
     ptr: &JsonPointer,
     ev: &mut Evidence,
 ) -> Result<(), NormalizeError> {
-    let e: ChainsExternal = typed_at(doc, external, ptr)?;
-    let Some(run_spec) = e.run_spec.and_then(|_| member(external, "runSpec")) else {
+    let external = object(doc, external, ptr)?;
+    let run_ptr = ptr.key("runSpec");
+    let Some(run_spec) = member(external, "runSpec") else {
         return Ok(());
     };
-    let run_ptr = ptr.key("runSpec");
+    let run_spec = object(doc, run_spec, &run_ptr)?;
     if let Some(spec) = member(run_spec, "taskSpec") {
         let spec_ptr = run_ptr.key("taskSpec");
         let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
@@ -743,6 +753,45 @@ mod tests {
 
     fn codes(ev: &Evidence) -> Vec<&str> {
         ev.notes.iter().map(|n| n.code).collect()
+    }
+
+    /// Chains members read as objects are objects: an array is a shape error
+    /// at its pointer, not a struct read by position.
+    #[test]
+    fn chains_members_must_be_objects() {
+        let chains = "https://tekton.dev/chains/v2/slsa";
+        let rows = [
+            (
+                SLSA_PROVENANCE_V1,
+                json!({"buildDefinition": {"buildType": chains, "externalParameters": {"runSpec": []},
+                                           "resolvedDependencies": []},
+                       "runDetails": {"builder": {"id": "b"}}}),
+                "/predicate/buildDefinition/externalParameters/runSpec",
+            ),
+            (
+                SLSA_PROVENANCE_V02,
+                json!({"builder": {"id": "b"}, "buildType": chains, "buildConfig": [null, null]}),
+                "/predicate/buildConfig",
+            ),
+        ];
+        for (predicate_type, predicate, at) in rows {
+            let statement = json!({
+                "_type": "https://in-toto.io/Statement/v0.1",
+                "subject": [{"name": "gcr.io/foo/bar", "digest": {"sha256": A}}],
+                "predicateType": predicate_type,
+                "predicate": predicate
+            });
+            let doc = crate::ingest::ingest("s.json", statement.to_string().as_bytes());
+            let err = doc
+                .map_err(crate::Error::from)
+                .and_then(|doc| Ok(crate::normalize::normalize(&doc)?))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(at) && err.contains("expected an object"),
+                "{err}"
+            );
+        }
     }
 
     /// Older Chains copied the raw ImageID, newer ones `oci://` + ImageID:

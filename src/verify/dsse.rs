@@ -157,9 +157,13 @@ mod tests {
 
     #[test]
     fn base64_alphabets() {
-        let rows: [(&str, Option<&[u8]>); 6] = [
+        let rows: [(&str, Option<&[u8]>); 9] = [
             ("aGk=", Some(b"hi")),
             ("aGk==", None),
+            // Exactly padded or not padded at all, never partly.
+            ("aA==", Some(b"h")),
+            ("aA", Some(b"h")),
+            ("aA=", None),
             ("aGk", Some(b"hi")),
             ("-_8=", Some(&[0xfb, 0xff])),
             ("+/8=", Some(&[0xfb, 0xff])),

@@ -632,41 +632,36 @@ fn classify<'a>(
 
 /// A Sigstore bundle by its media type, or by its shape (verification
 /// material and a signature) when the media type is wrong: such a document
-/// is a bundle that must fail, not an unsigned document.
+/// is a bundle that must fail, not an unsigned document. The ingest stage
+/// reads the same documents as bundles.
 fn is_bundle(value: &serde_json::Value) -> bool {
-    let media_type = value
-        .get("mediaType")
-        .and_then(serde_json::Value::as_str)
-        .is_some_and(|m| m.starts_with("application/vnd.dev.sigstore.bundle"));
-    let shape = value.get("verificationMaterial").is_some()
-        && (value.get("messageSignature").is_some() || value.get("dsseEnvelope").is_some());
-    media_type || shape
-}
-
-/// Whether `bytes` hold a signed document (a Sigstore bundle or a DSSE
-/// envelope), for reports made without trust material.
-pub fn has_signature_material(bytes: &[u8]) -> bool {
-    let mentions = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    if !mentions(b"\"payloadType\"") && !mentions(b"\"verificationMaterial\"") {
-        return false;
-    }
-    documents(bytes).is_some_and(|docs| {
-        docs.iter()
-            .any(|(_, m, _)| !matches!(m, Material::Unsigned))
-    })
+    crate::ingest::detect::claims_bundle(value)
 }
 
 /// The results for a document without signature material (a Tekton object,
 /// an unsigned statement).
 pub fn unsigned(trust: &Trust) -> Vec<RuleResult> {
+    not_verified(trust, "not verified: no signature material in the document")
+}
+
+/// The results for a signed document found inside YAML or inside a list of
+/// documents (a Kubernetes `List`, several envelopes in one npm list):
+/// provcheck verifies a bundle or an envelope given as a JSON document of
+/// its own, so this one stays unverified — `unknown`, never a pass.
+pub fn unverifiable(trust: &Trust) -> Vec<RuleResult> {
+    not_verified(
+        trust,
+        "not verified: the signature material is inside YAML or a list of documents; \
+         provcheck verifies a Sigstore bundle or DSSE envelope given as a JSON document of its own",
+    )
+}
+
+fn not_verified(trust: &Trust, why: &str) -> Vec<RuleResult> {
     let mut out = Outcome::default();
     if trust.insecure_skip_signature {
         out.signature_skipped();
     } else {
-        out.signature(
-            Status::Unknown,
-            "not verified: no signature material in the document".into(),
-        );
+        out.signature(Status::Unknown, why.into());
     }
     if trust.identity.is_set() {
         out.identity(
@@ -711,15 +706,20 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
 }
 
 /// Judge one document the ingest stage decoded, when it is a bare DSSE
-/// envelope: its exact payload bytes and its statement are taken from the
-/// decoding, so the file is not decoded twice. `None` for anything else (a
-/// bundle, an unsigned document, a signature that is not base64): then
+/// envelope that is the whole JSON input: its exact payload bytes and its
+/// statement are taken from the decoding, so the file is not decoded twice.
+/// `None` for anything else (a bundle, an unsigned document, an envelope
+/// inside YAML or inside a list, a signature that is not base64): then
 /// [`check`] judges the raw bytes.
 ///
 /// The judgement is [`check`]'s, over the same exact bytes; only where they
 /// come from differs.
 pub fn check_document(trust: &Trust, doc: &crate::ingest::Document) -> Option<TrustReport> {
-    let ingested = doc.envelope.as_ref().filter(|_| doc.bundle.is_none())?;
+    let whole_json_input = doc.syntax == crate::ingest::Syntax::Json && doc.base.is_root();
+    let ingested = doc
+        .envelope
+        .as_ref()
+        .filter(|e| whole_json_input && doc.bundle.is_none() && e.pointer.is_root())?;
     let signatures = ingested
         .signatures
         .iter()
@@ -888,8 +888,6 @@ mod tests {
             });
             assert_eq!(kinds(input.as_bytes()), want, "{input}");
         }
-        assert!(has_signature_material(env.as_bytes()));
-        assert!(!has_signature_material(br#"{"kind": "TaskRun"}"#));
     }
 
     #[test]

@@ -1166,3 +1166,107 @@ fn a_decoded_envelope_is_judged_as_its_raw_bytes() {
     }
     assert_eq!(decoded, (inputs.len() - 1) * trusts.len());
 }
+
+/// Found in review of the shared decoding: documents where the ingest stage
+/// and the trust stage could read different things must not verify, and no
+/// signed document or list item may vanish or pass unverified.
+#[test]
+fn ambiguous_wrapped_and_listed_signed_documents() {
+    let dir = Scratch::new("trust-ambiguous");
+    let right = signer(Alg::P256);
+    let key = dir.file("k.pub", right.pem.as_bytes());
+    let good: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&right], IN_TOTO, &statement())).unwrap();
+    let signature = |r: &Report| {
+        let s = r.results.iter().find(|f| f.rule == "signature").unwrap();
+        (s.status.clone(), s.message.clone())
+    };
+
+    // A document claiming to be a bundle (media type, or shape) is read as
+    // one, and fails as one, whatever envelope members it also carries.
+    let mut by_media_type = good.clone();
+    by_media_type["mediaType"] = json!("application/vnd.dev.sigstore.bundle.v0.3+json");
+    let mut by_shape = good.clone();
+    by_shape["verificationMaterial"] = json!({});
+    by_shape["dsseEnvelope"] = json!({});
+    for (name, doc) in [("mt.json", by_media_type), ("shape.json", by_shape)] {
+        let file = dir.file(name, doc.to_string().as_bytes());
+        let (report, code) = one_report(&["--key", &key, &file]);
+        let (status, message) = signature(&report);
+        assert_eq!((code, status.as_str()), (1, "fail"), "{name}: {message}");
+        assert!(message.contains("Sigstore bundle"), "{name}: {message}");
+    }
+
+    // Base64 is padded exactly or not at all: a partly padded signature is
+    // not base64 (one text, one reading).
+    let mut payload = statement();
+    payload.push(b'\n'); // 247 bytes: base64 ends with "=="
+    let padded: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&right], IN_TOTO, &payload)).unwrap();
+    let text = padded["payload"].as_str().unwrap();
+    assert!(text.ends_with("=="), "{text}");
+    let bare = text.trim_end_matches('=');
+    for (name, encoded, want) in [
+        ("padded.json", text.to_owned(), (0, "pass")),
+        ("unpadded.json", bare.to_owned(), (0, "pass")),
+        ("partly.json", format!("{bare}="), (1, "fail")),
+    ] {
+        let mut doc = padded.clone();
+        doc["payload"] = json!(encoded);
+        let file = dir.file(name, doc.to_string().as_bytes());
+        let (report, code) = one_report(&["--key", &key, &file]);
+        let (status, message) = signature(&report);
+        assert_eq!((code, status.as_str()), want, "{name}: {message}");
+    }
+
+    // An envelope inside YAML is not verified — and never passes silently,
+    // with trust options or without.
+    let yaml = format!(
+        "payloadType: {}\npayload: {}\nsignatures:\n  - sig: {}\n",
+        good["payloadType"], good["payload"], good["signatures"][0]["sig"]
+    );
+    let file = dir.file("env.yaml", yaml.as_bytes());
+    for args in [
+        vec!["--key", key.as_str()],
+        vec!["--allow-registry", "quay.io"],
+    ] {
+        let mut all = args.clone();
+        all.push(&file);
+        let (report, code) = one_report(&all);
+        let (status, message) = signature(&report);
+        assert_eq!(
+            (code, status.as_str()),
+            (3, "unknown"),
+            "{args:?}: {message}"
+        );
+    }
+
+    // A Kubernetes List of two TaskRuns: two reports with trust options too.
+    let run = |name: &str| {
+        json!({"apiVersion": "tekton.dev/v1", "kind": "TaskRun", "metadata": {"name": name},
+               "status": {"taskSpec": {"steps": [{"name": "s", "image": "quay.io/acme/x:1"}]}}})
+    };
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": [run("a"), run("b")]});
+    let file = dir.file("list.json", list.to_string().as_bytes());
+    let (reports, _) = verify(&["--key", &key, &file]);
+    assert_eq!(reports.len(), 2, "{reports:?}");
+
+    // A pretty-printed envelope in a JSON-lines file is not JSON lines: its
+    // lines are errors, never a pass.
+    let pretty = serde_json::to_string_pretty(&good).unwrap();
+    let file = dir.file("pretty.jsonl", pretty.as_bytes());
+    let out = provcheck(&[
+        "verify",
+        "--key",
+        &key,
+        "--allow-registry",
+        "evil.io",
+        &file,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -209,6 +209,11 @@ pub(crate) struct AuditRunArgs {
     /// of now (reproducible runs).
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<String>,
+    /// Write every result into the records, plain passes too (by default a
+    /// record lists failures, unknowns and warnings, and counts the passes
+    /// by rule in `passed`).
+    #[arg(long)]
+    pub(crate) all_results: bool,
 }
 
 /// Where an audit's records and summaries go.
@@ -227,11 +232,6 @@ pub(crate) struct AuditOutArgs {
     /// Write the summary as one self-contained HTML page with plots.
     #[arg(long, value_name = "FILE")]
     pub(crate) summary_html: Option<PathBuf>,
-    /// Write every result into the records, plain passes too (by default a
-    /// record lists failures, unknowns and warnings, and counts the passes
-    /// by rule in `passed`).
-    #[arg(long)]
-    pub(crate) all_results: bool,
 }
 
 #[derive(Debug, Subcommand)]

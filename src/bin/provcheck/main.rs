@@ -357,7 +357,7 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         until: args.run.until.as_deref().map(parse_time).transpose()?,
         shard,
         resume,
-        all_results: args.out.all_results,
+        all_results: args.run.all_results,
     };
     let mut out: Box<dyn Write + Send> = match &args.out.output {
         Some(path) => {
