@@ -317,6 +317,13 @@ impl Verifier {
                 verify::unsigned(trust)
             }
         };
+        let results_for = |found: &verify::TrustReport, ev: &Evidence| {
+            if found.signed {
+                found.results.clone()
+            } else {
+                not_found(ev)
+            }
+        };
         let Some(docs) = checked else {
             // Not JSON (YAML, or unreadable).
             return normalized
@@ -333,7 +340,10 @@ impl Verifier {
                 .into_iter()
                 .zip(normalized)
                 .map(|(doc, ev)| match ev {
-                    Ok(ev) => joined(ev, doc.results),
+                    Ok(ev) => {
+                        let results = results_for(&doc, &ev);
+                        joined(ev, results)
+                    }
                     // A document the ingest stage does not read: trust results stand in.
                     Err(Error::Ingest(IngestError::Unrecognized { .. })) => {
                         Ok(alone(doc.source, doc.results))
@@ -357,11 +367,7 @@ impl Verifier {
                 .into_iter()
                 .map(|ev| {
                     let ev = ev?;
-                    let results = if doc.signed {
-                        doc.results.clone()
-                    } else {
-                        not_found(&ev)
-                    };
+                    let results = results_for(doc, &ev);
                     joined(ev, results)
                 })
                 .collect();

@@ -1225,20 +1225,27 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
         "payloadType: {}\npayload: {}\nsignatures:\n  - sig: {}\n",
         good["payloadType"], good["payload"], good["signatures"][0]["sig"]
     );
-    let file = dir.file("env.yaml", yaml.as_bytes());
-    for args in [
-        vec!["--key", key.as_str()],
-        vec!["--allow-registry", "quay.io"],
-    ] {
-        let mut all = args.clone();
-        all.push(&file);
-        let (report, code) = one_report(&all);
-        let (status, message) = signature(&report);
-        assert_eq!(
-            (code, status.as_str()),
-            (3, "unknown"),
-            "{args:?}: {message}"
-        );
+    let yaml = dir.file("env.yaml", yaml.as_bytes());
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": [good.clone()]});
+    let list = dir.file("env-list.json", list.to_string().as_bytes());
+    for file in [&yaml, &list] {
+        for args in [
+            vec!["--key", key.as_str()],
+            vec!["--allow-registry", "quay.io"],
+        ] {
+            let mut all = args.clone();
+            all.push(file);
+            let (report, code) = one_report(&all);
+            let (status, message) = signature(&report);
+            assert_eq!(
+                (code, status.as_str()),
+                (3, "unknown"),
+                "{args:?}: {message}"
+            );
+            if args[0] == "--key" {
+                assert!(message.contains("inside YAML or a list"), "{message}");
+            }
+        }
     }
 
     // A Kubernetes List of two TaskRuns: two reports with trust options too.
