@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::summary::{by_count, Counts, Summary};
+use super::summary::{by_count, headline, Counts, Summary};
 
 const PASS: &str = "#2e7d32";
 const FAIL: &str = "#c62828";
@@ -156,17 +156,8 @@ pub fn write_summary_html(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     ));
     let _ = write!(
         page,
-        "<p>inputs {} = pass {} + fail {} + unknown {} + error {}{}</p><div class=\"cards\">",
-        s.inputs,
-        v.pass,
-        v.fail,
-        v.unknown,
-        v.error,
-        if s.skipped > 0 {
-            format!(" ({} skipped outside --since/--until)", s.skipped)
-        } else {
-            String::new()
-        }
+        "<p>{}</p><div class=\"cards\">",
+        escape_markup(&headline(s))
     );
     for (what, n, colour) in [
         ("pass", v.pass, PASS),

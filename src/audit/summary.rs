@@ -258,27 +258,28 @@ pub(crate) fn by_count(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
     v
 }
 
+/// The summary's first line, in text and on the HTML page: the inputs and
+/// how they add up.
+pub(crate) fn headline(s: &Summary) -> String {
+    let v = &s.verdicts;
+    let skipped = if s.skipped > 0 {
+        format!("  (skipped outside --since/--until: {})", s.skipped)
+    } else {
+        String::new()
+    };
+    format!(
+        "inputs {} = pass {} + fail {} + unknown {} + error {}{skipped}",
+        s.inputs, v.pass, v.fail, v.unknown, v.error
+    )
+}
+
 /// Write the summary for people.
 ///
 /// # Errors
 ///
 /// Whatever `out` returns.
 pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
-    let v = &s.verdicts;
-    writeln!(
-        out,
-        "inputs {} = pass {} + fail {} + unknown {} + error {}{}",
-        s.inputs,
-        v.pass,
-        v.fail,
-        v.unknown,
-        v.error,
-        if s.skipped > 0 {
-            format!("  (skipped outside --since/--until: {})", s.skipped)
-        } else {
-            String::new()
-        }
-    )?;
+    writeln!(out, "{}", headline(s))?;
     if !s.adds_up() {
         writeln!(out, "warning: the counts do not add up")?;
     }

@@ -226,6 +226,20 @@ pub struct PolicyBuilder {
     origins: Vec<(&'static str, String)>,
 }
 
+/// Merge one file's allow list (and its first `effective_on`) into a section.
+fn extend_list(
+    section: &mut Option<Section<BTreeSet<String>>>,
+    allow: impl IntoIterator<Item = String>,
+    effective_on: Option<DateTime<Utc>>,
+) {
+    let section = section.get_or_insert_with(|| Section {
+        rule: BTreeSet::new(),
+        effective_on: None,
+    });
+    section.rule.extend(allow);
+    section.effective_on = section.effective_on.or(effective_on);
+}
+
 impl PolicyBuilder {
     /// An empty builder.
     pub fn new() -> Self {
@@ -455,12 +469,7 @@ impl PolicyBuilder {
                 &root.key("builders"),
                 b.effective_on,
             )?;
-            let section = self.policy.builders.get_or_insert_with(|| Section {
-                rule: BTreeSet::new(),
-                effective_on: None,
-            });
-            section.rule.extend(b.allow);
-            section.effective_on = section.effective_on.or(effective_on);
+            extend_list(&mut self.policy.builders, b.allow, effective_on);
         }
         if let Some(t) = file.predicate_types {
             let effective_on = self.effective_on(
@@ -469,12 +478,7 @@ impl PolicyBuilder {
                 &root.key("predicate_types"),
                 t.effective_on,
             )?;
-            let section = self.policy.predicate_types.get_or_insert_with(|| Section {
-                rule: BTreeSet::new(),
-                effective_on: None,
-            });
-            section.rule.extend(t.allow);
-            section.effective_on = section.effective_on.or(effective_on);
+            extend_list(&mut self.policy.predicate_types, t.allow, effective_on);
         }
         if let Some(s) = file.source {
             let ptr = root.key("source");

@@ -196,14 +196,30 @@ fn kubernetes_list(value: &Value) -> Option<&Vec<Value>> {
 /// One document per item of a Kubernetes `List`; a bad item is an error of
 /// its own and never hides the others.
 fn list_items(name: &str, syntax: Syntax, items: &[Value]) -> Vec<Result<Document, IngestError>> {
+    each_element(
+        name,
+        items,
+        |i| JsonPointer::root().key("items").index(i),
+        |origin, item, base| document_at(origin, syntax, item.clone(), base),
+    )
+}
+
+/// One result per element of `elements` (a list inside one file), at
+/// `base(i)`, decoded by `decode`; past [`MAX_DOCUMENTS`] one error says so.
+fn each_element(
+    name: &str,
+    elements: &[Value],
+    base: impl Fn(usize) -> JsonPointer,
+    decode: impl Fn(&Origin, &Value, &JsonPointer) -> Result<Document, IngestError>,
+) -> Vec<Result<Document, IngestError>> {
     let origin = Origin {
         file: name.to_owned(),
         line: None,
         within: None,
     };
-    let mut out = Vec::with_capacity(items.len().min(MAX_DOCUMENTS));
-    for (i, item) in items.iter().enumerate() {
-        let base = JsonPointer::root().key("items").index(i);
+    let mut out = Vec::with_capacity(elements.len().min(MAX_DOCUMENTS + 1));
+    for (i, element) in elements.iter().enumerate() {
+        let base = base(i);
         if i == MAX_DOCUMENTS {
             out.push(Err(IngestError::TooMany {
                 at: origin.at(base),
@@ -212,7 +228,7 @@ fn list_items(name: &str, syntax: Syntax, items: &[Value]) -> Vec<Result<Documen
             }));
             break;
         }
-        out.push(document_at(&origin, syntax, item.clone(), &base));
+        out.push(decode(&origin, element, &base));
     }
     out
 }
@@ -382,32 +398,19 @@ fn attestation_list(
     syntax: Syntax,
     list: &[Value],
 ) -> Vec<Result<Document, IngestError>> {
-    let origin = Origin {
-        file: name.to_owned(),
-        line: None,
-        within: None,
-    };
-    let mut out = Vec::new();
-    for (i, entry) in list.iter().enumerate() {
-        let base = JsonPointer::root()
+    let base = |i| {
+        JsonPointer::root()
             .key("attestations")
             .index(i)
-            .key("bundle");
-        if i == MAX_DOCUMENTS {
-            out.push(Err(IngestError::TooMany {
-                at: origin.at(base),
-                what: "documents in one file",
-                limit: MAX_DOCUMENTS,
-            }));
-            break;
-        }
+            .key("bundle")
+    };
+    each_element(name, list, base, |origin, entry, base| {
         let bundle = entry.get("bundle").cloned().unwrap_or_default();
-        out.push(document_at(&origin, syntax, bundle, &base).map(|mut doc| {
+        document_at(origin, syntax, bundle, base).map(|mut doc| {
             doc.layers.insert(0, "npm-attestations".to_owned());
             doc
-        }));
-    }
-    out
+        })
+    })
 }
 
 #[cfg(test)]
