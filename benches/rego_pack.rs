@@ -20,7 +20,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = PolicyBuilder::new();
-    builder.add_path(&Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/provcheck"))?;
+    builder.add_path(&std::env::var("REGO_PACK_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/provcheck")))?;
     builder.add_data_value(
         "bench-data",
         serde_json::json!({
