@@ -3,6 +3,8 @@
 //! threads sharing one compiled policy.
 //!
 //! `cargo bench --bench rego_pack` (a plain timing loop, no harness).
+//! `REGO_PACK_DIR=DIR` times another policy directory instead (to see what
+//! one package, or one construct, costs).
 
 use std::hint::black_box;
 use std::path::Path;
@@ -20,7 +22,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = PolicyBuilder::new();
-    builder.add_path(&std::env::var("REGO_PACK_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/provcheck")))?;
+    builder.add_path(
+        &std::env::var("REGO_PACK_DIR")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/provcheck")),
+    )?;
     builder.add_data_value(
         "bench-data",
         serde_json::json!({

@@ -6,6 +6,7 @@
 pub mod policy;
 pub mod registry;
 pub mod rego;
+mod rego_input;
 pub mod rules;
 pub mod source_policy;
 pub mod status;

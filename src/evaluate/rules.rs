@@ -120,11 +120,7 @@ pub fn evaluate(
         push(None, sp.evaluate(ev));
     }
     if let Some(rego) = &policy.rego {
-        let input = serde_json::to_value(ev).map_err(|e| PolicyError::Evaluation {
-            files: "(input)".into(),
-            message: format!("the Evidence is not JSON: {e}"),
-        })?;
-        out.extend(rego.evaluate(&input, judged_at)?);
+        out.extend(rego.evaluate(ev, judged_at)?);
     }
     Ok(out)
 }
