@@ -516,8 +516,17 @@ impl<'a> Audit<'a> {
                 }
             });
             for chunk in chunk_rx {
-                let done: Vec<Done> =
-                    pool.install(|| chunk.into_par_iter().map(|u| self.judge(u)).collect());
+                // One input per rayon job: left to itself rayon hands each
+                // thread runs of up to 64 inputs, and at the end of a chunk
+                // one thread idled while the other finished its run (two
+                // cores were 1.79 busy over 10 000 inputs, 1.87 with this).
+                let done: Vec<Done> = pool.install(|| {
+                    chunk
+                        .into_par_iter()
+                        .with_max_len(1)
+                        .map(|u| self.judge(u))
+                        .collect()
+                });
                 if tx.send(done).is_err() {
                     break; // the writer stopped: its error says why
                 }
