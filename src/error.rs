@@ -28,12 +28,16 @@ impl JsonPointer {
         let mut out = String::with_capacity(self.0.len() + key.len() + 1);
         out.push_str(&self.0);
         out.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => out.push_str("~0"),
-                '/' => out.push_str("~1"),
-                c => out.push(c),
+        if key.contains(['~', '/']) {
+            for c in key.chars() {
+                match c {
+                    '~' => out.push_str("~0"),
+                    '/' => out.push_str("~1"),
+                    c => out.push(c),
+                }
             }
+        } else {
+            out.push_str(key);
         }
         Self(out)
     }
@@ -41,7 +45,13 @@ impl JsonPointer {
     /// This pointer extended by an array index.
     #[must_use]
     pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}/{index}", self.0))
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(index);
+        let mut out = String::with_capacity(self.0.len() + 1 + digits.len());
+        out.push_str(&self.0);
+        out.push('/');
+        out.push_str(digits);
+        Self(out)
     }
 
     /// This pointer followed by `tail` (a pointer relative to the value this

@@ -361,7 +361,7 @@ impl From<Declared> for DeclaredImage {
                 registry: r.domain().to_owned(),
                 repository: r.repository(),
                 tag: r.tag().map(str::to_owned),
-                digest: r.digest().map(ToString::to_string),
+                digest: r.digest().map(|d| d.as_str().to_owned()),
                 reference: r,
             },
             Declared::Unresolved(var) => Self::Invalid {

@@ -73,6 +73,7 @@ pub mod ingest;
 pub mod normalize;
 pub mod report;
 pub mod schemas;
+mod text;
 pub mod verifier;
 pub mod verify;
 

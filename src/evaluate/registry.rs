@@ -22,6 +22,7 @@ use crate::normalize::image_ref::{
     LEGACY_DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX,
 };
 use crate::normalize::trust::TrustStatus;
+use crate::text::quoted;
 
 use super::status::{RuleResult, Status};
 
@@ -202,30 +203,47 @@ impl RegistryRule {
         match (self.place(reference), pinned) {
             (Placement::Denied(d), Some(t)) => (
                 Status::Fail,
-                format!("{t} is denied by {:?}", d.as_written()),
+                [t, " is denied by ", &quoted(d.as_written())].concat(),
             ),
             (Placement::Denied(d), None) => (
                 Status::Fail,
-                format!("declared {reference} is denied by {:?}", d.as_written()),
+                [
+                    "declared ",
+                    reference.as_str(),
+                    " is denied by ",
+                    &quoted(d.as_written()),
+                ]
+                .concat(),
             ),
             (Placement::NotAllowed, Some(t)) => {
-                (Status::Fail, format!("{t} is not in an allowed registry"))
+                (Status::Fail, [t, " is not in an allowed registry"].concat())
             }
             (Placement::NotAllowed, None) => (
                 Status::Fail,
-                format!("declared {reference} (unpinned) is not in an allowed registry"),
+                [
+                    "declared ",
+                    reference.as_str(),
+                    " (unpinned) is not in an allowed registry",
+                ]
+                .concat(),
             ),
             (Placement::Allowed(by), Some(t)) => (Status::Pass, allowed_message(t, by)),
             (Placement::Allowed(by), None) if self.accept_tags => (
                 Status::Pass,
-                format!(
-                    "{} (declared by tag; the policy accepts tags)",
-                    allowed_message(&reference.to_string(), by)
-                ),
+                [
+                    &allowed_message(reference.as_str(), by),
+                    " (declared by tag; the policy accepts tags)",
+                ]
+                .concat(),
             ),
             (Placement::Allowed(_), None) => (
                 Status::Unknown,
-                format!("declared {reference} is in an allowed place but not pinned by digest"),
+                [
+                    "declared ",
+                    reference.as_str(),
+                    " is in an allowed place but not pinned by digest",
+                ]
+                .concat(),
             ),
         }
     }
@@ -233,8 +251,8 @@ impl RegistryRule {
 
 fn allowed_message(what: &str, by: Option<&RegistryPrefix>) -> String {
     match by {
-        Some(p) => format!("{what} is allowed by {:?}", p.as_written()),
-        None => format!("{what} is not denied"),
+        Some(p) => [what, " is allowed by ", &quoted(p.as_written())].concat(),
+        None => [what, " is not denied"].concat(),
     }
 }
 

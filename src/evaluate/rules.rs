@@ -128,10 +128,10 @@ pub fn evaluate(
 fn pinned(step: &StepEvidence) -> RuleResult {
     let what = step.declared_image.as_deref().unwrap_or_default();
     let (status, message) = match step.trust.status {
-        TrustStatus::Pinned => (Status::Pass, format!("{what} is pinned by digest")),
+        TrustStatus::Pinned => (Status::Pass, [what, " is pinned by digest"].concat()),
         TrustStatus::Unpinned => (
             Status::Fail,
-            format!("{what} is not pinned: {}", step.trust.reason),
+            [what, " is not pinned: ", &step.trust.reason].concat(),
         ),
         TrustStatus::Invalid if what.contains("$(") => (Status::Unknown, step.trust.reason.clone()),
         TrustStatus::Invalid => (Status::Fail, step.trust.reason.clone()),
@@ -152,13 +152,16 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
     let trusted = step.trusted_reference.as_deref()?;
     let runtime = step.runtime_image_id.as_deref().unwrap_or("nothing");
     let (status, message) = match step.corroboration? {
-        Corroboration::Match => (Status::Pass, format!("the runtime ran {trusted}'s digest")),
+        Corroboration::Match => (
+            Status::Pass,
+            ["the runtime ran ", trusted, "'s digest"].concat(),
+        ),
         Corroboration::MatchViaIndex => (
             Status::Pass,
-            format!("the runtime ran a platform manifest of the index {trusted}"),
+            ["the runtime ran a platform manifest of the index ", trusted].concat(),
         ),
         Corroboration::Mismatch => {
-            let message = format!("declared {trusted} but the runtime reported {runtime}");
+            let message = ["declared ", trusted, " but the runtime reported ", runtime].concat();
             match severity {
                 MismatchSeverity::Fail => (Status::Fail, message),
                 MismatchSeverity::Unknown => (Status::Unknown, message),
@@ -173,9 +176,12 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
         }
         Corroboration::Incomparable => (
             Status::Unknown,
-            format!(
-                "the runtime reported {runtime}, which cannot be compared with a manifest digest"
-            ),
+            [
+                "the runtime reported ",
+                runtime,
+                ", which cannot be compared with a manifest digest",
+            ]
+            .concat(),
         ),
         Corroboration::Absent => (
             Status::Unknown,

@@ -106,7 +106,7 @@ impl RuleResult {
                 Status::Fail => "would fail",
                 _ => "would be unknown",
             };
-            self.warning = Some(format!("{would}: {}", why.into()));
+            self.warning = Some([would, ": ", &why.into()].concat());
             self.status = Status::Pass;
         }
         self

@@ -44,6 +44,11 @@ impl Digest {
         !matches!(self.0.algorithm(), DigestAlgorithm::Other(other) if &**other != "blake3")
     }
 
+    /// The digest's text, `algorithm:encoded`.
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+
     /// The oci-spec value, for use with oci-spec's image types.
     pub fn as_oci(&self) -> &oci_spec::image::Digest {
         &self.0
@@ -85,13 +90,13 @@ fn oci_reason(e: &oci_spec::OciSpecError) -> String {
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for Digest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.as_str())
     }
 }
 

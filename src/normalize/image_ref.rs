@@ -58,9 +58,15 @@ pub const TAG_MAX_LEN: usize = 128;
 /// and the tag is absent unless one was written: no implicit `latest`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImageRef {
-    domain: String,
-    path: String,
-    tag: Option<String>,
+    /// The normalized form, `domain/path[:tag][@digest]`: the parts are
+    /// slices of it, so a reference is one allocation (and the digest's).
+    text: String,
+    /// Where the domain ends (the `/` after it).
+    domain_end: usize,
+    /// Where the path ends.
+    path_end: usize,
+    /// Where the tag ends (`path_end` when there is none).
+    tag_end: usize,
     digest: Option<Digest>,
 }
 
@@ -108,22 +114,30 @@ impl ImageRef {
     /// The registry: host (bracketed when IPv6) and optional port, as written
     /// (except `index.docker.io`, which becomes `docker.io`).
     pub fn domain(&self) -> &str {
-        &self.domain
+        self.text.get(..self.domain_end).unwrap_or_default()
     }
 
     /// The repository path without the domain, e.g. `library/ubuntu`.
     pub fn path(&self) -> &str {
-        &self.path
+        self.text
+            .get(self.domain_end + 1..self.path_end)
+            .unwrap_or_default()
     }
 
     /// The repository name with its domain, e.g. `docker.io/library/ubuntu`.
     pub fn repository(&self) -> String {
-        format!("{}/{}", self.domain, self.path)
+        self.repository_str().to_owned()
+    }
+
+    fn repository_str(&self) -> &str {
+        self.text.get(..self.path_end).unwrap_or_default()
     }
 
     /// The tag, if one was written.
     pub fn tag(&self) -> Option<&str> {
-        self.tag.as_deref()
+        (self.tag_end > self.path_end)
+            .then(|| self.text.get(self.path_end + 1..self.tag_end))
+            .flatten()
     }
 
     /// The digest, if one was written.
@@ -136,27 +150,25 @@ impl ImageRef {
     pub fn pinned(&self) -> Option<String> {
         self.digest
             .as_ref()
-            .map(|d| format!("{}/{}@{d}", self.domain, self.path))
+            .map(|d| [self.repository_str(), "@", d.as_str()].concat())
+    }
+
+    /// The full normalized form, as [`Display`](fmt::Display) writes it.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 }
 
 impl fmt::Display for ImageRef {
     /// The full normalized form: `domain/path[:tag][@digest]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.domain, self.path)?;
-        if let Some(tag) = &self.tag {
-            write!(f, ":{tag}")?;
-        }
-        if let Some(digest) = &self.digest {
-            write!(f, "@{digest}")?;
-        }
-        Ok(())
+        f.write_str(&self.text)
     }
 }
 
 impl Serialize for ImageRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.text)
     }
 }
 
@@ -205,54 +217,79 @@ fn parse_normalized(input: &str) -> Result<ImageRef, RefError> {
         None => (name_and_tag, None),
     };
 
-    let (domain, path) = split_docker_domain(name);
-    validate_domain(&domain).map_err(|reason| fail(RefPart::Domain, reason))?;
-    validate_path(&path).map_err(|reason| fail(RefPart::Path, reason))?;
+    let (domain, official, remote) = split_docker_domain(name);
+    validate_domain(domain).map_err(|reason| fail(RefPart::Domain, reason))?;
+    // The normalized text is built as it is checked: the path is checked
+    // where it lies in it.
+    let mut text = String::with_capacity(input.len() + official.len() + DEFAULT_DOMAIN.len() + 1);
+    text.push_str(domain);
+    let domain_end = text.len();
+    text.push('/');
+    text.push_str(official);
+    text.push_str(remote);
+    let path_end = text.len();
+    validate_path(text.get(domain_end + 1..).unwrap_or_default())
+        .map_err(|reason| fail(RefPart::Path, reason))?;
     if let Some(tag) = tag {
         validate_tag(tag).map_err(|reason| fail(RefPart::Tag, reason))?;
+        text.push(':');
+        text.push_str(tag);
     }
+    let tag_end = text.len();
     let digest = digest
         .map(parse_reference_digest)
         .transpose()
         .map_err(|reason| fail(RefPart::Digest, reason))?;
-
+    if let Some(digest) = &digest {
+        text.push('@');
+        text.push_str(digest.as_str());
+    }
     Ok(ImageRef {
-        domain,
-        path,
-        tag: tag.map(str::to_owned),
+        text,
+        domain_end,
+        path_end,
+        tag_end,
         digest,
     })
 }
 
 /// distribution/reference `splitDockerDomain`: decide whether the first
 /// component is a registry, and apply Docker Hub's familiar-name rules.
-fn split_docker_domain(name: &str) -> (String, String) {
+/// The path is `official` (`library/` for an official image, else empty)
+/// followed by `remote`.
+fn split_docker_domain(name: &str) -> (&str, &'static str, &str) {
     let (domain, remote) = match name.split_once('/') {
-        None => (DEFAULT_DOMAIN, name.to_owned()),
-        Some((first, rest)) => {
-            if first == "localhost" || first.contains(['.', ':']) || first.to_lowercase() != first {
-                if first == LEGACY_DEFAULT_DOMAIN {
-                    (DEFAULT_DOMAIN, rest.to_owned())
-                } else {
-                    (first, rest.to_owned())
-                }
+        Some((first, rest)) if is_domain_like(first) => {
+            if first == LEGACY_DEFAULT_DOMAIN {
+                (DEFAULT_DOMAIN, rest)
             } else {
-                (DEFAULT_DOMAIN, name.to_owned())
+                (first, rest)
             }
         }
+        // No '/', or a Docker Hub namespace.
+        _ => (DEFAULT_DOMAIN, name),
     };
-    let remote = if domain == DEFAULT_DOMAIN && !remote.contains('/') {
-        format!("{OFFICIAL_REPO_PREFIX}{remote}")
+    let official = if domain == DEFAULT_DOMAIN && !remote.contains('/') {
+        OFFICIAL_REPO_PREFIX
     } else {
-        remote
+        ""
     };
-    (domain.to_owned(), remote)
+    (domain, official, remote)
 }
 
 /// Whether a first component names a registry rather than a Docker Hub
 /// namespace: `localhost`, or it holds `.` or `:`, or upper case.
 pub(crate) fn is_domain_like(first: &str) -> bool {
-    first == "localhost" || first.contains(['.', ':']) || first.to_lowercase() != first
+    first == "localhost" || first.contains(['.', ':']) || has_uppercase(first)
+}
+
+/// `s.to_lowercase() != s`, without the copy when `s` is ASCII.
+fn has_uppercase(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.to_lowercase() != s
+    }
 }
 
 /// Check a registry host\[:port\] against the grammar.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::digest::Digest;
-use super::image_ref::ImageRef;
+use super::image_ref::{ImageRef, RefError};
 use super::tekton::{self, step_evidence, Extracted, StepIdentity};
 use super::{relocate, typed_at};
 use crate::error::{JsonPointer, NormalizeError};
@@ -620,8 +620,9 @@ fn materials(list: Vec<MaterialIn>, ptr: &JsonPointer, producer: Producer) -> Ve
 enum ImageUri<'a> {
     /// `pkg:docker/NAME@VERSION?QUALIFIERS` (BuildKit).
     Purl(&'a str),
-    /// `oci://REPO` (Chains), or a bare `REPO` from Chains' SLSA v1.0 docs.
-    Repository(&'a str),
+    /// `oci://REPO` (Chains), or a bare `REPO` from Chains' SLSA v1.0 docs,
+    /// as parsed.
+    Repository(Result<ImageRef, RefError>),
 }
 
 fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
@@ -629,7 +630,7 @@ fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
         return Some(ImageUri::Purl(rest));
     }
     if let Some(rest) = uri.strip_prefix("oci://") {
-        return Some(ImageUri::Repository(rest));
+        return Some(ImageUri::Repository(rest.parse()));
     }
     // A scheme-less URI that is a valid reference with a registry or
     // namespace (`docker.io/library/busybox`), as Chains' SLSA v1.0 docs
@@ -638,15 +639,17 @@ fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
         && !uri.contains("://")
         && !uri.starts_with("git+")
         && !uri.starts_with("pkg:");
-    (schemeless && uri.contains('/') && uri.parse::<ImageRef>().is_ok())
-        .then_some(ImageUri::Repository(uri))
+    if !(schemeless && uri.contains('/')) {
+        return None;
+    }
+    uri.parse().ok().map(|r| ImageUri::Repository(Ok(r)))
 }
 
 /// The digest of a digest set as `algorithm:hex` (sha256 preferred).
 fn pinned_digest(digest: &BTreeMap<String, String>) -> Option<String> {
     ["sha256", "sha512", "sha384"].iter().find_map(|alg| {
         let hex = digest.get(*alg)?;
-        let text = format!("{alg}:{hex}");
+        let text = [alg, ":", hex].concat();
         text.parse::<Digest>().is_ok().then_some(text)
     })
 }
@@ -666,12 +669,12 @@ fn material_image(
         problem: None,
     };
     match uri {
-        ImageUri::Repository(text) => match text.parse::<ImageRef>() {
+        ImageUri::Repository(parsed) => match parsed {
             Ok(r) => {
                 image.repository = Some(r.repository());
                 image.tag = r.tag().map(str::to_owned);
                 if r.tag().is_some() || r.digest().is_some() {
-                    image.reference = Some(r.to_string());
+                    image.reference = Some(r.as_str().to_owned());
                 }
             }
             Err(e) => image.problem = Some(e.to_string()),
@@ -695,7 +698,7 @@ fn material_image(
                 Ok(r) => {
                     image.repository = Some(r.repository());
                     image.tag = r.tag().map(str::to_owned);
-                    image.reference = Some(r.to_string());
+                    image.reference = Some(r.as_str().to_owned());
                 }
                 Err(e) => image.problem = Some(e.to_string()),
             }
@@ -1040,7 +1043,12 @@ mod tests {
         let chains = Producer::TektonChains;
         assert!(matches!(
             image_uri("oci://gcr.io/a/b", Producer::Other),
-            Some(ImageUri::Repository("gcr.io/a/b"))
+            Some(ImageUri::Repository(Ok(r))) if r.as_str() == "gcr.io/a/b"
+        ));
+        // An oci:// URI that is no reference is still an image, with a problem.
+        assert!(matches!(
+            image_uri("oci://gcr.io/A/b", Producer::Other),
+            Some(ImageUri::Repository(Err(_)))
         ));
         assert!(matches!(
             image_uri("docker.io/library/busybox", chains),

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::image_id::{DigestKind, ImageId};
 use super::image_ref::{ImageRef, RefError};
+use crate::text::quoted;
 
 /// How far the declared image can be trusted as a reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,17 +110,30 @@ pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decisio
             format!("declared image holds the unresolved variable {var}"),
         ),
         Some(Declared::Invalid(e)) => (None, TrustStatus::Invalid, e.to_string()),
+        // Concatenated, not formatted: this runs for every step.
         Some(Declared::Ref(r)) => match (r.pinned(), r.digest()) {
             (Some(pinned), Some(d)) => {
                 let reason = match r.tag() {
-                    Some(tag) => format!("declared by digest {d}; tag {tag:?} dropped"),
-                    None => format!("declared by digest {d}"),
+                    Some(tag) => [
+                        "declared by digest ",
+                        d.as_str(),
+                        "; tag ",
+                        &quoted(tag),
+                        " dropped",
+                    ]
+                    .concat(),
+                    None => ["declared by digest ", d.as_str()].concat(),
                 };
                 (Some(pinned), TrustStatus::Pinned, reason)
             }
             _ => {
                 let reason = match r.tag() {
-                    Some(tag) => format!("declared by tag {tag:?} only: a tag can be repointed"),
+                    Some(tag) => [
+                        "declared by tag ",
+                        &quoted(tag),
+                        " only: a tag can be repointed",
+                    ]
+                    .concat(),
                     None => "declared by name only, which means :latest: content not identified"
                         .to_owned(),
                 };
