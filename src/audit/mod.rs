@@ -582,13 +582,13 @@ impl<'a> Audit<'a> {
         }
         for j in judged {
             match j {
-                Ok(j) => self.record(done, path, line, &j),
+                Ok(j) => self.record(done, path, line, j),
                 Err(e) => done.error(path, line, &e.to_string()),
             }
         }
     }
 
-    fn record(&self, done: &mut Done, path: &str, line: Option<usize>, judged: &Judged) {
+    fn record(&self, done: &mut Done, path: &str, line: Option<usize>, judged: Judged) {
         let report = &judged.report;
         let ev = judged.evidence.as_ref();
         let build_time = ev.and_then(recorded_build_time);
@@ -617,7 +617,12 @@ impl<'a> Audit<'a> {
                         tally.steps.pinned += 1;
                         if let Some(r) = &step.trusted_reference {
                             let host = r.split('/').next().unwrap_or(r);
-                            *tally.registries.entry(host.to_owned()).or_default() += 1;
+                            match tally.registries.get_mut(host) {
+                                Some(n) => *n += 1,
+                                None => {
+                                    tally.registries.insert(host.to_owned(), 1);
+                                }
+                            }
                         }
                     }
                     TrustStatus::Unpinned => {
@@ -634,9 +639,12 @@ impl<'a> Audit<'a> {
             }
         }
         // Plain passes are counted, the rest written out (see the module docs).
+        let listed = |r: &RuleResult| {
+            self.options.all_results || r.status != Status::Pass || r.warning.is_some()
+        };
         let mut results = Vec::with_capacity(report.results.len());
         for r in &report.results {
-            if self.options.all_results || r.status != Status::Pass || r.warning.is_some() {
+            if listed(r) {
                 results.push(r);
             } else if let Some(n) = tally.passed.get_mut(&r.rule) {
                 *n += 1;
@@ -681,17 +689,21 @@ impl<'a> Audit<'a> {
                 ..Tally::default()
             };
         } else {
-            tally.results = results
-                .iter()
+            // The record is written: the listed results move into the tally.
+            tally.results = judged
+                .report
+                .results
+                .into_iter()
+                .filter(listed)
                 .map(|r| TallyResult {
-                    rule: r.rule.clone(),
+                    rule: r.rule,
                     status: match r.status {
                         Status::Pass => TallyStatus::Pass,
                         Status::Fail => TallyStatus::Fail,
                         Status::Unknown => TallyStatus::Unknown,
                     },
                     message: if r.status == Status::Fail {
-                        r.message.clone()
+                        r.message
                     } else {
                         String::new()
                     },
