@@ -115,6 +115,10 @@ pub(crate) fn check(
             });
         }
     };
+    // The fast check first: collecting errors costs even when there are none.
+    if validator.is_valid(value) {
+        return Ok(());
+    }
     match validator.iter_errors(value).next() {
         None => Ok(()),
         Some(e) => Err(IngestError::Schema {
