@@ -38,6 +38,11 @@ test_trusted_reference_denied_fails if {
 	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/legacy/x")]} with data.registry as cfg
 }
 
+test_a_prefix_itself_is_under_it if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/legacy")]} with data.registry as cfg
+	count(registry.deny) == 0 with input as {"steps": [pinned("quay.io/acme")]} with data.registry as cfg
+}
+
 test_path_component_boundary if {
 	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme-evil/tool")]} with data.registry as cfg
 }
