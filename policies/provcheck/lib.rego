@@ -18,19 +18,19 @@ under(repo, p) if repo == p
 
 under(repo, p) if startswith(repo, concat("", [p, "/"]))
 
-# Each step's trust status, by index.
-status := {i: s.trust.status | some i, s in input.steps}
+# Steps by trust status, as sets of indexes. (Iterating by reference,
+# `input.steps[i]`, measured cheaper than `some i, s in input.steps` or a
+# status-by-index object.)
+pinned := {i | input.steps[i].trust.status == "pinned"}
 
-pinned := {i | some i, st in status; st == "pinned"}
+unpinned := {i | input.steps[i].trust.status == "unpinned"}
 
-unpinned := {i | some i, st in status; st == "unpinned"}
+undeclared := {i | input.steps[i].trust.status == "undeclared"}
 
-undeclared := {i | some i, st in status; st == "undeclared"}
-
-invalid := {i | some i, st in status; st == "invalid"}
+invalid := {i | input.steps[i].trust.status == "invalid"}
 
 # Declared repository of each step, host lowercased (paths are lowercase already).
-repository := {i: lower(r) | some i, s in input.steps; r := s.declared.repository}
+repository := {i: lower(r) | r := input.steps[i].declared.repository}
 
 # A result object for a step.
 result(code, step, msg) := {
