@@ -356,12 +356,27 @@ fn to_result(
     item: &Value,
     judged_at: DateTime<Utc>,
 ) -> RuleResult {
-    let field = |key: &str| match item {
-        Value::Object(fields) => fields.get(&Value::from(key)),
-        _ => None,
-    };
-    let text = |key: &str| field(key).and_then(json_text);
-    let message = match (text("msg"), json_text(item)) {
+    // The fields provcheck reads, found in one pass over the object (a
+    // lookup per field would build a key value each time).
+    let (mut msg, mut code, mut step, mut task, mut evidence, mut effective_on) =
+        (None, None, None, None, None, None);
+    if let Value::Object(fields) = item {
+        for (key, value) in fields.iter() {
+            let Value::String(key) = key else { continue };
+            let slot = match key.as_ref() {
+                "msg" => &mut msg,
+                "code" => &mut code,
+                "step" => &mut step,
+                "task" => &mut task,
+                "evidence" => &mut evidence,
+                "effective_on" => &mut effective_on,
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+    }
+    let text = |field: Option<&Value>| field.and_then(json_text);
+    let message = match (text(msg), json_text(item)) {
         (Some(m), _) | (None, Some(m)) => m,
         // The item as JSON text (check_json made sure it converts).
         (None, None) => serde_json::to_value(item)
@@ -369,12 +384,12 @@ fn to_result(
             .unwrap_or_default(),
     };
     let mut r = RuleResult {
-        rule: text("code").unwrap_or_else(|| format!("{package}.{set}")),
+        rule: text(code).unwrap_or_else(|| format!("{package}.{set}")),
         status,
-        step: text("step"),
-        task: text("task"),
+        step: text(step),
+        task: text(task),
         message,
-        evidence: field("evidence")
+        evidence: evidence
             .map(elements)
             .into_iter()
             .flatten()
@@ -388,7 +403,7 @@ fn to_result(
     if set == "warn" {
         r.warning = Some("a warning from the policy".to_owned());
     }
-    if let Some(on) = text("effective_on").as_deref().and_then(parse_instant) {
+    if let Some(on) = text(effective_on).as_deref().and_then(parse_instant) {
         if judged_at < on {
             r = r.demote_to_warning(format!("rule in force from {}", on.format("%Y-%m-%d")));
         }
