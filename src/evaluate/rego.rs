@@ -103,21 +103,12 @@ impl RegoSources {
             .collect();
         packages.sort_unstable();
         packages.dedup();
-        // Which sets each package declares (`deny contains …`, `deny := …`).
+        // Which sets may have a value: `set()` stands in only for a set
+        // nothing can define.
         let mut declared = Vec::new();
         for package in &packages {
             for (set, _) in SETS {
-                let mut found = false;
-                for ((file, _), of) in self.files.iter().zip(&packages_of) {
-                    if of == package
-                        && engine
-                            .has_declared_rule_rooted_at(file, set)
-                            .map_err(|e| rego_error(file, &e))?
-                    {
-                        found = true;
-                    }
-                }
-                declared.push(found);
+                declared.push(self.may_define(&engine, &packages_of, &format!("{package}.{set}")));
             }
         }
         let mut declared = declared.into_iter();
@@ -170,6 +161,56 @@ impl RegoSources {
             fallback,
             files: self.files.iter().map(|(n, _)| n.clone()).collect(),
         })
+    }
+}
+
+impl RegoSources {
+    /// Whether anything could give `target` (`data.provcheck.x.deny`) a
+    /// value: a rule in any module (the package's own, a parent's
+    /// `x.deny contains …`, a child package), or a data document. Anything
+    /// unclear (a head regorus cannot classify, a file name given twice, a
+    /// package path that is not plain names) counts as a yes: the set is
+    /// then read directly, and an undefined one sends the evaluation to the
+    /// per-set gather.
+    fn may_define(&self, engine: &Engine, packages_of: &[String], target: &str) -> bool {
+        let plain = |path: &str| {
+            path.split('.').all(|c| {
+                !c.is_empty() && c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+            })
+        };
+        if !plain(target) {
+            return true;
+        }
+        for ((file, _), package) in self.files.iter().zip(packages_of) {
+            if !plain(package) {
+                return true;
+            }
+            // A child package, or the target's package itself.
+            if package.starts_with(&format!("{target}.")) || package == target {
+                return true;
+            }
+            // A module whose package holds the target: a rule there may be it.
+            if let Some(root) = target
+                .strip_prefix(package.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+            {
+                if engine
+                    .has_declared_rule_rooted_at(file, root)
+                    .unwrap_or(true)
+                {
+                    return true;
+                }
+            }
+        }
+        let pointer: String = target
+            .trim_start_matches("data")
+            .split('.')
+            .skip(1)
+            .flat_map(|c| ["/", c])
+            .collect();
+        self.data
+            .iter()
+            .any(|(_, value)| value.pointer(&pointer).is_some())
     }
 }
 
@@ -656,6 +697,51 @@ warn contains {"code": "x.later", "msg": "later", "effective_on": "2030-01-01"} 
         assert_eq!(
             summary(json!({"a": 2, "b": false})),
             [pass("provcheck.a", nothing), pass("provcheck.b", nothing)]
+        );
+    }
+
+    /// A set given a value from outside the package's own files (a parent
+    /// package's rule, a data document) is read; heads regorus cannot
+    /// classify and a file name given twice still compile.
+    #[test]
+    fn sets_defined_elsewhere_are_read() {
+        let mut sources = RegoSources::default();
+        sources.add_source(
+            "parent.rego",
+            "package provcheck\nimport rego.v1\na.deny contains \"from parent\" if input.x\n",
+        );
+        sources.add_source(
+            "a.rego",
+            "package provcheck.a\nimport rego.v1\nt[1.50] := 1\n",
+        );
+        sources.add_source(
+            "a.rego",
+            "package provcheck.b\nimport rego.v1\nwarn contains \"b\" if input.x\n",
+        );
+        sources.add_data(
+            "d.json",
+            json!({"provcheck": {"c": {"unknown": ["from data"]}}}),
+        );
+        sources.add_source(
+            "c.rego",
+            "package provcheck.c\nimport rego.v1\nwarn contains \"c\" if false\n",
+        );
+        let p = sources.compile().unwrap();
+        let got: Vec<(String, Status, String)> = p
+            .evaluate(&json!({"x": true}), Utc::now())
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.rule, r.status, r.message))
+            .collect();
+        let want =
+            |rule: &str, status, message: &str| (rule.to_owned(), status, message.to_owned());
+        assert_eq!(
+            got,
+            [
+                want("provcheck.a.deny", Status::Fail, "from parent"),
+                want("provcheck.b.warn", Status::Pass, "b"),
+                want("provcheck.c.unknown", Status::Unknown, "from data"),
+            ]
         );
     }
 

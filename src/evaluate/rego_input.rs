@@ -92,7 +92,7 @@ impl ser::Serializer for Input {
         match (u64::try_from(v), i64::try_from(v)) {
             (Ok(u), _) => Ok(Value::from(u)),
             (Err(_), Ok(i)) => Ok(Value::from(i)),
-            _ => Err(InputError(format!("number {v} is out of range"))),
+            _ => Err(InputError("number out of range".into())),
         }
     }
     fn serialize_u8(self, v: u8) -> Result<Value, InputError> {
@@ -110,7 +110,7 @@ impl ser::Serializer for Input {
     fn serialize_u128(self, v: u128) -> Result<Value, InputError> {
         u64::try_from(v)
             .map(Value::from)
-            .map_err(|_| InputError(format!("number {v} is out of range")))
+            .map_err(|_| InputError("number out of range".into()))
     }
     fn serialize_f32(self, v: f32) -> Result<Value, InputError> {
         self.serialize_f64(v.into())
@@ -421,7 +421,14 @@ impl ser::Serializer for MapKey {
         Self::text(v)
     }
     fn serialize_f32(self, v: f32) -> Result<Value, InputError> {
-        self.serialize_f64(v.into())
+        // serde_json writes an f32 key as an f32 (`0.1`, not the f64 widening).
+        if v.is_finite() {
+            serde_json::to_string(&v)
+                .map(Value::from)
+                .map_err(|e| InputError(e.to_string()))
+        } else {
+            Err(InputError("float key must be finite".into()))
+        }
     }
     fn serialize_f64(self, v: f64) -> Result<Value, InputError> {
         if v.is_finite() {
