@@ -620,6 +620,24 @@ mod tests {
         assert_eq!(to_input(&value).unwrap(), via_json(&value));
     }
 
+    /// Float map keys, written as serde_json writes them (an f32 as an f32).
+    struct FloatKeys;
+
+    impl Serialize for FloatKeys {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(2))?;
+            map.serialize_entry(&0.1f32, &1)?;
+            map.serialize_entry(&1e300f64, &2)?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn float_keys_convert_as_their_json() {
+        assert_eq!(to_input(&FloatKeys).unwrap(), via_json(&FloatKeys));
+    }
+
     #[test]
     fn evidence_converts_as_its_json() {
         let bytes = std::fs::read(concat!(
