@@ -105,20 +105,20 @@ impl RegoSources {
         packages.dedup();
         // Which sets may have a value: `set()` stands in only for a set
         // nothing can define.
-        let mut declared = Vec::new();
+        let mut definable = Vec::new();
         for package in &packages {
             for (set, _) in SETS {
-                declared.push(self.may_define(&engine, &packages_of, &format!("{package}.{set}")));
+                definable.push(self.may_define(&engine, &packages_of, &format!("{package}.{set}")));
             }
         }
-        let mut declared = declared.into_iter();
+        let mut definable = definable.into_iter();
         let mut direct = Vec::new();
         let mut fallback = format!("package {FALLBACK_PACKAGE}\nimport rego.v1\n");
         let mut fallback_entries = Vec::new();
         for (i, package) in packages.iter().enumerate() {
             let mut sets = Vec::new();
             for (set, _) in SETS {
-                sets.push(if declared.next().unwrap_or(true) {
+                sets.push(if definable.next().unwrap_or(true) {
                     format!("{set:?}: {package}.{set}")
                 } else {
                     format!("{set:?}: set()")
@@ -162,9 +162,7 @@ impl RegoSources {
             files: self.files.iter().map(|(n, _)| n.clone()).collect(),
         })
     }
-}
 
-impl RegoSources {
     /// Whether anything could give `target` (`data.provcheck.x.deny`) a
     /// value: a rule in any module (the package's own, a parent's
     /// `x.deny contains …`, a child package), or a data document. Anything
