@@ -241,49 +241,28 @@ impl Seq {
     }
 }
 
-impl ser::SerializeSeq for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
+/// The four sequence traits serde splits one array into, all `Seq::push`.
+macro_rules! seq_traits {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Seq {
+            type Ok = Value;
+            type Error = InputError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Value, InputError> {
+                Ok(self.finish())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), InputError> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
-}
+seq_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// An object being built (for a struct variant, tagged at the end).
 struct Map {
@@ -332,35 +311,27 @@ impl ser::SerializeMap for Map {
     }
 }
 
-impl ser::SerializeStruct for Map {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), InputError> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
+/// Structs and struct variants, both `Map::field`.
+macro_rules! struct_traits {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Map {
+            type Ok = Value;
+            type Error = InputError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), InputError> {
+                self.field(key, value)
+            }
+            fn end(self) -> Result<Value, InputError> {
+                Ok(self.finish())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for Map {
-    type Ok = Value;
-    type Error = InputError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), InputError> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<Value, InputError> {
-        Ok(self.finish())
-    }
-}
+struct_traits!(SerializeStruct, SerializeStructVariant);
 
 /// Map keys, as serde_json takes them: strings, and numbers, booleans and
 /// chars as their text; anything else is an error.
