@@ -4,7 +4,8 @@
 //!
 //! `cargo bench --bench rego_pack` (a plain timing loop, no harness).
 //! `REGO_PACK_DIR=DIR` times another policy directory instead (to see what
-//! one package, or one construct, costs).
+//! one package, or one construct, costs). `REGO_PACK_EVALS=N` runs exactly N
+//! evaluations untimed, for an instruction count under callgrind.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -41,6 +42,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let eval = || provcheck::evaluate::evaluate(&policy, &evidence, now).map(|r| r.len());
     let results = eval()?;
     eprintln!("Rego pack (policies/provcheck), 20-step Evidence, {results} results per evaluation");
+
+    // REGO_PACK_EVALS=N: exactly N evaluations on one thread and no timing,
+    // for an instruction count (`valgrind --tool=callgrind`) that does not
+    // depend on how busy the machine is.
+    if let Some(n) = std::env::var("REGO_PACK_EVALS")
+        .ok()
+        .and_then(|n| n.parse::<u64>().ok())
+    {
+        for _ in 0..n {
+            black_box(eval().ok());
+        }
+        eprintln!("{n} evaluations");
+        return Ok(());
+    }
 
     for threads in [1usize, 2] {
         // REGO_PACK_MS shortens the runs (e.g. under callgrind).

@@ -3,25 +3,22 @@ package provcheck.builders
 
 import rego.v1
 
-# `data.builders` directly: `object.get(data, …)` would evaluate every rule under `data`.
-effective_on := config.effective_on if config.effective_on
+# The section's effective_on, which every result carries: null when the
+# section has none, undefined when there is no section (the rule is off).
+# (`data.builders` directly: `object.get(data, …)` would evaluate every rule
+# under `data`.)
+effective_on := data.builders.effective_on if data.builders.effective_on
 
-else := null
+else := null if data.builders != null
 
-config := data.builders if data.builders != null
-
-else := null
-
-allowed := {b | some b in config.allow}
-
-deny contains {"code": "builder.allowed", "msg": msg, "effective_on": effective_on} if {
-	config != null
+deny contains {"code": "builder.allowed", "msg": msg, "effective_on": on} if {
+	on := effective_on
 	input.builder_id != null
-	not input.builder_id in allowed
+	not input.builder_id in {b | some b in data.builders.allow}
 	msg := sprintf("builder id %s is not allowed", [input.builder_id])
 }
 
-unknown contains {"code": "builder.allowed", "msg": "the document records no builder id", "effective_on": effective_on} if {
-	config != null
+unknown contains {"code": "builder.allowed", "msg": "the document records no builder id", "effective_on": on} if {
+	on := effective_on
 	input.builder_id == null
 }

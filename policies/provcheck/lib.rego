@@ -4,6 +4,7 @@
 # Speed: regorus charges thousands of instructions per builtin or function
 # call, so the per-step facts below are computed once per evaluation, as
 # sets of step indexes, and the rules iterate only the steps they report.
+# Every rule here is evaluated whenever the module is first referenced.
 package provcheck_lib
 
 import rego.v1
@@ -28,9 +29,6 @@ unpinned := {i | input.steps[i].trust.status == "unpinned"}
 undeclared := {i | input.steps[i].trust.status == "undeclared"}
 
 invalid := {i | input.steps[i].trust.status == "invalid"}
-
-# Declared repository of each step, host lowercased (paths are lowercase already).
-repository := {i: lower(r) | r := input.steps[i].declared.repository}
 
 # A result object for a step.
 result(code, step, msg) := {

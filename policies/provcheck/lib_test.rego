@@ -32,5 +32,18 @@ test_steps_are_indexed_by_status if {
 	lib.pinned == {0} with input as {"steps": steps}
 	lib.unpinned == {1} with input as {"steps": steps}
 	lib.undeclared == {2} with input as {"steps": steps}
-	lib.repository == {0: "quay.io/a", 1: "quay.io/b"} with input as {"steps": steps}
+}
+
+test_steps_under_matches_like_the_native_rule if {
+	steps := [
+		{"declared": {"repository": "Quay.io/acme/tool"}},
+		{"declared": {"repository": "quay.io/acme-evil/tool"}},
+		{"declared": {"repository": "docker.io/library/alpine"}},
+		{"declared": null},
+		{"declared": {"repository": "quay.io/acme"}},
+	]
+	provcheck_steps_under(steps, ["quay.io/acme"]) == {0, 4}
+	provcheck_steps_under(steps, {"alpine", "quay.io/acme-evil"}) == {1, 2}
+	provcheck_steps_under(steps, ["quay.io"]) == {0, 1, 4}
+	provcheck_steps_under(steps, []) == set()
 }

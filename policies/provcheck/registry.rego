@@ -12,67 +12,62 @@ config := data.registry if data.registry != null
 
 else := {}
 
-# Allow and deny entries, normalized as the native rule does, with their
-# boundary: `quay.io/acme/` is a prefix of `quay.io/acme/tool/` but never of
-# `quay.io/acme-evil/`. (The normalization is provcheck's builtin; calling it
-# through lib.normalize_prefix costs a user-function call per entry.)
-allow_slashed := {concat("", [provcheck_normalize_prefix(p), "/"]) | some p in object.get(config, "allow", [])}
+# What the configuration says about this document's steps, worked out once;
+# undefined when neither list has an entry (the rule then reports nothing).
+#
+# Entries match as the native rule matches them, by provcheck's builtin
+# `provcheck_steps_under(steps, entries)`: the indexes of the steps whose
+# declared repository lies under an entry, on a path-component boundary
+# (`quay.io/acme` covers `quay.io/acme/tool`, never `quay.io/acme-evil`),
+# with entries normalized (`alpine` is `docker.io/library/alpine`). One call
+# per list judges every step; regorus charges a builtin call or two per step
+# when the matching is written out in Rego. (A single rule rather than one
+# per fact: each rule costs as much as several expressions.)
+settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": effective_on} if {
+	allow := object.get(config, "allow", [])
+	deny := object.get(config, "deny", [])
+	count(allow) + count(deny) > 0
 
-deny_slashed := {concat("", [provcheck_normalize_prefix(p), "/"]) | some p in object.get(config, "deny", [])}
+	# No allow list: every declared step is allowed unless denied.
+	anything := {i | count(allow) == 0; input.steps[i].declared.repository}
+	allowed := (anything | provcheck_steps_under(input.steps, allow)) - provcheck_steps_under(input.steps, deny)
+	accept_tags := object.get(config, "accept_tags", false)
 
-configured if count(allow_slashed) + count(deny_slashed) > 0
-
-# Steps whose declared repository is under a deny prefix, or is one: with a
-# "/" appended, a repository starts with a slashed prefix exactly then. The
-# prefixes are bound to a local first: a rule referenced inside the loop
-# would be looked up on every step.
-denied := {i | some i, r in lib.repository; strings.any_prefix_match(concat("", [r, "/"]), prefixes)} if {
-	prefixes := deny_slashed
+	# Every result carries the section's effective_on (null when it has none).
+	effective_on := object.get(config, "effective_on", null)
 }
-
-# Steps whose declared repository is allowed and not denied.
-allowed := {i | some i, _ in lib.repository} - denied if count(allow_slashed) == 0
-
-else := {i | some i, r in lib.repository; strings.any_prefix_match(concat("", [r, "/"]), prefixes)} - denied if {
-	prefixes := allow_slashed
-}
-
-# Every result carries the section's effective_on (null when it has none).
-effective_on := config.effective_on if config.effective_on
-
-else := null
 
 # Result objects are written inline (a function call per result costs ten
 # times an object literal in regorus), from the step bound once.
 
 # A trusted reference outside the allowed registries (or denied).
-deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": effective_on} if {
-	configured
-	some i in lib.pinned - allowed
+deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some i in lib.pinned - cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("%s is not in an allowed registry", [s.trusted_reference])
 }
 
 # Declared by tag: the request itself named a disallowed place.
-deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": effective_on} if {
-	configured
-	some i in lib.unpinned - allowed
+deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some i in lib.unpinned - cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("declared %s (unpinned) is not in an allowed registry", [s.declared.reference])
 }
 
 # Declared by tag from an allowed place: content not identified.
-unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": effective_on} if {
-	configured
-	not object.get(config, "accept_tags", false)
-	some i in lib.unpinned & allowed
+unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	not cfg.accept_tags
+	some i in lib.unpinned & cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("declared %s is in an allowed place but not pinned by digest", [s.declared.reference])
 }
 
 # No usable declared image: the runtime ImageID is never trusted.
-unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": effective_on} if {
-	configured
+unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+	cfg := settings
 	some i in lib.undeclared | lib.invalid
 	s := input.steps[i]
 	msg := sprintf("no usable declared image (%s): a runtime ImageID is never trusted", [s.trust.reason])

@@ -4,30 +4,31 @@ package provcheck.source
 
 import rego.v1
 
-# `data.source` directly: `object.get(data, …)` would evaluate every rule under `data`.
-effective_on := config.effective_on if config.effective_on
+# The section's effective_on, which every result carries: null when the
+# section has none, undefined when there is no section (the rule is off).
+# (`data.source` directly: `object.get(data, …)` would evaluate every rule
+# under `data`.)
+effective_on := data.source.effective_on if data.source.effective_on
 
-else := null
-
-config := data.source if data.source != null
-
-else := null
+else := null if data.source != null
 
 # Repository URIs compare without "git+", a trailing "/" or ".git".
 plain(uri) := trim_suffix(trim_right(trim_prefix(lower(uri), "git+"), "/"), ".git")
 
-want_ref := config.ref
+want_ref := data.source.ref
 
-want_ref := concat("", ["refs/tags/", config.tag]) if not config.ref
+want_ref := concat("", ["refs/tags/", data.source.tag]) if not data.source.ref
 
-deny contains {"code": "source.matches", "msg": msg, "effective_on": effective_on} if {
-	config.repository
+deny contains {"code": "source.matches", "msg": msg, "effective_on": on} if {
+	on := effective_on
+	want := data.source.repository
 	got := input.build_source.repository
-	plain(got) != plain(config.repository)
-	msg := sprintf("repository %s is not %s", [got, config.repository])
+	plain(got) != plain(want)
+	msg := sprintf("repository %s is not %s", [got, want])
 }
 
-deny contains {"code": "source.matches", "msg": msg, "effective_on": effective_on} if {
+deny contains {"code": "source.matches", "msg": msg, "effective_on": on} if {
+	on := effective_on
 	want_ref
 	got := input.build_source.ref
 	got != null
@@ -35,7 +36,7 @@ deny contains {"code": "source.matches", "msg": msg, "effective_on": effective_o
 	msg := sprintf("ref %s is not %s", [got, want_ref])
 }
 
-unknown contains {"code": "source.matches", "msg": "the document records no source", "effective_on": effective_on} if {
-	config != null
+unknown contains {"code": "source.matches", "msg": "the document records no source", "effective_on": on} if {
+	on := effective_on
 	not input.build_source.repository
 }

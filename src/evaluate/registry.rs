@@ -107,10 +107,21 @@ impl FromStr for RegistryPrefix {
 impl RegistryPrefix {
     /// Whether `reference` lies under this prefix, on a path-component boundary.
     pub fn matches(&self, reference: &ImageRef) -> bool {
-        reference.domain().eq_ignore_ascii_case(&self.domain)
+        self.covers(reference.domain(), reference.path())
+    }
+
+    /// [`matches`](Self::matches) for a repository as the Evidence writes
+    /// it (`declared.repository`: `domain/path`, the domain explicit).
+    pub fn matches_repository(&self, repository: &str) -> bool {
+        repository
+            .split_once('/')
+            .is_some_and(|(domain, path)| self.covers(domain, path))
+    }
+
+    fn covers(&self, domain: &str, path: &str) -> bool {
+        domain.eq_ignore_ascii_case(&self.domain)
             && (self.path.is_empty()
-                || reference
-                    .path()
+                || path
                     .strip_prefix(self.path.as_str())
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
     }
@@ -336,6 +347,13 @@ mod tests {
         ];
         for (p, r, want) in rows {
             assert_eq!(prefix(p).matches(&reference(r)), want, "{p} vs {r}");
+            // The Evidence's repository text matches as the reference does.
+            let repository = reference(r).repository();
+            assert_eq!(
+                prefix(p).matches_repository(&repository),
+                want,
+                "{p} vs {repository}"
+            );
         }
     }
 
