@@ -5,7 +5,8 @@
 //! `cargo bench --bench rego_pack` (a plain timing loop, no harness).
 //! `REGO_PACK_DIR=DIR` times another policy directory instead (to see what
 //! one package, or one construct, costs). `REGO_PACK_EVALS=N` runs exactly N
-//! evaluations untimed, for an instruction count under callgrind.
+//! evaluations untimed, for an instruction count under callgrind;
+//! `REGO_PACK_INPUT=FILE` judges that document's Evidence instead.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -37,7 +38,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }),
     );
     let policy = builder.build()?;
-    let evidence = provcheck::normalize_bytes("bench.json", &taskrun()).remove(0)?;
+    // REGO_PACK_INPUT=FILE judges that document's Evidence instead (e.g. one
+    // of `gen_attestations`' attestations, as the audit benchmark sees them).
+    let document = match std::env::var("REGO_PACK_INPUT") {
+        Ok(path) => std::fs::read(path)?,
+        Err(_) => taskrun(),
+    };
+    let evidence = provcheck::normalize_bytes("bench.json", &document).remove(0)?;
     let now = chrono::Utc::now();
     let eval = || provcheck::evaluate::evaluate(&policy, &evidence, now).map(|r| r.len());
     let results = eval()?;

@@ -29,9 +29,7 @@ test_steps_are_indexed_by_status if {
 		{"trust": {"status": "unpinned"}, "declared": {"repository": "quay.io/b"}},
 		{"trust": {"status": "undeclared"}, "declared": null},
 	]
-	lib.pinned == {0} with input as {"steps": steps}
-	lib.unpinned == {1} with input as {"steps": steps}
-	lib.undeclared == {2} with input as {"steps": steps}
+	lib.by_status == {"pinned": {0}, "unpinned": {1}, "undeclared": {2}} with input as {"steps": steps}
 }
 
 test_steps_under_matches_like_the_native_rule if {

@@ -3,8 +3,6 @@ package provcheck.pinned
 
 import rego.v1
 
-import data.provcheck_lib as lib
-
 # The section's effective_on, which every result carries: null when the
 # section has none, undefined when there is no section (the rule is off).
 # One rule for both: each rule costs as much as several expressions.
@@ -19,27 +17,27 @@ else := null if data.pinned != null
 
 deny contains {"code": "steps.pinned", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": on} if {
 	on := effective_on
-	some i in lib.unpinned
+	some i in data.provcheck_lib.by_status.unpinned
 	s := input.steps[i]
 	msg := sprintf("%s is not pinned: %s", [s.declared_image, s.trust.reason])
 }
 
 deny contains {"code": "steps.pinned", "msg": s.trust.reason, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": on} if {
 	on := effective_on
-	some i in lib.invalid
+	some i in data.provcheck_lib.by_status.invalid
 	s := input.steps[i]
 	not contains(s.declared_image, "$(")
 }
 
 unknown contains {"code": "steps.pinned", "msg": s.trust.reason, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": on} if {
 	on := effective_on
-	some i in lib.invalid
+	some i in data.provcheck_lib.by_status.invalid
 	s := input.steps[i]
 	contains(s.declared_image, "$(")
 }
 
 unknown contains {"code": "steps.pinned", "msg": "no declared image: whether the step was pinned is not recorded", "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": on} if {
 	on := effective_on
-	some i in lib.undeclared
+	some i in data.provcheck_lib.by_status.undeclared
 	s := input.steps[i]
 }

@@ -5,13 +5,6 @@ package provcheck.registry
 
 import rego.v1
 
-import data.provcheck_lib as lib
-
-# `data.registry` directly: `object.get(data, …)` would evaluate every rule under `data`.
-config := data.registry if data.registry != null
-
-else := {}
-
 # What the configuration says about this document's steps, worked out once;
 # undefined when neither list has an entry (the rule then reports nothing).
 #
@@ -24,6 +17,10 @@ else := {}
 # when the matching is written out in Rego. (A single rule rather than one
 # per fact: each rule costs as much as several expressions.)
 settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": effective_on} if {
+	# `data.registry` directly: `object.get(data, …)` would evaluate every
+	# rule under `data`. Absent or null, the rule is off.
+	config := data.registry
+	config != null
 	allow := object.get(config, "allow", [])
 	deny := object.get(config, "deny", [])
 	count(allow) + count(deny) > 0
@@ -43,7 +40,7 @@ settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": eff
 # A trusted reference outside the allowed registries (or denied).
 deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
 	cfg := settings
-	some i in lib.pinned - cfg.allowed
+	some i in data.provcheck_lib.by_status.pinned - cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("%s is not in an allowed registry", [s.trusted_reference])
 }
@@ -51,7 +48,7 @@ deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s
 # Declared by tag: the request itself named a disallowed place.
 deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
 	cfg := settings
-	some i in lib.unpinned - cfg.allowed
+	some i in data.provcheck_lib.by_status.unpinned - cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("declared %s (unpinned) is not in an allowed registry", [s.declared.reference])
 }
@@ -60,7 +57,7 @@ deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s
 unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
 	cfg := settings
 	not cfg.accept_tags
-	some i in lib.unpinned & cfg.allowed
+	some i in data.provcheck_lib.by_status.unpinned & cfg.allowed
 	s := input.steps[i]
 	msg := sprintf("declared %s is in an allowed place but not pinned by digest", [s.declared.reference])
 }
@@ -68,7 +65,8 @@ unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task"
 # No usable declared image: the runtime ImageID is never trusted.
 unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
 	cfg := settings
-	some i in lib.undeclared | lib.invalid
+	steps := data.provcheck_lib.by_status
+	some i in object.get(steps, "undeclared", set()) | object.get(steps, "invalid", set())
 	s := input.steps[i]
 	msg := sprintf("no usable declared image (%s): a runtime ImageID is never trusted", [s.trust.reason])
 }
