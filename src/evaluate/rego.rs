@@ -842,6 +842,46 @@ deny contains {"msg": "m"} if { x := 1 / input.zero; x > 0 }
         );
     }
 
+    /// `provcheck_steps_under`: matches as the native rule does; a bad
+    /// entry or argument is an evaluation error, never an empty match.
+    #[test]
+    fn steps_under_matches_natively_and_refuses_bad_entries() {
+        let p = compile(
+            r#"package provcheck.x
+import rego.v1
+warn contains {"msg": sprintf("%v", [provcheck_steps_under(input.steps, input.entries)])} if true
+"#,
+        )
+        .unwrap();
+        let steps = json!([
+            {"declared": {"repository": "QUAY.io/acme/tool"}},
+            {"declared": {"repository": "quay.io/acme-evil/tool"}},
+            {"declared": null},
+            {"declared": {"repository": "docker.io/library/alpine"}},
+        ]);
+        let run = |entries: serde_json::Value| {
+            p.evaluate(&json!({"steps": steps, "entries": entries}), Utc::now())
+        };
+        let matched = run(json!(["quay.io/acme", "alpine"])).unwrap();
+        assert_eq!(matched[0].message, "{0, 3}");
+        for (entries, want) in [
+            (
+                json!(["Bad Entry"]),
+                "invalid registry prefix \"Bad Entry\"",
+            ),
+            (json!([7]), "an entry must be a string"),
+            (json!("quay.io"), "entries must be an array or a set"),
+        ] {
+            let text = run(entries).unwrap_err().to_string();
+            assert!(text.contains(want), "{text}");
+        }
+        let text = p
+            .evaluate(&json!({"steps": {}, "entries": []}), Utc::now())
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("steps must be an array"), "{text}");
+    }
+
     #[test]
     fn results_read_as_from_their_json() {
         let p = compile(
