@@ -21,13 +21,18 @@ settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": eff
 	# rule under `data`. Absent or null, the rule is off.
 	config := data.registry
 	config != null
-	allow := object.get(config, "allow", [])
-	deny := object.get(config, "deny", [])
+	# Each list read by iterating it, so a list that is not a collection
+	# (`allow: ""`) is an error, never an empty list that turns the rule off.
+	allow := [p | some p in object.get(config, "allow", [])]
+	deny := [p | some p in object.get(config, "deny", [])]
 	count(allow) + count(deny) > 0
 
+	# The entries are checked even when the input has no steps.
+	steps := object.get(input, "steps", [])
+
 	# No allow list: every declared step is allowed unless denied.
-	anything := {i | count(allow) == 0; input.steps[i].declared.repository}
-	allowed := (anything | provcheck_steps_under(input.steps, allow)) - provcheck_steps_under(input.steps, deny)
+	anything := {i | count(allow) == 0; steps[i].declared.repository}
+	allowed := (anything | provcheck_steps_under(steps, allow)) - provcheck_steps_under(steps, deny)
 	accept_tags := object.get(config, "accept_tags", false)
 
 	# Every result carries the section's effective_on (null when it has none).

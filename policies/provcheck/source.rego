@@ -22,6 +22,7 @@ want_ref := concat("", ["refs/tags/", data.source.tag]) if not data.source.ref
 deny contains {"code": "source.matches", "msg": msg, "effective_on": on} if {
 	on := effective_on
 	want := data.source.repository
+	want
 	got := input.build_source.repository
 	plain(got) != plain(want)
 	msg := sprintf("repository %s is not %s", [got, want])

@@ -22,3 +22,7 @@ test_other_repository_fails if {
 test_missing_source_is_unknown if {
 	count(source.unknown) == 1 with input as {"build_source": null} with data.source as {"repository": "x"}
 }
+
+test_a_false_repository_checks_nothing if {
+	count(source.deny) + count(source.unknown) == 0 with input as doc with data.source as {"repository": false}
+}

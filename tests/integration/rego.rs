@@ -171,6 +171,32 @@ fn native_and_rego_registry_results_agree() {
     assert_eq!(seen.len(), 3, "every tri-state outcome occurs: {seen:?}");
 }
 
+/// A registry list that is not a collection is an evaluation error, never
+/// an empty list that turns the rule off (a pass); entries are checked
+/// whatever the document holds.
+#[test]
+fn a_malformed_registry_list_is_an_error_not_a_pass() {
+    let configs = [
+        json!({"allow": ""}),
+        json!({"deny": "", "allow": []}),
+        json!({"allow": ["Bad Entry"]}),
+    ];
+    for config in configs {
+        let mut rego = PolicyBuilder::new();
+        rego.add_path(&root().join("policies/provcheck")).unwrap();
+        rego.add_data_value("data", json!({"registry": config}));
+        let rego = rego.build().unwrap();
+        let now = chrono::Utc::now();
+        for ev in [
+            evidence(Some(&format!("quay.io/acme/tool@sha256:{A}")), None),
+            evidence(None, None),
+        ] {
+            let got = provcheck::evaluate::evaluate(&rego, &ev, now);
+            assert!(got.is_err(), "{config}: {got:?}");
+        }
+    }
+}
+
 fn source_policy_status(dir: &Scratch, policy: serde_json::Value, declared: &str) -> (String, i32) {
     let policy = dir.file("sp.json", policy.to_string().as_bytes());
     let doc = json!({"kind": "TaskRun", "status": {"taskSpec": {"steps": [{"name": "s", "image": declared}]}}});
