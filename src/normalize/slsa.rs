@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::digest::Digest;
+use super::digest::sha2_text;
 use super::image_ref::{ImageRef, RefError};
 use super::tekton::{self, step_evidence, Extracted, StepIdentity};
 use super::{relocate, typed_at};
@@ -647,11 +647,9 @@ fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
 
 /// The digest of a digest set as `algorithm:hex` (sha256 preferred).
 fn pinned_digest(digest: &BTreeMap<String, String>) -> Option<String> {
-    ["sha256", "sha512", "sha384"].iter().find_map(|alg| {
-        let hex = digest.get(*alg)?;
-        let text = [alg, ":", hex].concat();
-        text.parse::<Digest>().is_ok().then_some(text)
-    })
+    ["sha256", "sha512", "sha384"]
+        .iter()
+        .find_map(|alg| sha2_text(alg, digest.get(*alg)?))
 }
 
 fn material_image(
