@@ -342,6 +342,17 @@ impl MapKey {
         Ok(Value::from(text.to_string()))
     }
 
+    /// A finite float key as serde_json writes it: its shortest round-trip
+    /// text (`1e300`, not 301 digits).
+    fn float(v: impl Serialize, finite: bool) -> Result<Value, InputError> {
+        if !finite {
+            return Err(InputError("float key must be finite".into()));
+        }
+        serde_json::to_string(&v)
+            .map(Value::from)
+            .map_err(|e| InputError(e.to_string()))
+    }
+
     fn refuse() -> InputError {
         InputError("key must be a string".into())
     }
@@ -393,23 +404,10 @@ impl ser::Serializer for MapKey {
     }
     fn serialize_f32(self, v: f32) -> Result<Value, InputError> {
         // serde_json writes an f32 key as an f32 (`0.1`, not the f64 widening).
-        if v.is_finite() {
-            serde_json::to_string(&v)
-                .map(Value::from)
-                .map_err(|e| InputError(e.to_string()))
-        } else {
-            Err(InputError("float key must be finite".into()))
-        }
+        Self::float(v, v.is_finite())
     }
     fn serialize_f64(self, v: f64) -> Result<Value, InputError> {
-        if v.is_finite() {
-            // serde_json's shortest round-trip text (`1e300`, not 301 digits).
-            serde_json::to_string(&v)
-                .map(Value::from)
-                .map_err(|e| InputError(e.to_string()))
-        } else {
-            Err(InputError("float key must be finite".into()))
-        }
+        Self::float(v, v.is_finite())
     }
     fn serialize_char(self, v: char) -> Result<Value, InputError> {
         Self::text(v)
