@@ -344,8 +344,11 @@ impl Verifier {
                         let results = results_for(&doc, &ev);
                         joined(ev, results)
                     }
-                    // A document the ingest stage does not read: trust results stand in.
-                    Err(Error::Ingest(IngestError::Unrecognized { .. })) => {
+                    // A signed document the ingest stage does not read: trust
+                    // results stand in. An unsigned one is not a document
+                    // provcheck reads at all (a trusted root, a fragment):
+                    // invalid input, as without trust options, not `unknown`.
+                    Err(Error::Ingest(IngestError::Unrecognized { .. })) if doc.signed => {
                         Ok(alone(doc.source, doc.results))
                     }
                     // The signature failed: the payload was never to be trusted,

@@ -1030,6 +1030,36 @@ fn issue_7_bad_trust_material_is_a_usage_error() {
 
 /// GitHub's own Sigstore instance (private-repository attestations) has no
 /// transparency log: with its trusted root (here the copy sigstore-trust-root
+
+/// A file that is no provenance document at all (a trusted root given in the
+/// wrong place, a status fragment) is invalid input with trust options too:
+/// exit 2 naming the file, as without them, never an `unknown` report.
+#[test]
+fn unrecognized_input_is_invalid_with_trust_options_too() {
+    let key = c("npm/sigstore-go/publish_key.pub");
+    for file in [
+        "sigstore/trusted_root/public-good.sigstore-python.json",
+        "tekton/pipeline-docs/taskrun-status-step-artifacts.fragment.json",
+    ] {
+        let file = c(file);
+        for trust in [
+            &[][..],
+            &["--key", key.as_str()][..],
+            &id_re(".").iter().map(String::as_str).collect::<Vec<_>>()[..],
+        ] {
+            let mut args = vec!["verify", file.as_str()];
+            args.extend_from_slice(trust);
+            let out = provcheck(&args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}\n{err}");
+            assert!(out.stdout.is_empty(), "{args:?}: a report was printed");
+            assert!(
+                err.contains(&file) && err.contains("unrecognized document"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}
 /// embeds), the bundle verifies without one, and says so.
 #[test]
 fn issue_7_github_instance_with_its_trusted_root() {
