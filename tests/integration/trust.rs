@@ -1028,9 +1028,6 @@ fn issue_7_bad_trust_material_is_a_usage_error() {
     }
 }
 
-/// GitHub's own Sigstore instance (private-repository attestations) has no
-/// transparency log: with its trusted root (here the copy sigstore-trust-root
-
 /// A file that is no provenance document at all (a trusted root given in the
 /// wrong place, a status fragment) is invalid input with trust options too:
 /// exit 2 naming the file, as without them, never an `unknown` report.
@@ -1060,6 +1057,9 @@ fn unrecognized_input_is_invalid_with_trust_options_too() {
         }
     }
 }
+
+/// GitHub's own Sigstore instance (private-repository attestations) has no
+/// transparency log: with its trusted root (here the copy sigstore-trust-root
 /// embeds), the bundle verifies without one, and says so.
 #[test]
 fn issue_7_github_instance_with_its_trusted_root() {
