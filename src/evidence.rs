@@ -127,8 +127,9 @@ pub struct DocumentInfo {
     pub api_version: Option<String>,
     /// `metadata.name`, when the document has one.
     pub name: Option<String>,
-    /// For an enveloped statement, the pointer of the base64 payload in the
-    /// file: every other pointer of this Evidence is inside that decoded payload.
+    /// For an enveloped statement (or BuildKit build info written as
+    /// base64), the pointer of the base64 payload in the file: every other
+    /// pointer of this Evidence is inside that decoded payload.
     pub payload_pointer: Option<JsonPointer>,
 }
 

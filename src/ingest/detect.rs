@@ -23,6 +23,9 @@ pub enum DocumentKind {
     DsseEnvelope,
     /// A Sigstore bundle (v0.1–v0.3), holding a DSSE envelope or a message signature.
     SigstoreBundle,
+    /// BuildKit build info (`containerimage.buildinfo`, unsigned): a
+    /// `--metadata-file`, an exporter response or an image config.
+    BuildkitBuildInfo,
 }
 
 impl DocumentKind {
@@ -34,6 +37,7 @@ impl DocumentKind {
             Self::InTotoStatement => "in-toto statement",
             Self::DsseEnvelope => "DSSE envelope",
             Self::SigstoreBundle => "Sigstore bundle",
+            Self::BuildkitBuildInfo => "BuildKit build info",
         }
     }
 }
@@ -41,9 +45,10 @@ impl DocumentKind {
 /// What the detector accepts, for error messages.
 pub(crate) const EXPECTED: &str = "a Sigstore bundle (mediaType + dsseEnvelope or \
      messageSignature), a DSSE envelope (payloadType + payload), an in-toto statement (_type), \
-     or a Tekton TaskRun or PipelineRun (kind, or by shape: status.steps, status.taskSpec, \
+     a Tekton TaskRun or PipelineRun (kind, or by shape: status.steps, status.taskSpec, \
      status.taskRuns, status.childReferences, status.pipelineSpec, spec.taskRef, spec.taskSpec, \
-     spec.pipelineRef, spec.pipelineSpec)";
+     spec.pipelineRef, spec.pipelineSpec), or BuildKit build info (containerimage.buildinfo, \
+     moby.buildkit.buildinfo.v1)";
 
 /// Whether `value` claims to be a Sigstore bundle: by its media type, or by
 /// its shape (verification material and a signature) when the media type is
@@ -84,6 +89,9 @@ pub(crate) fn detect(value: &Value) -> Option<DocumentKind> {
     }
     if has_key("_type") || (has_key("predicateType") && has_key("subject")) {
         return Some(DocumentKind::InTotoStatement);
+    }
+    if super::buildinfo::claims(object) {
+        return Some(DocumentKind::BuildkitBuildInfo);
     }
     if let Some(kind) = object.get("kind").and_then(Value::as_str) {
         return match kind {

@@ -172,7 +172,10 @@ pub(crate) fn decode(
                 bundle: None,
             })
         }
-        DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun => Ok(Decoded {
+        DocumentKind::TektonTaskRun
+        | DocumentKind::TektonPipelineRun
+        // Decoded by `super::buildinfo`, entry by entry; as a whole, as is.
+        | DocumentKind::BuildkitBuildInfo => Ok(Decoded {
             value,
             layers: Vec::new(),
             envelope: None,

@@ -8,6 +8,7 @@
 //! Nothing here interprets the predicate: that is
 //! [`normalize`](crate::normalize)'s job.
 
+mod buildinfo;
 pub(crate) mod detect;
 pub mod index;
 mod json;
@@ -83,6 +84,10 @@ pub struct Document {
     /// attestations list; the root otherwise. Pointers into a Tekton object
     /// start here, so they name places in the file.
     pub base: JsonPointer,
+    /// Where the base64 text [`Self::value`] was decoded from sits in the
+    /// file, when it was not a DSSE payload (BuildKit build info in an
+    /// exporter response or an image config); `None` otherwise.
+    pub encoded_at: Option<JsonPointer>,
 }
 
 impl Document {
@@ -90,7 +95,10 @@ impl Document {
     /// decoded from; `None` when `value` is the file's own JSON. Pointers
     /// into `value` are relative to that decoded payload.
     pub fn payload_pointer(&self) -> Option<JsonPointer> {
-        self.envelope.as_ref().map(Envelope::payload_pointer)
+        self.envelope
+            .as_ref()
+            .map(Envelope::payload_pointer)
+            .or_else(|| self.encoded_at.clone())
     }
 
     /// The location of `pointer` (into [`Self::value`]) for messages.
@@ -181,7 +189,50 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
     if let Some(items) = kubernetes_list(&value) {
         return list_items(name, syntax, items);
     }
+    if detect::detect(&value) == Some(DocumentKind::BuildkitBuildInfo) {
+        return build_infos(name, syntax, &value);
+    }
     vec![document(name, syntax, value, None)]
+}
+
+/// One document per BuildKit build info in the file (one per platform of a
+/// multi-platform build); a bad one never hides the others.
+fn build_infos(name: &str, syntax: Syntax, value: &Value) -> Vec<Result<Document, IngestError>> {
+    let origin = Origin {
+        file: name.to_owned(),
+        line: None,
+        within: None,
+    };
+    buildinfo::entries(value)
+        .iter()
+        .map(|entry| build_info(&origin, syntax, value, entry))
+        .collect()
+}
+
+fn build_info(
+    origin: &Origin,
+    syntax: Syntax,
+    file_value: &Value,
+    entry: &buildinfo::Entry,
+) -> Result<Document, IngestError> {
+    let (decoded, encoded_at) = buildinfo::decode(origin, file_value, entry)?;
+    Ok(Document {
+        name: origin.file.clone(),
+        syntax,
+        kind: DocumentKind::BuildkitBuildInfo,
+        value: decoded.value,
+        line: origin.line,
+        layers: decoded.layers,
+        envelope: None,
+        bundle: None,
+        // Pointers into decoded base64 are relative to it; into an object,
+        // they name places in the file.
+        base: match encoded_at {
+            Some(_) => JsonPointer::root(),
+            None => entry.pointer.clone(),
+        },
+        encoded_at,
+    })
 }
 
 /// The items of a Kubernetes `List` (`apiVersion: v1`, `kind: List`), as
@@ -303,6 +354,17 @@ fn document_at(
         at: origin.at(base.clone()),
         expected: detect::EXPECTED,
     })?;
+    if kind == DocumentKind::BuildkitBuildInfo {
+        // One document asked for: a multi-platform file holds several.
+        return match buildinfo::entries(&value).as_slice() {
+            [entry] => build_info(origin, syntax, &value, entry),
+            _ => Err(IngestError::TooMany {
+                at: origin.at(base.clone()),
+                what: "BuildKit build infos (one per platform) where one document was asked for",
+                limit: 1,
+            }),
+        };
+    }
     let decoded = layers::decode(origin, kind, value, base)?;
     Ok(Document {
         name: origin.file.clone(),
@@ -314,6 +376,7 @@ fn document_at(
         envelope: decoded.envelope,
         bundle: decoded.bundle,
         base: base.clone(),
+        encoded_at: None,
     })
 }
 

@@ -5,7 +5,9 @@
 //! Attestations are read by their predicate (SLSA provenance v0.1, v0.2,
 //! v1.0) and their producer's conventions (Tekton Chains, BuildKit, GitHub
 //! Actions); any other predicate contributes its subjects and type only.
+//! BuildKit's older build info contributes its sources as materials.
 
+mod buildinfo;
 pub mod combine;
 pub mod digest;
 pub mod image_id;
@@ -70,6 +72,7 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
             ev.steps = extracted.steps;
             ev.notes = extracted.notes;
         }
+        DocumentKind::BuildkitBuildInfo => buildinfo::build_info(doc, &mut ev)?,
         DocumentKind::InTotoStatement
         | DocumentKind::DsseEnvelope
         | DocumentKind::SigstoreBundle => {

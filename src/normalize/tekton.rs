@@ -212,7 +212,7 @@ struct PipelineTask<'a> {
 }
 
 /// Kubernetes objects often carry `null` where a list or object is absent.
-fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,

@@ -43,9 +43,16 @@ pub fn write_evidence_text(out: &mut impl io::Write, ev: &Evidence) -> io::Resul
         .map(|n| format!(" {n:?}"))
         .unwrap_or_default();
     let line = ev.line.map(|l| format!(", line {l}")).unwrap_or_default();
+    // A multi-platform build's build infos are told apart by platform.
+    let platform = ev
+        .layers
+        .first()
+        .and_then(|layer| layer.strip_prefix("buildkit-buildinfo "))
+        .map(|p| format!(" for {p}"))
+        .unwrap_or_default();
     writeln!(
         out,
-        "{} ({}{name}{line})",
+        "{} ({}{name}{platform}{line})",
         ev.source,
         ev.document.kind.label()
     )?;

@@ -12,6 +12,7 @@
 
 mod attestations;
 mod audit;
+mod buildinfo;
 mod cli;
 mod combine;
 mod examples;
