@@ -16,7 +16,7 @@ import rego.v1
 # per list judges every step; regorus charges a builtin call or two per step
 # when the matching is written out in Rego. (A single rule rather than one
 # per fact: each rule costs as much as several expressions.)
-settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": effective_on} if {
+settings := {"allowed": allowed, "allowed_resolved": allowed_resolved, "accept_tags": accept_tags, "effective_on": effective_on} if {
 	# `data.registry` directly: `object.get(data, …)` would evaluate every
 	# rule under `data`. Absent or null, the rule is off.
 	config := data.registry
@@ -35,9 +35,18 @@ settings := {"allowed": allowed, "accept_tags": accept_tags, "effective_on": eff
 	allowed := (anything | provcheck_steps_under(steps, allow)) - provcheck_steps_under(steps, deny)
 	accept_tags := object.get(config, "accept_tags", false)
 
+	# The images a builder resolved (BuildKit materials), as the facts the
+	# builtin reads: indexes into `images`, `resolved[k]` the material's.
+	images := [{"declared": {"repository": object.get(input.materials[j], ["image", "repository"], null)}} | some j in resolved]
+	anything_resolved := {k | count(allow) == 0; images[k].declared.repository}
+	allowed_resolved := (anything_resolved | provcheck_steps_under(images, allow)) - provcheck_steps_under(images, deny)
+
 	# Every result carries the section's effective_on (null when it has none).
 	effective_on := object.get(config, "effective_on", null)
 }
+
+# The materials that name an image the builder resolved, in order.
+resolved := [j | some j, m in object.get(input, "materials", []); object.get(m, ["image", "origin"], null) == "resolved"]
 
 # Result objects are written inline (a function call per result costs ten
 # times an object literal in regorus), from the step bound once.
@@ -74,4 +83,61 @@ unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task"
 	some i in object.get(steps, "undeclared", set()) | object.get(steps, "invalid", set())
 	s := input.steps[i]
 	msg := sprintf("no usable declared image (%s): a runtime ImageID is never trusted", [s.trust.reason])
+}
+
+# An image the builder resolved (a BuildKit material) is judged by the
+# reference the build requested: pinned when it names a digest. The digest
+# the builder resolved it to never stands in for a pin.
+requested(k) := m if {
+	m := input.materials[resolved[k]]
+}
+
+# Requested by digest: its trusted reference is outside the allowed registries.
+deny contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some k, _ in resolved
+	not k in cfg.allowed_resolved
+	m := requested(k)
+	is_string(m.image.reference)
+	parts := split(m.image.reference, "@")
+	count(parts) == 2
+	msg := sprintf("%s@%s is not in an allowed registry", [m.image.repository, parts[1]])
+}
+
+# Requested by tag: the request itself named a disallowed place.
+deny contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some k, _ in resolved
+	not k in cfg.allowed_resolved
+	m := requested(k)
+	is_string(m.image.reference)
+	not contains(m.image.reference, "@")
+	msg := sprintf("requested %s (unpinned) is not in an allowed registry", [m.image.reference])
+}
+
+unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	not cfg.accept_tags
+	some k in cfg.allowed_resolved
+	m := requested(k)
+	is_string(m.image.reference)
+	not contains(m.image.reference, "@")
+	msg := sprintf("requested %s is in an allowed place but not pinned by digest", [m.image.reference])
+}
+
+unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some k, _ in resolved
+	m := requested(k)
+	not is_string(m.image.reference)
+	msg := sprintf("the requested image is not usable: %s", [object.get(m.image, "problem", "no reference recorded")])
+}
+
+# Nothing to judge: the registries this build pulled from are not recorded,
+# and a rule that judged nothing must not let the verdict pass.
+unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	count(object.get(input, "steps", [])) == 0
+	count(resolved) == 0
+	msg := "no step and no image the builder resolved: the registries this build pulled from are not recorded"
 }

@@ -69,3 +69,42 @@ test_runtime_only_is_unknown if {
 test_unconfigured_reports_nothing if {
 	count(registry.deny) + count(registry.unknown) == 0 with input as {"steps": [pinned("evil.io/x")]} with data.registry as {}
 }
+
+# An image a builder resolved, as `provcheck normalize` writes a BuildKit material.
+resolved(reference, repository) := {
+	"uri": reference,
+	"digest": {"sha256": "bbbb"},
+	"image": {"origin": "resolved", "reference": reference, "repository": repository},
+	"pointer": "/predicate/materials/0",
+}
+
+test_requested_by_digest_from_allowed_place_passes if {
+	m := resolved(concat("@", ["quay.io/acme/tool", digest]), "quay.io/acme/tool")
+	count(registry.deny) + count(registry.unknown) == 0 with input as {"steps": [], "materials": [m]} with data.registry as cfg
+}
+
+test_requested_by_digest_outside_fails if {
+	m := resolved(concat("@", ["quay.io/acme-evil/tool", digest]), "quay.io/acme-evil/tool")
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [], "materials": [m]} with data.registry as cfg
+}
+
+test_requested_by_tag_is_unknown_even_when_resolved if {
+	m := resolved("quay.io/acme/tool:v1", "quay.io/acme/tool")
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [], "materials": [m]} with data.registry as cfg
+	count(registry.deny) == 0 with input as {"steps": [], "materials": [m]} with data.registry as cfg
+}
+
+test_requested_by_tag_outside_fails if {
+	m := resolved("docker.io/library/alpine:3.20", "docker.io/library/alpine")
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [], "materials": [m]} with data.registry as cfg
+}
+
+test_a_copied_runtime_image_id_is_not_judged_as_requested if {
+	m := object.union(resolved("quay.io/acme-evil/tool:v1", "quay.io/acme-evil/tool"), {"image": {"origin": "runtime-image-id"}})
+	count(registry.deny) == 0 with input as {"steps": [pinned("quay.io/acme/tool")], "materials": [m]} with data.registry as cfg
+}
+
+test_nothing_to_judge_is_unknown_never_a_pass if {
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [], "materials": []} with data.registry as cfg
+	count(registry.unknown) == 0 with input as {"steps": [], "materials": []} with data.registry as {}
+}

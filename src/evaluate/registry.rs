@@ -16,7 +16,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::evidence::{DeclaredImage, StepEvidence};
+use crate::evidence::{DeclaredImage, ImageOrigin, Material, StepEvidence};
 use crate::normalize::image_ref::{
     is_domain_like, validate_domain, validate_path, ImageRef, DEFAULT_DOMAIN,
     LEGACY_DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX,
@@ -210,7 +210,48 @@ impl RegistryRule {
                 );
             }
         };
-        let pinned = step.trusted_reference.as_deref();
+        self.judge_reference(reference, step.trusted_reference.as_deref(), "declared")
+    }
+
+    /// One result for an image the builder resolved (a BuildKit material:
+    /// `origin: resolved`), judged by the table as a step is, by the
+    /// reference the build **requested**; the digest the builder resolved
+    /// it to never stands in for a pin. `None` for any other material (a
+    /// copied runtime ImageID, or no image).
+    pub fn evaluate_material(&self, material: &Material) -> Option<RuleResult> {
+        let image = material
+            .image
+            .as_ref()
+            .filter(|i| i.origin == ImageOrigin::Resolved)?;
+        let parsed = image
+            .reference
+            .as_deref()
+            .map(str::parse::<ImageRef>)
+            .transpose();
+        let (status, message) = match parsed {
+            Ok(Some(reference)) => {
+                let pinned = reference.pinned();
+                self.judge_reference(&reference, pinned.as_deref(), "requested")
+            }
+            Ok(None) | Err(_) => (
+                Status::Unknown,
+                format!(
+                    "the requested image is not usable: {}",
+                    image.problem.as_deref().unwrap_or("no reference recorded")
+                ),
+            ),
+        };
+        Some(RuleResult::document(RULE, status, message).with_evidence([material.pointer.clone()]))
+    }
+
+    /// The table for a usable reference (`how` it was asked for: declared
+    /// by a step, requested from a builder) and its trusted reference.
+    fn judge_reference(
+        &self,
+        reference: &ImageRef,
+        pinned: Option<&str>,
+        how: &str,
+    ) -> (Status, String) {
         match (self.place(reference), pinned) {
             (Placement::Denied(d), Some(t)) => (
                 Status::Fail,
@@ -219,7 +260,8 @@ impl RegistryRule {
             (Placement::Denied(d), None) => (
                 Status::Fail,
                 [
-                    "declared ",
+                    how,
+                    " ",
                     reference.as_str(),
                     " is denied by ",
                     &quoted(d.as_written()),
@@ -232,7 +274,8 @@ impl RegistryRule {
             (Placement::NotAllowed, None) => (
                 Status::Fail,
                 [
-                    "declared ",
+                    how,
+                    " ",
                     reference.as_str(),
                     " (unpinned) is not in an allowed registry",
                 ]
@@ -243,14 +286,17 @@ impl RegistryRule {
                 Status::Pass,
                 [
                     &allowed_message(reference.as_str(), by),
-                    " (declared by tag; the policy accepts tags)",
+                    " (",
+                    how,
+                    " by tag; the policy accepts tags)",
                 ]
                 .concat(),
             ),
             (Placement::Allowed(_), None) => (
                 Status::Unknown,
                 [
-                    "declared ",
+                    how,
+                    " ",
                     reference.as_str(),
                     " is in an allowed place but not pinned by digest",
                 ]
@@ -418,6 +464,77 @@ mod tests {
             assert_eq!(result.status, want, "{declared:?}: {}", result.message);
             assert_eq!(result.rule, RULE);
         }
+    }
+
+    fn material(origin: ImageOrigin, reference: Option<&str>) -> Material {
+        Material {
+            uri: reference.map(str::to_owned),
+            digest: std::collections::BTreeMap::from([("sha256".to_owned(), A.to_owned())]),
+            image: Some(crate::evidence::MaterialImage {
+                origin,
+                reference: reference.map(str::to_owned),
+                repository: None,
+                tag: None,
+                digest: Some(format!("sha256:{A}")),
+                platform: None,
+                problem: reference.is_none().then(|| "unparseable".to_owned()),
+            }),
+            pointer: crate::error::JsonPointer::root().key("materials").index(0),
+        }
+    }
+
+    /// An image the builder resolved: the table applied to the reference
+    /// the build requested, whatever digest the builder resolved.
+    #[test]
+    fn builder_resolved_images_are_judged_by_their_request() {
+        let rule = RegistryRule {
+            allow: vec![prefix("quay.io/acme")],
+            deny: vec![prefix("quay.io/acme/legacy")],
+            accept_tags: false,
+        };
+        let rows: Vec<(Option<String>, Status, &str)> = vec![
+            (
+                Some(format!("quay.io/acme/tool:v1@sha256:{A}")),
+                Status::Pass,
+                "quay.io/acme/tool@sha256:aaaa",
+            ),
+            (
+                Some(format!("docker.io/acme/tool@sha256:{A}")),
+                Status::Fail,
+                "is not in an allowed registry",
+            ),
+            (
+                Some(format!("quay.io/acme/legacy/x@sha256:{A}")),
+                Status::Fail,
+                "is denied by",
+            ),
+            (
+                Some("quay.io/acme-evil/tool:v1".into()),
+                Status::Fail,
+                "requested quay.io/acme-evil/tool:v1 (unpinned)",
+            ),
+            (
+                Some("quay.io/acme/tool:v1".into()),
+                Status::Unknown,
+                "requested quay.io/acme/tool:v1 is in an allowed place but not pinned",
+            ),
+            (None, Status::Unknown, "not usable: unparseable"),
+        ];
+        for (reference, want, says) in rows {
+            let m = material(ImageOrigin::Resolved, reference.as_deref());
+            let result = rule.evaluate_material(&m).unwrap();
+            assert_eq!(result.status, want, "{reference:?}: {}", result.message);
+            assert!(
+                result.message.contains(says),
+                "{reference:?}: {}",
+                result.message
+            );
+            assert_eq!(result.step, None);
+            assert_eq!(result.evidence, std::slice::from_ref(&m.pointer));
+        }
+        // A copied runtime ImageID is never judged as a request.
+        let runtime = material(ImageOrigin::RuntimeImageId, Some("quay.io/acme-evil/x:v1"));
+        assert_eq!(rule.evaluate_material(&runtime), None);
     }
 
     #[test]

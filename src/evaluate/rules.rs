@@ -2,7 +2,7 @@
 //!
 //! | rule id | one result per | pass | fail | unknown |
 //! |---|---|---|---|---|
-//! | `registry.allowed` | step and sidecar | see [`registry`](super::registry) | | |
+//! | `registry.allowed` | step and sidecar, image the builder resolved (BuildKit) | see [`registry`](super::registry) | | no step and no resolved image recorded |
 //! | `steps.pinned` | step and sidecar | declared by digest | declared by tag/name, or invalid | undeclared (runtime only), unresolved variable |
 //! | `steps.runtime_digest` | pinned step | runtime digest matches (directly or via an index) | mismatch (severity configurable) | config ID only, other algorithm, absent |
 //! | `builder.allowed` | document | builder id listed | not listed | no builder id recorded |
@@ -18,6 +18,7 @@ use crate::normalize::trust::{Corroboration, TrustStatus};
 use super::policy::{
     parse_instant, MismatchSeverity, Policy, PolicyError, Section, SourceExpectation, TimeWindow,
 };
+use super::registry::RegistryRule;
 use super::status::{RuleResult, Status};
 
 /// The document-level facts the rules read, in one place.
@@ -50,6 +51,28 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// `registry.allowed` for every step and sidecar and every image the
+/// builder resolved; when the document records neither, one `unknown`:
+/// the registries the build pulled from are not known, and a rule that
+/// judged nothing must not let the verdict pass.
+fn registry(rule: &RegistryRule, ev: &Evidence) -> Vec<RuleResult> {
+    let mut out: Vec<RuleResult> = ev.steps.iter().map(|st| rule.evaluate_step(st)).collect();
+    out.extend(
+        ev.materials
+            .iter()
+            .filter_map(|m| rule.evaluate_material(m)),
+    );
+    if out.is_empty() {
+        out.push(RuleResult::document(
+            super::registry::RULE,
+            Status::Unknown,
+            "no step and no image the builder resolved: \
+             the registries this build pulled from are not recorded",
+        ));
+    }
+    out
+}
+
 /// Evaluate every configured rule — native, BuildKit source policy, Rego —
 /// against `ev`. `now` stands in for the build time when the evidence
 /// records none (for `effective_on`).
@@ -75,10 +98,7 @@ pub fn evaluate(
         };
     if let Some(s) = &policy.registry {
         if s.rule.is_configured() {
-            push(
-                s.effective_on,
-                ev.steps.iter().map(|st| s.rule.evaluate_step(st)).collect(),
-            );
+            push(s.effective_on, registry(&s.rule, ev));
         }
     }
     if let Some(s) = &policy.pinned {

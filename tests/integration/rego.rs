@@ -171,6 +171,101 @@ fn native_and_rego_registry_results_agree() {
     assert_eq!(seen.len(), 3, "every tri-state outcome occurs: {seen:?}");
 }
 
+/// Build info with one image source `reference` resolved to digest `A`,
+/// normalized by the library.
+fn requested(reference: &str) -> provcheck::Evidence {
+    let doc = json!({"containerimage.buildinfo": {"sources": [
+        {"type": "docker-image", "ref": reference, "pin": format!("sha256:{A}")},
+        {"type": "git", "ref": "https://github.com/acme/app.git", "pin": "259a5aa5aa5bb3562d12cc631fe399f4788642c1"},
+    ]}});
+    let bytes = serde_json::to_vec(&doc).unwrap();
+    provcheck::normalize_bytes("md.json", &bytes)
+        .remove(0)
+        .unwrap()
+}
+
+/// The `registry.allowed` results as (status, evidence pointers), sorted.
+fn registry_results(results: &[provcheck::RuleResult]) -> Vec<(Status, Vec<String>)> {
+    let mut out: Vec<(Status, Vec<String>)> = results
+        .iter()
+        .filter(|r| r.rule == "registry.allowed")
+        .map(|r| {
+            let evidence = r.evidence.iter().map(|p| p.as_str().to_owned()).collect();
+            (r.status, evidence)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Images a builder resolved (BuildKit) are judged natively and by the pack
+/// alike, by the reference the build requested (the resolved digest never
+/// stands in for a pin); a document with no step and no such image is
+/// `unknown` for both, never a pass.
+#[test]
+fn native_and_rego_agree_on_builder_resolved_images_and_on_nothing_to_judge() {
+    let configs = [
+        json!({"allow": ["quay.io/acme"], "deny": ["quay.io/acme/legacy"]}),
+        json!({"allow": ["quay.io/acme"], "accept_tags": true}),
+        json!({"deny": ["docker.io"]}),
+        json!({"allow": ["alpine", "acme/"]}),
+    ];
+    let mut documents: Vec<(String, provcheck::Evidence)> = [
+        format!("quay.io/acme/tool:v1@sha256:{A}"),
+        format!("quay.io/acme/tool@sha256:{B}"),
+        format!("quay.io/acme/legacy/x@sha256:{A}"),
+        format!("quay.io/acme-evil/tool@sha256:{A}"),
+        "quay.io/acme/tool:v1".to_owned(),
+        "quay.io/other/tool:v1".to_owned(),
+        "docker.io/library/alpine:3.20".to_owned(),
+        "docker.io/acme/tool:latest".to_owned(),
+        "docker.io/Library/alpine:3.20".to_owned(),
+    ]
+    .into_iter()
+    .map(|r| (r.clone(), requested(&r)))
+    .collect();
+    for file in [
+        "buildkit/docs-v1-mode-max.json",
+        "buildkit/docs-v0.2-mode-min.json",
+        "github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl",
+    ] {
+        let path = crate::util::corpus().join(file);
+        let bytes = std::fs::read(&path).unwrap();
+        let ev = provcheck::normalize_bytes(file, &bytes).remove(0).unwrap();
+        documents.push((file.to_owned(), ev));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for config in &configs {
+        let mut native = PolicyBuilder::new();
+        native
+            .add_value("native", &json!({"registry": config}))
+            .unwrap();
+        let native = native.build().unwrap();
+        let mut rego = PolicyBuilder::new();
+        rego.add_path(&root().join("policies/provcheck")).unwrap();
+        rego.add_data_value("data", json!({"registry": config}));
+        let rego = rego.build().unwrap();
+        for (what, ev) in &documents {
+            let now = chrono::Utc::now();
+            let n = registry_results(&provcheck::evaluate::evaluate(&native, ev, now).unwrap());
+            let r = registry_results(&provcheck::evaluate::evaluate(&rego, ev, now).unwrap());
+            // The pack reports only what is not a pass.
+            let not_pass: Vec<_> = n
+                .iter()
+                .filter(|(s, _)| *s != Status::Pass)
+                .cloned()
+                .collect();
+            assert_eq!(not_pass, r, "{what} with {config}");
+            assert!(
+                !n.is_empty(),
+                "{what} with {config}: the native rule judged nothing"
+            );
+            seen.extend(n.iter().map(|(s, _)| *s));
+        }
+    }
+    assert_eq!(seen.len(), 3, "every tri-state outcome occurs: {seen:?}");
+}
+
 /// A registry list that is not a collection is an evaluation error, never
 /// an empty list that turns the rule off (a pass); entries are checked
 /// whatever the document holds.
