@@ -81,14 +81,17 @@ pub(crate) fn entries(value: &Value) -> Vec<Entry> {
         .collect()
 }
 
-/// Decode the build info at `entry` in `file_value`: the object itself, or
-/// the base64 JSON text (then `encoded_at` is where that text is, and
-/// pointers into the result are relative to the decoded JSON).
+/// Decode the build info at `entry` in `value` (found at `base` in the
+/// file): the object itself, or the base64 JSON text (then the second
+/// member is where that text is in the file, and pointers into the result
+/// are relative to the decoded JSON).
 pub(crate) fn decode(
     origin: &Origin,
-    file_value: &Value,
+    value: &Value,
+    base: &JsonPointer,
     entry: &Entry,
 ) -> Result<(Decoded, Option<JsonPointer>), IngestError> {
+    let at = base.join(&entry.pointer);
     let layer = match &entry.platform {
         Some(platform) => format!("{LAYER} {platform}"),
         None => LAYER.to_owned(),
@@ -104,17 +107,17 @@ pub(crate) fn decode(
         layer: "BuildKit build info",
         message: format!("expected an object (or its JSON as base64 text), found {found}"),
     };
-    match file_value.pointer(entry.pointer.as_str()) {
+    match value.pointer(entry.pointer.as_str()) {
         Some(object @ Value::Object(_)) => Ok((decoded(object.clone()), None)),
         Some(Value::String(text)) => {
             let bytes = decode_base64(text).map_err(|message| IngestError::Base64 {
-                at: origin.at(entry.pointer.clone()),
+                at: origin.at(at.clone()),
                 message,
             })?;
             let inner = Origin {
                 file: origin.file.clone(),
                 line: origin.line,
-                within: Some(entry.pointer.clone()),
+                within: Some(at.clone()),
             };
             let text = std::str::from_utf8(&bytes).map_err(|e| IngestError::Json {
                 at: inner.at(JsonPointer::root()),
@@ -137,10 +140,10 @@ pub(crate) fn decode(
                     message: format!("expected an object, found {}", json_type(&value)),
                 });
             }
-            Ok((decoded(value), Some(entry.pointer.clone())))
+            Ok((decoded(value), Some(at.clone())))
         }
-        Some(other) => Err(not_build_info(entry.pointer.clone(), json_type(other))),
-        None => Err(not_build_info(entry.pointer.clone(), "nothing")),
+        Some(other) => Err(not_build_info(at.clone(), json_type(other))),
+        None => Err(not_build_info(at.clone(), "nothing")),
     }
 }
 
@@ -234,7 +237,7 @@ mod tests {
             ),
         ] {
             let entry = &entries(&file)[0];
-            let (decoded, at) = decode(&origin(), &file, entry).unwrap();
+            let (decoded, at) = decode(&origin(), &file, &JsonPointer::root(), entry).unwrap();
             assert_eq!(decoded.value, info);
             assert_eq!(decoded.layers, ["buildkit-buildinfo"]);
             assert_eq!(at.as_ref().map(JsonPointer::as_str), encoded_at);
@@ -252,7 +255,9 @@ mod tests {
         ];
         for (file, want) in rows {
             let entry = &entries(&file)[0];
-            let err = decode(&origin(), &file, entry).unwrap_err().to_string();
+            let err = decode(&origin(), &file, &JsonPointer::root(), entry)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(want), "{err}\nwant {want}");
         }
     }

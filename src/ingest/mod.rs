@@ -205,17 +205,19 @@ fn build_infos(name: &str, syntax: Syntax, value: &Value) -> Vec<Result<Document
     };
     buildinfo::entries(value)
         .iter()
-        .map(|entry| build_info(&origin, syntax, value, entry))
+        .map(|entry| build_info(&origin, syntax, value, &JsonPointer::root(), entry))
         .collect()
 }
 
+/// The build info at `entry` in `value`, which is at `base` in the file.
 fn build_info(
     origin: &Origin,
     syntax: Syntax,
-    file_value: &Value,
+    value: &Value,
+    base: &JsonPointer,
     entry: &buildinfo::Entry,
 ) -> Result<Document, IngestError> {
-    let (decoded, encoded_at) = buildinfo::decode(origin, file_value, entry)?;
+    let (decoded, encoded_at) = buildinfo::decode(origin, value, base, entry)?;
     Ok(Document {
         name: origin.file.clone(),
         syntax,
@@ -229,7 +231,7 @@ fn build_info(
         // they name places in the file.
         base: match encoded_at {
             Some(_) => JsonPointer::root(),
-            None => entry.pointer.clone(),
+            None => base.join(&entry.pointer),
         },
         encoded_at,
     })
@@ -357,7 +359,7 @@ fn document_at(
     if kind == DocumentKind::BuildkitBuildInfo {
         // One document asked for: a multi-platform file holds several.
         return match buildinfo::entries(&value).as_slice() {
-            [entry] => build_info(origin, syntax, &value, entry),
+            [entry] => build_info(origin, syntax, &value, base, entry),
             _ => Err(IngestError::TooMany {
                 at: origin.at(base.clone()),
                 what: "BuildKit build infos (one per platform) where one document was asked for",

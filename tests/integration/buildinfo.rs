@@ -256,3 +256,29 @@ fn bad_build_info_is_invalid_input_naming_the_place() {
         );
     }
 }
+
+/// Inside a file that holds several objects (a Kubernetes `List`), build
+/// info pointers and errors name places in the file.
+#[test]
+fn pointers_name_places_in_the_file() {
+    let dir = Scratch::new("buildinfo-list");
+    let file = dir.file(
+        "list.json",
+        json!({"apiVersion": "v1", "kind": "List", "items": [
+            {"containerimage.buildinfo": build_info()},
+            {"containerimage.buildinfo": "!!"},
+        ]})
+        .to_string()
+        .as_bytes(),
+    );
+    let (code, evidence, stderr) = normalize(&file);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("at /items/1/containerimage.buildinfo: invalid base64"),
+        "{stderr}"
+    );
+    assert_eq!(
+        materials(&evidence[0]),
+        expected("/items/0/containerimage.buildinfo")
+    );
+}
