@@ -8,6 +8,7 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 use crate::error::{IngestError, JsonPointer, Location};
@@ -25,10 +26,10 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, IngestError> {
     result.map_err(|e| {
         let line_col = Some((e.line(), e.column()));
         match state.duplicate.take() {
-            Some((pointer, key)) => IngestError::DuplicateKey {
+            Some(key) => IngestError::DuplicateKey {
                 at: Location {
                     file: file.to_owned(),
-                    pointer,
+                    pointer: state.pointer(),
                     line_col,
                     within: None,
                 },
@@ -70,17 +71,20 @@ enum Segment {
     Index(usize),
 }
 
-/// The path to the value being parsed, and the duplicate found, if any.
+/// Where an error happened, and the duplicate found, if any. The path is
+/// recorded only when an error unwinds through the containers (innermost
+/// segment first), not for every value parsed.
 #[derive(Default)]
 struct State {
-    path: Vec<Segment>,
-    duplicate: Option<(JsonPointer, String)>,
+    unwound: Vec<Segment>,
+    duplicate: Option<String>,
 }
 
 impl State {
     fn pointer(&self) -> JsonPointer {
-        self.path
+        self.unwound
             .iter()
+            .rev()
             .fold(JsonPointer::root(), |p, segment| match segment {
                 Segment::Key(k) => p.key(k),
                 Segment::Index(i) => p.index(*i),
@@ -138,14 +142,16 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            self.state.path.push(Segment::Index(items.len()));
             let next = seq.next_element_seed(ValueSeed {
                 state: &mut *self.state,
-            })?;
-            self.state.path.pop();
+            });
             match next {
-                Some(v) => items.push(v),
-                None => return Ok(Value::Array(items)),
+                Ok(Some(v)) => items.push(v),
+                Ok(None) => return Ok(Value::Array(items)),
+                Err(e) => {
+                    self.state.unwound.push(Segment::Index(items.len()));
+                    return Err(e);
+                }
             }
         }
     }
@@ -153,18 +159,28 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                self.state.duplicate = Some((self.state.pointer(), key.clone()));
-                return Err(de::Error::custom(format_args!("duplicate key {key:?}")));
+            match out.entry(key) {
+                Entry::Occupied(taken) => {
+                    let key = taken.key().clone();
+                    let e = de::Error::custom(format_args!("duplicate key {key:?}"));
+                    self.state.duplicate = Some(key);
+                    return Err(e);
+                }
+                Entry::Vacant(slot) => {
+                    let value = map.next_value_seed(ValueSeed {
+                        state: &mut *self.state,
+                    });
+                    match value {
+                        Ok(value) => {
+                            slot.insert(value);
+                        }
+                        Err(e) => {
+                            self.state.unwound.push(Segment::Key(slot.key().clone()));
+                            return Err(e);
+                        }
+                    }
+                }
             }
-            self.state.path.push(Segment::Key(key));
-            let value = map.next_value_seed(ValueSeed {
-                state: &mut *self.state,
-            })?;
-            let Some(Segment::Key(key)) = self.state.path.pop() else {
-                return Err(de::Error::custom("internal: path stack out of step"));
-            };
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }
@@ -208,6 +224,21 @@ mod tests {
         assert!(text.starts_with("t.json:1:"), "{text}");
         assert!(text.contains("/status/steps"), "{text}");
         assert!(text.contains("EOF"), "{text}");
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_value_being_read() {
+        for (text, pointer) in [
+            (r#"{"a":[true,{"c":tru}]}"#, "/a/1/c"),
+            (r#"{"a":{"b":1},"d~/e":[1,2,x]}"#, "/d~0~1e/2"),
+            (r#"[{},{"a":1}}"#, "/2"),
+            (r#"{"a":1,}"#, ""),
+        ] {
+            match parse("t.json", text).unwrap_err() {
+                IngestError::Json { at, .. } => assert_eq!(at.pointer.as_str(), pointer, "{text}"),
+                other => panic!("{text}: {other}"),
+            }
+        }
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn split_docker_domain(name: &str) -> (&str, &'static str, &str) {
 /// Whether a first component names a registry rather than a Docker Hub
 /// namespace: `localhost`, or it holds `.` or `:`, or upper case.
 pub(crate) fn is_domain_like(first: &str) -> bool {
-    first == "localhost" || first.contains(['.', ':']) || has_uppercase(first)
+    first == "localhost" || first.bytes().any(|b| b == b'.' || b == b':') || has_uppercase(first)
 }
 
 /// `s.to_lowercase() != s`, without the copy when `s` is ASCII.
@@ -294,6 +294,15 @@ fn has_uppercase(s: &str) -> bool {
 
 /// Check a registry host\[:port\] against the grammar.
 pub(crate) fn validate_domain(domain: &str) -> Result<(), String> {
+    if is_plain_domain(domain) {
+        Ok(())
+    } else {
+        explain_domain(domain)
+    }
+}
+
+/// The full domain check, which says what is wrong.
+fn explain_domain(domain: &str) -> Result<(), String> {
     let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
         let Some((v6, after)) = rest.split_once(']') else {
             return Err(format!(
@@ -349,8 +358,72 @@ pub(crate) fn validate_domain(domain: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `domain` is a valid `domain-name[:port-number]` (not bracketed
+/// IPv6), in one pass over its bytes: the common case, checked without the
+/// splitting [`validate_domain`] does to say what is wrong.
+fn is_plain_domain(domain: &str) -> bool {
+    let (host, port) = match domain.as_bytes().iter().position(|&b| b == b':') {
+        Some(i) => (
+            domain.as_bytes().get(..i).unwrap_or_default(),
+            domain.as_bytes().get(i + 1..),
+        ),
+        None => (domain.as_bytes(), None),
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit));
+    // Each component: alphanumerics with inner '-'.
+    let mut prev = b'.';
+    for &b in host {
+        let ok = match b {
+            b'.' => prev.is_ascii_alphanumeric(),
+            b'-' => prev != b'.',
+            _ => b.is_ascii_alphanumeric(),
+        };
+        if !ok {
+            return false;
+        }
+        prev = b;
+    }
+    port_ok && prev.is_ascii_alphanumeric()
+}
+
+/// Whether `path` is a valid remote name, in one pass over its bytes: the
+/// common case, checked without the splitting [`validate_path`] does to say
+/// what is wrong.
+fn is_plain_path(path: &str) -> bool {
+    if path.len() > NAME_MAX_LEN {
+        return false;
+    }
+    // `prev` and `prev2` are the two bytes before; '/' stands for "a
+    // component starts here".
+    let (mut prev, mut prev2) = (b'/', b'/');
+    for &b in path.as_bytes() {
+        let alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        let ok = match b {
+            b'/' | b'.' => alnum(prev),
+            // '-' runs; '_' alone or doubled.
+            b'-' => alnum(prev) || prev == b'-',
+            b'_' => alnum(prev) || (prev == b'_' && alnum(prev2)),
+            _ => alnum(b),
+        };
+        if !ok {
+            return false;
+        }
+        (prev2, prev) = (prev, b);
+    }
+    prev.is_ascii_lowercase() || prev.is_ascii_digit()
+}
+
 /// Check a repository path against the grammar.
 pub(crate) fn validate_path(path: &str) -> Result<(), String> {
+    if is_plain_path(path) {
+        Ok(())
+    } else {
+        explain_path(path)
+    }
+}
+
+/// The full path check, which says what is wrong.
+fn explain_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Err("empty".into());
     }
@@ -703,6 +776,24 @@ mod proptests {
             if let Ok(parsed) = s.parse::<ImageRef>() {
                 let again: ImageRef = parsed.to_string().parse().map_err(|e| TestCaseError::fail(format!("{e}")))?;
                 prop_assert_eq!(again, parsed);
+            }
+        }
+
+        /// The one-pass checks accept exactly what the explaining checks
+        /// accept.
+        #[test]
+        fn fast_checks_agree_with_the_grammar(s in prop_oneof![
+            "[a-zA-Z0-9._/:\\-]{0,12}",
+            "[a-z0-9._/-]{0,12}",
+            "[a-z0-9._/-]{0,300}",
+            "[a-zA-Z0-9.-]{0,10}(:[0-9]{0,3})?",
+            "\\PC{0,8}",
+            proptest::collection::vec(path_component(), 1..4).prop_map(|v| v.join("/")),
+            domain(),
+        ]) {
+            prop_assert_eq!(is_plain_path(&s), explain_path(&s).is_ok(), "path {:?}", s);
+            if !s.starts_with('[') {
+                prop_assert_eq!(is_plain_domain(&s), explain_domain(&s).is_ok(), "domain {:?}", s);
             }
         }
 

@@ -71,7 +71,13 @@ pub enum Declared {
 impl Declared {
     /// Parse a declared image string.
     pub fn parse(raw: &str) -> Self {
-        if let Some(start) = raw.find("$(") {
+        // `find('$')` is a memchr; `find("$(")` would set up a substring
+        // search for every step.
+        let variable = raw
+            .match_indices('$')
+            .map(|(i, _)| i)
+            .find(|&i| raw.as_bytes().get(i + 1) == Some(&b'('));
+        if let Some(start) = variable {
             let var = raw
                 .get(start..)
                 .and_then(|tail| tail.find(')').and_then(|end| tail.get(..=end)))
