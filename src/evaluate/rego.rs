@@ -111,6 +111,26 @@ impl RegoSources {
                 definable.push(self.may_define(&engine, &packages_of, &format!("{package}.{set}")));
             }
         }
+        // A package that can define none of the sets would check nothing
+        // and say "pass": a misspelt `deny` must not pass a release.
+        for (package, sets) in packages.iter().zip(definable.chunks(SETS.len())) {
+            if !sets.contains(&true) {
+                let file = self
+                    .files
+                    .iter()
+                    .zip(&packages_of)
+                    .find(|(_, p)| p == package)
+                    .map_or("(policy)", |((name, _), _)| name.as_str());
+                return Err(PolicyError::Invalid {
+                    at: Location::new(file, JsonPointer::root()),
+                    message: format!(
+                        "package {} defines no deny, unknown or warn rule, so it would check \
+                         nothing; helper packages belong outside `provcheck.` (e.g. `provcheck_lib`)",
+                        package.trim_start_matches("data.")
+                    ),
+                });
+            }
+        }
         let mut definable = definable.into_iter();
         let mut direct = Vec::new();
         let mut fallback = format!("package {FALLBACK_PACKAGE}\nimport rego.v1\n");
@@ -388,7 +408,20 @@ impl RegoPolicy {
             };
             let before = out.len();
             for (set, status) in SETS {
-                for item in elements(&sets[set]) {
+                let value = &sets[set];
+                if !matches!(value, Value::Array(_) | Value::Set(_) | Value::Undefined) {
+                    // `deny if …` or `deny := "x"`: a value that fired but is
+                    // not a set of results would otherwise read as nothing.
+                    return Err(PolicyError::Evaluation {
+                        files: self.files.join(", "),
+                        message: format!(
+                            "{package}.{set} is {}, not a set of results: write `{set} contains \
+                             {{\"msg\": …}} if {{ … }}`",
+                            kind_of(value)
+                        ),
+                    });
+                }
+                for item in elements(value) {
                     out.push(to_result(package, set, status, item, judged_at));
                 }
             }
@@ -411,6 +444,19 @@ fn elements(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
         Value::Array(items) => Box::new(items.iter()),
         Value::Set(items) => Box::new(items.iter()),
         _ => Box::new(std::iter::empty()),
+    }
+}
+
+/// What kind of value `value` is, for a message.
+fn kind_of(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::String(s) => format!("the string {:?}", s.as_ref()),
+        Value::Number(_) => "a number".to_owned(),
+        Value::Null => "null".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Array(_) | Value::Set(_) => "a collection".to_owned(),
+        Value::Undefined => "undefined".to_owned(),
     }
 }
 
@@ -685,6 +731,42 @@ warn contains {"code": "x.later", "msg": "later", "effective_on": "2030-01-01"} 
             (got[0].rule.as_str(), got[0].status),
             ("provcheck.x", Status::Pass)
         );
+    }
+
+    /// A `deny` that is not a set (`deny if …`, `deny := "x"`) is an error
+    /// when it holds a value, never an empty set that passes.
+    #[test]
+    fn a_deny_that_is_not_a_set_is_an_error_not_a_pass() {
+        for head in ["deny if", "deny := \"yes\" if", "deny := {\"a\": 1} if"] {
+            let p = compile(&format!(
+                "package provcheck.x\nimport rego.v1\n{head} {{ input.a == 1 }}\n"
+            ))
+            .unwrap();
+            let err = p.evaluate(&json!({"a": 1}), Utc::now()).unwrap_err();
+            assert!(
+                matches!(&err, PolicyError::Evaluation { message, .. }
+                    if message.contains("provcheck.x.deny is") && message.contains("not a set")),
+                "{head}: {err}"
+            );
+        }
+    }
+
+    /// A `provcheck.` package that defines none of the sets (a misspelt
+    /// `deny`, only helpers) is refused when the policy is loaded.
+    #[test]
+    fn a_package_that_checks_nothing_is_refused() {
+        for body in ["denny contains \"x\" if true", "helper(x) := x", ""] {
+            let err = compile(&format!("package provcheck.x\nimport rego.v1\n{body}\n"))
+                .map(drop)
+                .unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("package provcheck.x defines no deny, unknown or warn rule"),
+                "{body:?}: {err}"
+            );
+        }
+        // A set defined from a parent package counts.
+        compile("package provcheck\nimport rego.v1\nx.deny contains \"p\" if input.x\n").unwrap();
     }
 
     /// The direct gather reads declared sets as they are; a complete rule
