@@ -398,7 +398,7 @@ fn document(
 
 /// `*.jsonl`, or several lines that each hold one JSON object (a
 /// pretty-printed document has lines that do not start with `{`).
-fn is_json_lines(name: &str, text: &str) -> bool {
+pub(crate) fn is_json_lines(name: &str, text: &str) -> bool {
     if name.ends_with(".jsonl") {
         return true;
     }

@@ -548,33 +548,39 @@ impl Pointers {
 /// nor JSON lines (the ingest stage reports why). Strict: duplicate keys
 /// make it `None` too.
 ///
+/// JSON lines are told apart as the ingest stage tells them (`name`), and
+/// every non-blank line has an entry, in order: a line that is not a JSON
+/// object carries no signature material here (the ingest stage reports
+/// what is wrong with it), and never stops the other lines being verified.
+///
 /// This is the one place that recognizes signed documents; it can switch to
 /// the ingest stage's layer decoding once that reads them.
-fn documents(bytes: &[u8]) -> Option<Vec<Found<'_>>> {
+fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if !text.trim_start().starts_with('{') {
-        return None;
-    }
-    if let Ok(value) = crate::ingest::decode_text("-", text.as_bytes()) {
-        return Some(classify(value, text, String::new(), &JsonPointer::root()));
-    }
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| (i + 1, l))
-        .collect();
-    if lines.len() < 2 {
-        return None;
-    }
-    let mut found = Vec::new();
-    for (n, line) in lines {
-        if !line.trim_start().starts_with('{') {
+    if !crate::ingest::is_json_lines(name, text) {
+        if !text.trim_start().starts_with('{') {
             return None;
         }
-        let value = crate::ingest::decode_text("-", line.as_bytes()).ok()?;
-        found.extend(classify(value, line, format!(":{n}"), &JsonPointer::root()));
+        let value = crate::ingest::decode_text("-", text.as_bytes()).ok()?;
+        return Some(classify(value, text, String::new(), &JsonPointer::root()));
+    }
+    let mut found = Vec::new();
+    let lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    for (count, (i, line)) in lines.enumerate() {
+        let at = format!(":{}", i + 1);
+        if count == crate::ingest::MAX_DOCUMENTS {
+            // Where the ingest stage refuses the rest.
+            found.push((at, Material::Unsigned, Pointers::default()));
+            break;
+        }
+        match crate::ingest::decode_text("-", line.as_bytes()) {
+            Ok(value) => found.extend(classify(value, line, at, &JsonPointer::root())),
+            Err(_) => found.push((at, Material::Unsigned, Pointers::default())),
+        }
     }
     Some(found)
 }
@@ -677,7 +683,7 @@ fn not_verified(trust: &Trust, why: &str) -> Vec<RuleResult> {
 /// document, or `None` when the bytes are not JSON (nor JSON lines) — the
 /// ingest stage then says what is wrong with them.
 pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>> {
-    let docs = documents(bytes)?;
+    let docs = documents(name, bytes)?;
     Some(
         docs.into_iter()
             .map(|(at, material, pointers)| {
@@ -829,7 +835,11 @@ mod tests {
     use super::*;
 
     fn kinds(bytes: &[u8]) -> Option<Vec<(String, &'static str)>> {
-        documents(bytes).map(|docs| {
+        kinds_in("t.json", bytes)
+    }
+
+    fn kinds_in(name: &str, bytes: &[u8]) -> Option<Vec<(String, &'static str)>> {
+        documents(name, bytes).map(|docs| {
             docs.into_iter()
                 .map(|(at, m, _)| {
                     let kind = match m {
@@ -878,7 +888,6 @@ mod tests {
             ("kind: TaskRun\n".into(), None),
             (r#"{"payloadType": "a", "payloadType": "b"}"#.into(), None),
             (format!("{env}\nnot json\n"), None),
-            ("{\"truncated\": ".into(), None),
         ];
         for (input, want) in rows {
             let want = want.map(|v| {
@@ -888,6 +897,32 @@ mod tests {
             });
             assert_eq!(kinds(input.as_bytes()), want, "{input}");
         }
+    }
+
+    /// In a JSON-lines file a bad line keeps its place and hides no other
+    /// line's signature material.
+    #[test]
+    fn a_bad_json_line_hides_no_other() {
+        let bundle = r#"{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}"#;
+        let env = r#"{"payloadType": "t", "payload": "", "signatures": []}"#;
+        let got = |text: String| kinds_in("t.intoto.jsonl", text.as_bytes());
+        let want = |rows: &[(&str, &'static str)]| {
+            Some(
+                rows.iter()
+                    .map(|(a, k)| ((*a).to_owned(), *k))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            got(format!("{env}\n{{\"oops\":\n\n{bundle}\n")),
+            want(&[(":1", "envelope"), (":2", "unsigned"), (":4", "bundle")])
+        );
+        assert_eq!(
+            got(format!("{{\"a\": 1, \"a\": 2}}\n{env}\n")),
+            want(&[(":1", "unsigned"), (":2", "envelope")])
+        );
+        // One line of a `.jsonl` file is a JSON line too.
+        assert_eq!(got(env.to_owned()), want(&[(":1", "envelope")]));
     }
 
     #[test]

@@ -1307,3 +1307,44 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// In a JSON-lines file every line is verified on its own: a malformed line
+/// is an input error for that line only, and neither hides a forged line's
+/// failure nor turns the good lines `unknown`.
+#[test]
+fn a_bad_json_line_hides_no_forged_signature() {
+    let dir = Scratch::new("trust-jsonl");
+    let s = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let good = String::from_utf8(signed_by(&[&s], IN_TOTO, &statement())).unwrap();
+    let mut forged: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let mut payload = statement();
+    payload.extend_from_slice(b"  ");
+    forged["payload"] = json!(STANDARD.encode(&payload));
+    let text = format!("{good}\n{{\"oops\":\n{forged}\n");
+    let file = dir.file("mixed.intoto.jsonl", text.as_bytes());
+    let out = provcheck(&["verify", "--format", "json", "--key", &key, &file]);
+    assert_eq!(out.status.code(), Some(2), "a malformed line is bad input");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{file}:2:")), "{stderr}");
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(u64, &str, &str)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let sig = r["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["rule"] == "signature")
+                .unwrap();
+            (
+                r["line"].as_u64().unwrap(),
+                r["verdict"].as_str().unwrap(),
+                sig["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [(1, "pass", "pass"), (3, "fail", "fail")]);
+}
