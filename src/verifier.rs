@@ -302,6 +302,18 @@ impl Verifier {
             report
         };
         let joined = |ev: Evidence, trust_results: Vec<RuleResult>| -> Result<Judged, Error> {
+            // A payload whose signature failed is not trusted: no rule is
+            // judged on it (a pass read from forged content would mislead,
+            // and a crafted payload must not turn a failure into an error),
+            // and its Evidence is not kept for summaries.
+            let signature_failed = trust_results
+                .iter()
+                .any(|r| r.rule == verify::SIGNATURE && r.status == Status::Fail);
+            if signature_failed {
+                let mut report = Report::new(ev.source.clone(), trust_results);
+                report.line = ev.line;
+                return Ok(Judged::of(finish(report), None));
+            }
             let report = finish(self.verify_evidence(&ev)?.with_first(trust_results));
             Ok(Judged::of(report, Some(ev)))
         };

@@ -1348,3 +1348,36 @@ fn a_bad_json_line_hides_no_forged_signature() {
         .collect();
     assert_eq!(got, [(1, "pass", "pass"), (3, "fail", "fail")]);
 }
+
+/// A payload whose signature fails is not trusted: no policy rule is judged
+/// on it (a `pass` read from forged content would mislead), so the report
+/// holds the trust results alone.
+#[test]
+fn no_rule_is_judged_on_a_payload_whose_signature_failed() {
+    let dir = Scratch::new("trust-forged");
+    let s = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let payload = format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"quay.io/acme/app","digest":{{"sha256":"{SUBJECT_HEX}"}}}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{{"buildDefinition":{{"buildType":"https://tekton.dev/chains/v2/slsa-tekton","externalParameters":{{"runSpec":{{"taskSpec":{{"steps":[{{"name":"build","image":"quay.io/acme/builder@sha256:{SUBJECT_HEX}"}}]}}}}}}}},"runDetails":{{"builder":{{"id":"https://tekton.dev/chains/v2"}}}}}}}}"#
+    );
+    let good = signed_by(&[&s], IN_TOTO, payload.as_bytes());
+    let mut forged: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    forged["payload"] = json!(STANDARD.encode(payload.replace("builder@", "evil@")));
+    let good = dir.file("good.json", &good);
+    let forged = dir.file("forged.json", forged.to_string().as_bytes());
+    let rules = |r: &Report| -> Vec<(String, String)> {
+        r.results
+            .iter()
+            .map(|f| (f.rule.clone(), f.status.clone()))
+            .collect()
+    };
+    let (report, code) = one_report(&["--key", &key, "--allow-registry", "quay.io", &good]);
+    assert_eq!(code, 0, "{report:#?}");
+    assert!(rules(&report).contains(&("registry.allowed".into(), "pass".into())));
+    let (report, code) = one_report(&["--key", &key, "--allow-registry", "quay.io", &forged]);
+    assert_eq!(code, 1, "{report:#?}");
+    assert_eq!(
+        rules(&report),
+        [("signature".to_owned(), "fail".to_owned())]
+    );
+}
