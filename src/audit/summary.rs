@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 
 use super::{Tally, TallyStatus, Verdict};
+use crate::report::text_line;
 
 /// Distinct keys kept per table (reasons, images, builders, days); further
 /// keys are counted under `(other)` so memory stays bounded.
@@ -279,55 +280,60 @@ pub(crate) fn headline(s: &Summary) -> String {
 ///
 /// Whatever `out` returns.
 pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
-    writeln!(out, "{}", headline(s))?;
+    text_line!(out, "{}", headline(s))?;
     if !s.adds_up() {
-        writeln!(out, "warning: the counts do not add up")?;
+        text_line!(out, "warning: the counts do not add up")?;
     }
     if !s.rules.is_empty() {
-        writeln!(out, "rules")?;
+        text_line!(out, "rules")?;
         for (rule, c) in &s.rules {
-            writeln!(
+            text_line!(
                 out,
                 "  {rule:<28} pass {:>8}  fail {:>8}  unknown {:>8}",
-                c.pass, c.fail, c.unknown
+                c.pass,
+                c.fail,
+                c.unknown
             )?;
         }
     }
     let st = &s.steps;
-    writeln!(
+    text_line!(
         out,
         "steps     pinned {}  unpinned {}  undeclared {}  invalid {}",
-        st.pinned, st.unpinned, st.undeclared, st.invalid
+        st.pinned,
+        st.unpinned,
+        st.undeclared,
+        st.invalid
     )?;
     if !s.registries.is_empty() {
-        writeln!(out, "registries (trusted references of pinned steps)")?;
+        text_line!(out, "registries (trusted references of pinned steps)")?;
         for (r, n) in by_count(&s.registries).into_iter().take(20) {
-            writeln!(out, "  {n:>10}  {r}")?;
+            text_line!(out, "  {n:>10}  {r}")?;
         }
     }
     if !s.unpinned_images.is_empty() {
-        writeln!(out, "unpinned images (documents)")?;
+        text_line!(out, "unpinned images (documents)")?;
         for (r, n) in by_count(&s.unpinned_images).into_iter().take(10) {
-            writeln!(out, "  {n:>10}  {r}")?;
+            text_line!(out, "  {n:>10}  {r}")?;
         }
     }
     let top = s.top_failing_reasons(10);
     if !top.is_empty() {
-        writeln!(out, "top failing reasons")?;
+        text_line!(out, "top failing reasons")?;
         for (rule, msg, n) in top {
-            writeln!(out, "  {n:>10}  {rule}: {msg}")?;
+            text_line!(out, "  {n:>10}  {rule}: {msg}")?;
         }
     }
     if !s.builders.is_empty() {
-        writeln!(out, "builders")?;
+        text_line!(out, "builders")?;
         for (b, n) in by_count(&s.builders).into_iter().take(20) {
-            writeln!(out, "  {n:>10}  {b}")?;
+            text_line!(out, "  {n:>10}  {b}")?;
         }
     }
     if let (Some((first, _)), Some((last, _))) =
         (s.by_day.first_key_value(), s.by_day.last_key_value())
     {
-        writeln!(
+        text_line!(
             out,
             "built     {first} … {last} ({} days with builds; {} documents without a build time)",
             s.by_day.len(),

@@ -4,6 +4,7 @@
 
 use std::io;
 
+use super::text_line;
 use crate::evidence::{Evidence, Material, RuntimeAgreement, StepEvidence, StepKind};
 
 /// At most this many subjects and image materials are listed; the rest are counted.
@@ -50,7 +51,7 @@ pub fn write_evidence_text(out: &mut impl io::Write, ev: &Evidence) -> io::Resul
         .and_then(|layer| layer.strip_prefix("buildkit-buildinfo "))
         .map(|p| format!(" for {p}"))
         .unwrap_or_default();
-    writeln!(
+    text_line!(
         out,
         "{} ({}{name}{platform}{line})",
         ev.source,
@@ -58,7 +59,7 @@ pub fn write_evidence_text(out: &mut impl io::Write, ev: &Evidence) -> io::Resul
     )?;
     write_facts(out, ev)?;
     if ev.steps.is_empty() {
-        writeln!(out, "  no steps")?;
+        text_line!(out, "  no steps")?;
     }
     for s in &ev.steps {
         write_step(out, s)?;
@@ -74,14 +75,14 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
     if let Some(predicate) = &ev.predicate_type {
         // The layers after the envelope are what the predicate was read as.
         if ev.layers.is_empty() {
-            writeln!(out, "  predicate   {predicate}")?;
+            text_line!(out, "  predicate   {predicate}")?;
         } else {
-            writeln!(out, "  predicate   {predicate} ({})", ev.layers.join(", "))?;
+            text_line!(out, "  predicate   {predicate} ({})", ev.layers.join(", "))?;
         }
     }
     for s in ev.subjects.iter().take(MAX_LISTED) {
         let digests: Vec<String> = s.digest.iter().map(|(a, d)| format!("{a}:{d}")).collect();
-        writeln!(
+        text_line!(
             out,
             "  subject     {} {}",
             shown(Some(&s.name)),
@@ -90,10 +91,10 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
     }
     more(out, ev.subjects.len(), "subjects")?;
     if let Some(builder) = &ev.builder_id {
-        writeln!(out, "  builder     {}", shown(Some(builder)))?;
+        text_line!(out, "  builder     {}", shown(Some(builder)))?;
     }
     if let Some(build_type) = &ev.build_type {
-        writeln!(out, "  build type  {build_type}")?;
+        text_line!(out, "  build type  {build_type}")?;
     }
     if let Some(src) = &ev.build_source {
         let mut parts: Vec<String> = src.repository.iter().cloned().collect();
@@ -101,12 +102,12 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
         parts.extend(src.commit.as_ref().map(|c| format!("commit {c}")));
         parts.extend(src.workflow.as_ref().map(|w| format!("workflow {w}")));
         if !parts.is_empty() {
-            writeln!(out, "  source      {}", parts.join(", "))?;
+            text_line!(out, "  source      {}", parts.join(", "))?;
         }
     }
     match (&ev.build_started_on, &ev.build_finished_on) {
         (None, None) => {}
-        (start, finish) => writeln!(
+        (start, finish) => text_line!(
             out,
             "  built       {} → {}",
             start.as_deref().unwrap_or("?"),
@@ -136,7 +137,7 @@ fn write_facts(out: &mut impl io::Write, ev: &Evidence) -> io::Result<()> {
         if sig.rfc3161_timestamps > 0 {
             parts.push(plural(sig.rfc3161_timestamps, "RFC 3161 timestamp"));
         }
-        writeln!(
+        text_line!(
             out,
             "  signatures  {} (present, not verified)",
             parts.join(", ")
@@ -170,12 +171,12 @@ fn write_material(out: &mut impl io::Write, m: &Material) -> io::Result<()> {
     .to_owned()];
     about.extend(image.platform.clone());
     about.extend(image.problem.clone());
-    writeln!(out, "  image       {what}{digest} ({})", about.join(", "))
+    text_line!(out, "  image       {what}{digest} ({})", about.join(", "))
 }
 
 fn more(out: &mut impl io::Write, total: usize, what: &str) -> io::Result<()> {
     if total > MAX_LISTED {
-        writeln!(out, "  …           and {} more {what}", total - MAX_LISTED)?;
+        text_line!(out, "  …           and {} more {what}", total - MAX_LISTED)?;
     }
     Ok(())
 }
@@ -198,20 +199,20 @@ fn write_step(out: &mut impl io::Write, s: &StepEvidence) -> io::Result<()> {
     }
     let status = kebab(&s.trust.status);
     match s.corroboration {
-        Some(c) => writeln!(out, "  {step}: {status}, runtime {}", kebab(&c))?,
-        None => writeln!(out, "  {step}: {status} ({})", s.trust.reason)?,
+        Some(c) => text_line!(out, "  {step}: {status}, runtime {}", kebab(&c))?,
+        None => text_line!(out, "  {step}: {status} ({})", s.trust.reason)?,
     }
     let from = s
         .joined
         .as_ref()
         .map(|j| format!("  (from {})", j.source))
         .unwrap_or_default();
-    writeln!(
+    text_line!(
         out,
         "    declared  {}{from}",
         shown(s.declared_image.as_deref())
     )?;
-    writeln!(
+    text_line!(
         out,
         "    runtime   {}",
         shown(s.runtime_image_id.as_deref())
@@ -221,7 +222,7 @@ fn write_step(out: &mut impl io::Write, s: &StepEvidence) -> io::Result<()> {
             j.runtime_agreement,
             RuntimeAgreement::Disagree | RuntimeAgreement::RunOnly
         ) {
-            writeln!(
+            text_line!(
                 out,
                 "    run's ID  {}  ({})",
                 shown(j.runtime_image_id.as_deref()),
@@ -230,10 +231,10 @@ fn write_step(out: &mut impl io::Write, s: &StepEvidence) -> io::Result<()> {
         }
     }
     if let Some(trusted) = &s.trusted_reference {
-        writeln!(out, "    trusted   {trusted}")?;
+        text_line!(out, "    trusted   {trusted}")?;
     }
     if let Some(via) = &s.via_index {
-        writeln!(
+        text_line!(
             out,
             "    index     {} lists {} for {}",
             via.source,
@@ -253,12 +254,14 @@ fn write_note(
     note: &crate::evidence::Note,
 ) -> io::Result<()> {
     if note.pointer.is_root() {
-        writeln!(out, "{indent}note [{}] {}", note.code, note.message)
+        text_line!(out, "{indent}note [{}] {}", note.code, note.message)
     } else {
-        writeln!(
+        text_line!(
             out,
             "{indent}note [{}] {} (at {})",
-            note.code, note.message, note.pointer
+            note.code,
+            note.message,
+            note.pointer
         )
     }
 }

@@ -2,6 +2,7 @@
 
 use std::io;
 
+use super::printable;
 use crate::evaluate::{RuleResult, Status};
 use crate::verifier::Report;
 
@@ -54,11 +55,11 @@ pub fn write_report_text(
         out,
         "{}  {}  ({})",
         paint(opts.color, report.verdict, &verdict),
-        source,
+        printable(&source),
         counts.join(", ")
     )?;
     for skipped in &report.insecure {
-        writeln!(out, "  insecure: {skipped}")?;
+        writeln!(out, "  insecure: {}", printable(skipped))?;
     }
     for r in &report.results {
         let shown = opts.explain || r.status != Status::Pass || r.warning.is_some();
@@ -69,13 +70,24 @@ pub fn write_report_text(
             Some(_) => paint_warning(opts.color),
             None => paint(opts.color, r.status, &format!("{:<7}", r.status.as_str())),
         };
-        writeln!(out, "  {label}  {}  {}{}", r.rule, subject(r), r.message)?;
+        // Rule ids, step names and messages may carry document text.
+        writeln!(
+            out,
+            "  {label}  {}  {}{}",
+            printable(&r.rule),
+            printable(&subject(r)),
+            printable(&r.message)
+        )?;
         if let Some(w) = &r.warning {
-            writeln!(out, "           {w}")?;
+            writeln!(out, "           {}", printable(w))?;
         }
         if opts.explain && !r.evidence.is_empty() {
             let pointers: Vec<&str> = r.evidence.iter().map(|p| p.as_str()).collect();
-            writeln!(out, "           evidence: {}", pointers.join(", "))?;
+            writeln!(
+                out,
+                "           evidence: {}",
+                printable(&pointers.join(", "))
+            )?;
         }
     }
     Ok(())

@@ -301,3 +301,85 @@ fn a_kubectl_list_yields_one_evidence_per_item() {
         "/items/3/status/steps/0/imageID"
     );
 }
+
+/// Document text reaches a terminal with its control characters escaped: a
+/// step name or builder id cannot move the cursor, erase a line or start a
+/// fake one in a report, the Evidence text or an audit summary.
+#[test]
+fn document_text_cannot_forge_report_lines() {
+    let dir = Scratch::new("cli-escapes");
+    let run = serde_json::json!({
+        "apiVersion": "tekton.dev/v1", "kind": "TaskRun", "metadata": {"name": "x"},
+        "spec": {"taskSpec": {"steps": [
+            {"name": "a\u{1b}[2K\rPASS  forged\nPASS  more\u{202e}", "image": "quay.io/acme/x:1"}
+        ]}},
+        "status": {"steps": []}
+    });
+    let file = dir.file("esc.json", run.to_string().as_bytes());
+    for args in [
+        vec![
+            "verify",
+            "--color",
+            "never",
+            "--allow-registry",
+            "quay.io",
+            file.as_str(),
+        ],
+        vec!["normalize", "--format", "text", file.as_str()],
+    ] {
+        let out = provcheck(&args);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains(['\u{1b}', '\r', '\u{202e}']),
+            "{args:?}: {text:?}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("PASS")),
+            "{args:?}: {text}"
+        );
+        assert!(
+            text.contains(r"a\u{1b}[2K\u{d}PASS  forged\u{a}PASS"),
+            "{args:?}: {text}"
+        );
+    }
+
+    let statement = serde_json::json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "quay.io/acme/app", "digest": {"sha256": "ab"}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {
+            "buildDefinition": {"buildType": "https://tekton.dev/chains/v2/slsa-tekton",
+                "externalParameters": {"runSpec": {"taskSpec": {"steps": [{"name": "b", "image": "quay.io/acme/b:1"}]}}}},
+            "runDetails": {"builder": {"id": "evil\ninputs 999 = pass 999"}}}
+    });
+    let file = dir.file("builder.json", statement.to_string().as_bytes());
+    let out = provcheck(&[
+        "audit",
+        &file,
+        "--allow-registry",
+        "quay.io",
+        "-o",
+        "/dev/null",
+    ]);
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(summary.contains(r"evil\u{a}inputs 999"), "{summary}");
+    assert!(
+        !summary.lines().any(|l| l.starts_with("inputs 999")),
+        "{summary}"
+    );
+}
+
+/// A closed stderr (a reader that went away) is no reason to panic: the
+/// exit code still tells what happened.
+#[test]
+fn a_closed_stderr_does_not_panic() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .args(["verify", "/nonexistent/provcheck-test.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}

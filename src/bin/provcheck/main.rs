@@ -65,9 +65,20 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("provcheck: {e:#}");
+            say(format_args!("provcheck: {e:#}"));
             Exit::Invalid.into()
         }
+    }
+}
+
+/// A message on stderr, its terminal controls escaped line by line (it may
+/// quote a file name or document text; a Rego error spans lines). A closed
+/// stderr is not worth a panic: the exit code still says what happened.
+fn say(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let mut err = std::io::stderr().lock();
+    for line in text.split('\n') {
+        let _ = writeln!(err, "{}", provcheck::report::printable(line));
     }
 }
 
@@ -84,7 +95,7 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
             match result {
                 Ok(ev) => evidence.push(ev),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say(format_args!("error: {e}"));
                     exit = Exit::Invalid;
                 }
             }
@@ -233,7 +244,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             match result {
                 Ok(report) => reports.push(report),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    say(format_args!("error: {e}"));
                     errors.push((path.display().to_string(), e.to_string()));
                 }
             }
@@ -283,7 +294,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         (Status::Fail, _) | (Status::Unknown, Some(UnknownMode::Fail)) => Exit::Fail,
         (Status::Unknown, None) => Exit::Unknown,
         (Status::Unknown, Some(UnknownMode::Warn)) => {
-            eprintln!("warning: verdict unknown; exiting 0 because of --unknown warn");
+            say(format_args!(
+                "warning: verdict unknown; exiting 0 because of --unknown warn"
+            ));
             Exit::Pass
         }
     })
@@ -310,7 +323,7 @@ fn policy_test(dirs: &[std::path::PathBuf]) -> anyhow::Result<Exit> {
     writeln!(out, "{} passed, {failed} failed", outcomes.len() - failed)?;
     out.flush()?;
     if outcomes.is_empty() {
-        eprintln!("error: no test_ rules found");
+        say(format_args!("error: no test_ rules found"));
         return Ok(Exit::Invalid);
     }
     Ok(if failed == 0 { Exit::Pass } else { Exit::Fail })
