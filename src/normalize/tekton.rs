@@ -113,6 +113,10 @@ struct Container<'a> {
     name: Option<Text<'a>>,
     #[serde(borrow)]
     image: Option<Text<'a>>,
+    /// A Tekton step-action reference (`ref`): the step's image is the
+    /// step action's, defined elsewhere.
+    #[serde(rename = "ref")]
+    step_action: Option<serde::de::IgnoredAny>,
 }
 
 /// A string borrowed from the document when the deserializer lends it
@@ -388,6 +392,8 @@ struct Side<'a> {
     name: String,
     image: Option<&'a str>,
     pointer: JsonPointer,
+    /// Why the image is not declared here, when the document says.
+    note: Option<Note>,
 }
 
 struct RunContext {
@@ -424,8 +430,28 @@ impl RunContext {
                 .as_ref()
                 .map(|(s, ptr)| runtime_side(s, ptr, kind))
                 .unwrap_or_default();
-            for (d, r) in join_by_name(declared, runtime) {
+            let (pairs, duplicates) = join_by_name(declared, runtime);
+            for (d, r) in pairs {
                 out.steps.push(self.step(kind, d, r));
+            }
+            let at = spec
+                .as_ref()
+                .map(|(_, p)| p)
+                .or(status.as_ref().map(|(_, p)| p));
+            for name in duplicates {
+                out.notes.push(Note {
+                    code: "duplicate-step-name",
+                    message: format!(
+                        "more than one {} of {} is named {name:?}: they are not joined with \
+                         the runtime's, so no runtime ImageID corroborates them",
+                        match kind {
+                            StepKind::Step => "step",
+                            StepKind::Sidecar => "sidecar",
+                        },
+                        self.describe()
+                    ),
+                    pointer: at.cloned().unwrap_or_else(JsonPointer::root),
+                });
             }
         }
     }
@@ -438,15 +464,16 @@ impl RunContext {
         }
     }
 
-    fn step(&self, kind: StepKind, d: Option<Side<'_>>, r: Option<Side<'_>>) -> StepEvidence {
+    fn step(&self, kind: StepKind, mut d: Option<Side<'_>>, r: Option<Side<'_>>) -> StepEvidence {
         let name = d
             .as_ref()
             .or(r.as_ref())
             .map(|s| s.name.clone())
             .unwrap_or_default();
+        let note = d.as_mut().and_then(|s| s.note.take());
         let declared = d.and_then(|s| s.image.map(|image| (image, s.pointer)));
         let runtime = r.and_then(|s| s.image.map(|image| (image, s.pointer)));
-        step_evidence(
+        let mut step = step_evidence(
             StepIdentity {
                 name,
                 kind,
@@ -455,7 +482,9 @@ impl RunContext {
             },
             declared,
             runtime,
-        )
+        );
+        step.notes.extend(note);
+        step
     }
 }
 
@@ -573,6 +602,27 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
     list.iter()
         .enumerate()
         .map(|(i, c)| {
+            let name = non_empty(c.name.as_ref().map(Text::as_str))
+                .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned);
+            if c.step_action.is_some() {
+                // Neither an `image` beside the `ref` (Tekton refuses one)
+                // nor the step template's applies: the image is the
+                // StepAction's, which this document does not hold.
+                let pointer = ptr.key(key).index(i).key("ref");
+                return Side {
+                    note: Some(Note {
+                        code: "step-action",
+                        message: format!(
+                            "step {name:?} runs a StepAction (`ref`): its image is defined \
+                             there, not in this document, so it is not declared here"
+                        ),
+                        pointer: pointer.clone(),
+                    }),
+                    name,
+                    image: None,
+                    pointer,
+                };
+            }
             let own = c
                 .image
                 .as_ref()
@@ -582,10 +632,10 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
                 None => (None, ptr.key(key).index(i)),
             };
             Side {
-                name: non_empty(c.name.as_ref().map(Text::as_str))
-                    .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned),
+                name,
                 image,
                 pointer,
+                note: None,
             }
         })
         .collect()
@@ -615,6 +665,7 @@ fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind
                 } else {
                     entry
                 },
+                note: None,
             }
         })
         .collect()
@@ -624,23 +675,44 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
 }
 
-/// Pair entries with equal names (first unused match); declared order first,
-/// then the runtime entries nobody declared.
+/// A declared side and a runtime side joined (either may be missing).
+type Pair<'a> = (Option<Side<'a>>, Option<Side<'a>>);
+
+/// Pair entries with equal names; declared order first, then the runtime
+/// entries nobody declared. A name given to more than one entry on either
+/// side is ambiguous (Tekton refuses such a task): its entries stay
+/// unpaired, never matched by position, and the name is returned.
 fn join_by_name<'a>(
     declared: Vec<Side<'a>>,
     runtime: Vec<Side<'a>>,
-) -> Vec<(Option<Side<'a>>, Option<Side<'a>>)> {
+) -> (Vec<Pair<'a>>, Vec<String>) {
+    let mut duplicates: Vec<String> = Vec::new();
+    // Nothing is joined when a side is empty (provenance that embeds the
+    // task spec alone).
+    let both = !declared.is_empty() && !runtime.is_empty();
+    for side in [&declared, &runtime].into_iter().filter(|_| both) {
+        for (i, s) in side.iter().enumerate() {
+            let repeated = side.iter().skip(i + 1).any(|t| t.name == s.name);
+            if repeated && !duplicates.contains(&s.name) {
+                duplicates.push(s.name.clone());
+            }
+        }
+    }
     let mut runtime: Vec<Option<Side<'a>>> = runtime.into_iter().map(Some).collect();
     let mut pairs = Vec::with_capacity(declared.len() + runtime.len());
     for d in declared {
-        let matched = runtime
-            .iter_mut()
-            .find(|r| r.as_ref().is_some_and(|r| r.name == d.name))
-            .and_then(Option::take);
+        let matched = if duplicates.contains(&d.name) {
+            None
+        } else {
+            runtime
+                .iter_mut()
+                .find(|r| r.as_ref().is_some_and(|r| r.name == d.name))
+                .and_then(Option::take)
+        };
         pairs.push((Some(d), matched));
     }
     pairs.extend(runtime.into_iter().flatten().map(|r| (None, Some(r))));
-    pairs
+    (pairs, duplicates)
 }
 
 #[cfg(test)]
@@ -751,6 +823,74 @@ mod tests {
             "/spec/taskSpec/stepTemplate/image"
         );
         assert_eq!(got[1].declared_image.as_deref(), Some("own:1"));
+    }
+
+    /// A step-action step's image is the step action's: neither the step
+    /// template's nor an `image` written beside the `ref` is declared for it.
+    #[test]
+    fn a_step_action_step_declares_no_image() {
+        let got = steps(json!({"spec": {"taskSpec": {
+        "stepTemplate": {"image": format!("quay.io/acme/t@sha256:{A}")},
+        "steps": [
+            {"name": "a", "ref": {"name": "git-clone"}},
+            {"name": "b", "ref": {"name": "x"}, "image": format!("quay.io/acme/b@sha256:{A}")},
+            {"name": "c"}
+        ]}}}));
+        let got: Vec<_> = got
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.trust.status,
+                    s.trusted_reference.is_some(),
+                    s.notes.iter().map(|n| n.code).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", TrustStatus::Undeclared, false, vec!["step-action"]),
+                ("b", TrustStatus::Undeclared, false, vec!["step-action"]),
+                ("c", TrustStatus::Pinned, true, vec![]),
+            ]
+        );
+    }
+
+    /// Steps that share a name are never joined by position: each keeps
+    /// its own side, and a note says why.
+    #[test]
+    fn duplicate_step_names_are_not_joined() {
+        let out = task_run(
+            "t.json",
+            &json!({
+                "spec": {"taskSpec": {"steps": [
+                    {"name": "a", "image": format!("quay.io/acme/x@sha256:{A}")},
+                    {"name": "a", "image": "evil.io/y:1"},
+                    {"name": "b", "image": "b:1"}]}},
+                "status": {"steps": [
+                    {"name": "a", "imageID": "evil.io/y@sha256:1"},
+                    {"name": "a", "imageID": "quay.io/acme/x@sha256:2"},
+                    {"name": "b", "imageID": "rt-b"}]}}),
+            &JsonPointer::root(),
+        )
+        .unwrap();
+        assert_eq!(
+            summary(&out.steps),
+            vec![
+                ("a".into(), Some(format!("quay.io/acme/x@sha256:{A}")), None),
+                ("a".into(), s("evil.io/y:1"), None),
+                ("b".into(), s("b:1"), s("rt-b")),
+                ("a".into(), None, s("evil.io/y@sha256:1")),
+                ("a".into(), None, s("quay.io/acme/x@sha256:2")),
+            ]
+        );
+        let notes: Vec<_> = out
+            .notes
+            .iter()
+            .map(|n| (n.code, n.pointer.as_str()))
+            .collect();
+        assert_eq!(notes, [("duplicate-step-name", "/spec/taskSpec")]);
     }
 
     #[test]

@@ -118,6 +118,22 @@ pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decisio
         Some(Declared::Invalid(e)) => (None, TrustStatus::Invalid, e.to_string()),
         // Concatenated, not formatted: this runs for every step.
         Some(Declared::Ref(r)) => match (r.pinned(), r.digest()) {
+            // A digest whose algorithm the OCI image spec does not register
+            // (`md5:…`, `foo:…`) is well-formed but pins nothing a registry
+            // verifies: content is not identified.
+            (Some(_), Some(d)) if !d.is_registered() => (
+                None,
+                TrustStatus::Unpinned,
+                [
+                    "declared by digest ",
+                    d.as_str(),
+                    " whose algorithm ",
+                    &quoted(d.algorithm()),
+                    " is not one the OCI image spec registers (sha256, sha384, sha512, blake3): \
+                     it pins nothing a registry verifies",
+                ]
+                .concat(),
+            ),
             (Some(pinned), Some(d)) => {
                 let reason = match r.tag() {
                     Some(tag) => [
@@ -213,6 +229,23 @@ mod tests {
                 Some(format!("alpine@sha256:{A}")),
                 Some(format!("docker.io/library/alpine@sha256:{A}")),
                 TrustStatus::Pinned,
+            ),
+            // sha512 and blake3 are registered digests too
+            (
+                Some(format!("quay.io/acme/tool@blake3:{A}")),
+                Some(format!("quay.io/acme/tool@blake3:{A}")),
+                TrustStatus::Pinned,
+            ),
+            // a digest the OCI image spec does not register pins nothing
+            (
+                Some(format!("alpine@md5:{}", &A[..32])),
+                None,
+                TrustStatus::Unpinned,
+            ),
+            (
+                Some(format!("quay.io/acme/tool:v1@a.b-c_d+e:{A}")),
+                None,
+                TrustStatus::Unpinned,
             ),
             // tag only → none
             (
