@@ -101,6 +101,14 @@ pub enum AuditError {
         /// What was given.
         given: String,
     },
+    /// An output would overwrite an input.
+    #[error("{output}: {why}: write it elsewhere (or delete it first)")]
+    OutputIsInput {
+        /// The output file.
+        output: String,
+        /// Which input it is, or lies in.
+        why: String,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {jobs} worker threads: {cause}")]
     Threads {
@@ -310,6 +318,9 @@ pub struct AuditOptions {
     /// Write every result into the records, plain passes too (by default
     /// they are counted in `passed`).
     pub all_results: bool,
+    /// The files this run writes (records, summaries): never read as
+    /// inputs, even inside a directory that is walked.
+    pub outputs: Vec<PathBuf>,
 }
 
 /// A batch audit: one [`Verifier`] over many inputs.
@@ -460,6 +471,7 @@ impl<'a> Audit<'a> {
         };
         let last_name = skip_before.as_ref().map(|p| p.display().to_string());
         let shard = self.options.shard;
+        let outputs = &self.options.outputs;
         let (tx, rx) = mpsc::sync_channel::<Vec<Done>>(2);
 
         std::thread::scope(|scope| {
@@ -493,7 +505,7 @@ impl<'a> Audit<'a> {
             // never leaves the workers idle between chunks.
             let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Unit>>(2);
             scope.spawn(move || {
-                let mut inputs = Inputs::new(paths);
+                let mut inputs = Inputs::new(paths, outputs);
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK);
                     while chunk.len() < CHUNK {
@@ -790,25 +802,114 @@ fn recorded_build_time(ev: &Evidence) -> Option<(&str, DateTime<Utc>)> {
         })
 }
 
+/// Refuse an output file that would overwrite one of `inputs`: the same
+/// file, or a file inside an input directory (which the walk would also
+/// read). Call it before creating or truncating `output`; a file that does
+/// not exist yet overwrites nothing.
+///
+/// # Errors
+///
+/// [`AuditError::OutputIsInput`], naming the input.
+pub fn refuse_overwrite(inputs: &[PathBuf], output: &Path) -> Result<(), AuditError> {
+    let Ok(target) = std::fs::canonicalize(output) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|p| p.as_path() != Path::new("-")) {
+        let Ok(input_path) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        let why = if target == input_path {
+            format!("it is the input {}", input.display())
+        } else if target.starts_with(&input_path) {
+            format!("it lies in the input directory {}", input.display())
+        } else {
+            continue;
+        };
+        return Err(AuditError::OutputIsInput {
+            output: output.display().to_string(),
+            why,
+        });
+    }
+    Ok(())
+}
+
+/// Where `path` is or would be: its parent canonicalized, then its name.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(parent).ok()?.join(name))
+}
+
 /// The inputs of a run, in order, one at a time.
 struct Inputs {
     /// Paths still to visit, in reverse order (the next one last).
     stack: Vec<(PathBuf, bool)>,
     stdin: Option<io::StdinLock<'static>>,
     stdin_line: usize,
+    /// The run's own output files (name, where), skipped by the walk.
+    outputs: Vec<(std::ffi::OsString, PathBuf)>,
 }
 
 impl Inputs {
-    fn new(paths: &[PathBuf]) -> Self {
+    /// The inputs in path order. One inside another input directory (or the
+    /// same one written twice) is walked once, as part of that directory, so
+    /// every file has one record and the order stays the sorted one that
+    /// `--resume` relies on.
+    fn new(paths: &[PathBuf], outputs: &[PathBuf]) -> Self {
         let mut sorted = paths.to_vec();
         sorted.sort();
         sorted.dedup();
-        sorted.reverse();
+        let canonical: Vec<Option<PathBuf>> = sorted
+            .iter()
+            .map(|p| {
+                (p.as_path() != Path::new("-"))
+                    .then(|| std::fs::canonicalize(p).ok())
+                    .flatten()
+            })
+            .collect();
+        let inside_another = |i: usize| {
+            let Some(Some(me)) = canonical.get(i) else {
+                return false;
+            };
+            canonical.iter().enumerate().any(|(j, other)| match other {
+                Some(other) if j != i && other == me => j < i, // written twice: the first stays
+                Some(other) if j != i => other.is_dir() && me.starts_with(other),
+                _ => false,
+            })
+        };
+        let kept: Vec<PathBuf> = sorted
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !inside_another(i))
+            .map(|(_, p)| p.clone())
+            .rev()
+            .collect();
         Self {
-            stack: sorted.into_iter().map(|p| (p, true)).collect(),
+            stack: kept.into_iter().map(|p| (p, true)).collect(),
             stdin: None,
             stdin_line: 0,
+            outputs: outputs
+                .iter()
+                .filter_map(|p| Some((p.file_name()?.to_owned(), resolved(p)?)))
+                .collect(),
         }
+    }
+
+    /// Whether `path` is one of the run's own output files.
+    fn is_output(&self, path: &Path) -> bool {
+        let Some(name) = path.file_name() else {
+            return false;
+        };
+        // The name first: one comparison per file, a system call only on a match.
+        self.outputs
+            .iter()
+            .any(|(n, at)| n == name && std::fs::canonicalize(path).is_ok_and(|p| &p == at))
     }
 
     fn next_stdin_line(&mut self) -> Option<Unit> {
@@ -856,12 +957,15 @@ impl Iterator for Inputs {
                 self.stdin_line = 0;
                 continue;
             }
+            if self.is_output(&path) {
+                continue;
+            }
             let name = path.display().to_string();
             let meta = match std::fs::symlink_metadata(&path) {
                 Ok(m) => m,
                 Err(e) => return Some(Unit::Failed(path, format!("{name}: cannot read: {e}"))),
             };
-            let is_dir = if meta.file_type().is_symlink() {
+            let target = if meta.file_type().is_symlink() {
                 match std::fs::metadata(&path) {
                     Ok(m) if m.is_dir() && !explicit => {
                         return Some(Unit::Failed(
@@ -869,13 +973,23 @@ impl Iterator for Inputs {
                             format!("{name}: a symbolic link to a directory is not followed"),
                         ))
                     }
-                    Ok(m) => m.is_dir(),
+                    Ok(m) => Some(m),
                     // A dangling link: reading it says why.
-                    Err(_) => false,
+                    Err(_) => None,
                 }
             } else {
-                meta.is_dir()
+                Some(meta)
             };
+            let is_dir = target.as_ref().is_some_and(std::fs::Metadata::is_dir);
+            // A FIFO, socket or device found in a directory could block the
+            // run forever; one named on the command line (`<(…)`) is read.
+            let special = target.as_ref().is_some_and(|m| !m.is_dir() && !m.is_file());
+            if special && !explicit {
+                return Some(Unit::Failed(
+                    path,
+                    format!("{name}: not a regular file (a FIFO, socket or device): not read"),
+                ));
+            }
             if !is_dir {
                 return Some(Unit::File(path));
             }

@@ -391,6 +391,24 @@ fn issue_8_shards_merged_equal_the_unsharded_run() {
         std::fs::read_to_string(&all_sum).unwrap()
     );
 
+    // A shard given twice, or an output that is a part, is refused.
+    let twice = provcheck(&["audit", "merge", s(&sums[0]), s(&sums[0]), s(&sums[1])]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("given twice"));
+    let part = std::fs::read(&recs[0]).unwrap();
+    let clobber = provcheck(&[
+        "audit",
+        "merge",
+        s(&sums[0]),
+        "--records",
+        s(&recs[0]),
+        "-o",
+        s(&recs[0]),
+    ]);
+    assert_eq!(clobber.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&clobber.stderr).contains("it is the input"));
+    assert_eq!(std::fs::read(&recs[0]).unwrap(), part);
+
     // The shard index from a Kubernetes Indexed Job (0-based) is shard 1.
     let from_env = dir.0.join("env.jsonl");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
@@ -577,4 +595,59 @@ fn issue_8_a_window_never_hides_a_failed_signature() {
     let rec: Record = serde_json::from_str(text.trim()).unwrap();
     assert_eq!(rec.verdict, "fail", "{text}");
     assert_eq!(rec.results[0]["rule"], "signature");
+}
+
+/// Inputs that overlap are walked once; a FIFO or socket found in a
+/// directory is an error record, never a hang; the run's own outputs are
+/// not read as inputs, and one that would overwrite an input is refused.
+#[test]
+fn overlapping_inputs_special_files_and_outputs() {
+    let dir = Scratch::new("audit-overlap");
+    let d = dir.0.join("in");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    std::fs::write(d.join("a.yaml"), &good).unwrap();
+    std::fs::write(d.join("sub/b.yaml"), &good).unwrap();
+    let fifo = d.join("sub/fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let _socket = std::os::unix::net::UnixListener::bind(d.join("sock")).unwrap();
+
+    let out = dir.0.join("records.jsonl");
+    let sub = d.join("sub");
+    let b = sub.join("b.yaml");
+    let again = d.join("sub/../sub");
+    audit(&[s(&d), s(&sub), s(&b), s(&again), "-o", s(&out), "-j", "2"]);
+    let got: Vec<(String, String)> = records(&out)
+        .into_iter()
+        .map(|r| (r.path, r.verdict))
+        .collect();
+    let p = |rel: &str| d.join(rel).display().to_string();
+    assert_eq!(
+        got,
+        [
+            (p("a.yaml"), "fail".to_owned()),
+            (p("sock"), "error".to_owned()),
+            (p("sub/b.yaml"), "fail".to_owned()),
+            (p("sub/fifo"), "error".to_owned()),
+        ]
+    );
+
+    // Records written inside the audited directory are not audited.
+    let inside = d.join("records.jsonl");
+    audit(&[s(&d), "-o", s(&inside)]);
+    assert_eq!(records(&inside).len(), 4);
+    // A second run would overwrite a file inside its input: refused.
+    let out = audit(&[s(&d), "-o", s(&inside)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lies in the input directory"));
+    // So is an output that is an input; the input is left as it was.
+    let target = d.join("a.yaml");
+    let out = audit(&[s(&target), "--summary-json", s(&target)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is the input"));
+    assert_eq!(std::fs::read(&target).unwrap(), good);
 }

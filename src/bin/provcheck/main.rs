@@ -364,6 +364,24 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         (Some(path), true) => Some(Resume::from_file(path)?),
         _ => None,
     };
+    // No output may overwrite an input (the records file of a resumed run
+    // is appended to, not overwritten); none is read as one.
+    let records = args.out.output.iter().filter(|_| !args.run.resume);
+    let summaries = [
+        &args.out.summary,
+        &args.out.summary_json,
+        &args.out.summary_html,
+    ];
+    for path in records.chain(summaries.into_iter().flatten()) {
+        provcheck::audit::refuse_overwrite(&args.paths, path)?;
+    }
+    let outputs = args
+        .out
+        .output
+        .iter()
+        .chain(summaries.into_iter().flatten())
+        .cloned()
+        .collect();
     let options = AuditOptions {
         jobs: args.run.jobs,
         since: args.run.since.as_deref().map(parse_time).transpose()?,
@@ -371,6 +389,7 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         shard,
         resume,
         all_results: args.run.all_results,
+        outputs,
     };
     let mut out: Box<dyn Write + Send> = match &args.out.output {
         Some(path) => {
@@ -450,6 +469,36 @@ fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> 
 
 /// `provcheck audit merge`: add the shards' summaries, merge their records.
 fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
+    // A shard given twice would be counted twice; an output must not
+    // overwrite a part being merged.
+    for list in [&args.summaries, &args.records] {
+        let mut seen = Vec::new();
+        for path in list {
+            let at = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            if seen.contains(&at) {
+                anyhow::bail!("{}: given twice: each shard is merged once", path.display());
+            }
+            seen.push(at);
+        }
+    }
+    let inputs: Vec<std::path::PathBuf> = args
+        .summaries
+        .iter()
+        .chain(&args.records)
+        .cloned()
+        .collect();
+    let out = &args.out;
+    for path in [
+        &out.output,
+        &out.summary,
+        &out.summary_json,
+        &out.summary_html,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        provcheck::audit::refuse_overwrite(&inputs, path)?;
+    }
     let mut summary = provcheck::audit::Summary::default();
     for path in &args.summaries {
         let text = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
