@@ -354,7 +354,15 @@ impl Verifier {
                 .map(|(doc, ev)| match ev {
                     Ok(ev) => {
                         let results = results_for(&doc, &ev);
-                        joined(ev, results)
+                        // One of several documents of one JSON value (an npm
+                        // list's bundle) is named by its place in the file.
+                        let place = doc.source.contains('#').then_some(doc.source);
+                        joined(ev, results).map(|mut judged| {
+                            if let Some(place) = place {
+                                judged.report.source = place;
+                            }
+                            judged
+                        })
                     }
                     // A signed document the ingest stage does not read: trust
                     // results stand in. An unsigned one is not a document

@@ -651,3 +651,36 @@ fn overlapping_inputs_special_files_and_outputs() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("it is the input"));
     assert_eq!(std::fs::read(&target).unwrap(), good);
 }
+
+/// The bundles of an npm attestations list are told apart by their place
+/// in the file (`source`), whatever their verdicts.
+#[test]
+fn each_bundle_of_an_npm_list_is_named_by_its_place() {
+    let dir = Scratch::new("audit-npm");
+    let out = dir.0.join("r.jsonl");
+    let file = corpus().join("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .args(["audit", s(&file), "-o", s(&out)])
+        .args(["--certificate-identity-regexp", "."])
+        .args([
+            "--certificate-oidc-issuer",
+            "https://token.actions.githubusercontent.com",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let sources: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].to_string())
+        .collect();
+    let want: Vec<String> = (0..2)
+        .map(|i| format!("\"{}#/attestations/{i}/bundle\"", file.display()))
+        .collect();
+    assert_eq!(sources, want);
+}
