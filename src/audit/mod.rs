@@ -795,11 +795,7 @@ fn recorded_build_time(ev: &Evidence) -> Option<(&str, DateTime<Utc>)> {
     [&ev.build_started_on, &ev.build_finished_on]
         .into_iter()
         .flatten()
-        .find_map(|s| {
-            DateTime::parse_from_rfc3339(s)
-                .ok()
-                .map(|t| (s.as_str(), t.with_timezone(&Utc)))
-        })
+        .find_map(|s| crate::evaluate::policy::parse_instant(s).map(|t| (s.as_str(), t)))
 }
 
 /// Refuse an output file that would overwrite one of `inputs`: the same

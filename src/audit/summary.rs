@@ -147,8 +147,15 @@ impl Summary {
         };
         self.inputs += 1;
         self.verdicts.add(&one);
-        match t.build_time.as_deref().and_then(|s| s.get(..10)) {
-            Some(day) => bump_counts(&mut self.by_day, day, &one),
+        // The UTC day of the instant, read as the window and the rules read
+        // it (`2026-03-31T23:30:00-05:00` is built on 2026-04-01).
+        let day = t
+            .build_time
+            .as_deref()
+            .and_then(crate::evaluate::policy::parse_instant)
+            .map(|t| t.format("%Y-%m-%d").to_string());
+        match day {
+            Some(day) => bump_counts(&mut self.by_day, &day, &one),
             None => self.no_build_time.add(&one),
         }
         if one.error > 0 {
@@ -341,4 +348,32 @@ pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build is counted on the UTC day of its instant, as the window and
+    /// the rules read it; a date alone is that day.
+    #[test]
+    fn builds_are_counted_by_utc_day() {
+        let mut s = Summary::default();
+        for time in [
+            "2026-03-31T23:30:00-05:00",
+            "2026-03-01T01:00:00+02:00",
+            "2026-03-05",
+            "not a time",
+        ] {
+            s.add(&Tally {
+                path: "p".into(),
+                verdict: Some(Verdict::Pass),
+                build_time: Some(time.into()),
+                ..Tally::default()
+            });
+        }
+        let days: Vec<&str> = s.by_day.keys().map(String::as_str).collect();
+        assert_eq!(days, ["2026-02-28", "2026-03-05", "2026-04-01"]);
+        assert_eq!(s.no_build_time.total(), 1);
+    }
 }
