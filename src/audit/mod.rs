@@ -336,6 +336,8 @@ enum Unit {
     File(PathBuf),
     /// One line of standard input.
     Line(usize, Vec<u8>),
+    /// A line of standard input longer than the input limit (not kept).
+    LongLine(usize),
     /// A path that could not be walked.
     Failed(PathBuf, String),
 }
@@ -344,7 +346,7 @@ impl Unit {
     fn path(&self) -> &Path {
         match self {
             Self::File(p) | Self::Failed(p, _) => p,
-            Self::Line(..) => Path::new("-"),
+            Self::Line(..) | Self::LongLine(_) => Path::new("-"),
         }
     }
 }
@@ -472,6 +474,7 @@ impl<'a> Audit<'a> {
         let last_name = skip_before.as_ref().map(|p| p.display().to_string());
         let shard = self.options.shard;
         let outputs = &self.options.outputs;
+        let max_bytes = self.verifier.limits().max_bytes;
         let (tx, rx) = mpsc::sync_channel::<Vec<Done>>(2);
 
         std::thread::scope(|scope| {
@@ -505,7 +508,7 @@ impl<'a> Audit<'a> {
             // never leaves the workers idle between chunks.
             let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Unit>>(2);
             scope.spawn(move || {
-                let mut inputs = Inputs::new(paths, outputs);
+                let mut inputs = Inputs::new(paths, outputs, max_bytes);
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK);
                     while chunk.len() < CHUNK {
@@ -567,6 +570,13 @@ impl<'a> Audit<'a> {
             Unit::Line(line, bytes) => {
                 let judged = self.verifier.judge_bytes("-", &bytes);
                 self.record_all(&mut done, "-", Some(line), judged);
+            }
+            Unit::LongLine(line) => {
+                let e = crate::error::IngestError::TooLarge {
+                    file: "-".to_owned(),
+                    limit: self.verifier.limits().max_bytes,
+                };
+                done.error("-", Some(line), &e.to_string());
             }
             Unit::File(path) => {
                 let name = path.display().to_string();
@@ -829,6 +839,44 @@ pub fn refuse_overwrite(inputs: &[PathBuf], output: &Path) -> Result<(), AuditEr
     Ok(())
 }
 
+/// Read one line (through its `\n`) into `buf`, keeping at most `limit`
+/// bytes: `Some(true)` when the line was longer (the rest is read and
+/// dropped, so memory stays bounded), `None` at the end of the input.
+fn read_line_within(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> io::Result<Option<bool>> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut any = false;
+    let mut too_long = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(any.then_some(too_long));
+        }
+        any = true;
+        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (chunk.get(..=i).unwrap_or(chunk), true),
+            None => (chunk, false),
+        };
+        let used = part.len();
+        if !too_long {
+            // The newline is not part of the document.
+            if buf.len() + used - usize::from(done) > limit {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(part);
+            }
+        }
+        reader.consume(used);
+        if done {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
 /// Where `path` is or would be: its parent canonicalized, then its name.
 fn resolved(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = std::fs::canonicalize(path) {
@@ -850,6 +898,9 @@ struct Inputs {
     stdin_line: usize,
     /// The run's own output files (name, where), skipped by the walk.
     outputs: Vec<(std::ffi::OsString, PathBuf)>,
+    /// The longest line of standard input kept (the input limit; its
+    /// newline aside).
+    max_bytes: u64,
 }
 
 impl Inputs {
@@ -857,7 +908,7 @@ impl Inputs {
     /// same one written twice) is walked once, as part of that directory, so
     /// every file has one record and the order stays the sorted one that
     /// `--resume` relies on.
-    fn new(paths: &[PathBuf], outputs: &[PathBuf]) -> Self {
+    fn new(paths: &[PathBuf], outputs: &[PathBuf], max_bytes: u64) -> Self {
         let mut sorted = paths.to_vec();
         sorted.sort();
         sorted.dedup();
@@ -894,6 +945,7 @@ impl Inputs {
                 .iter()
                 .filter_map(|p| Some((p.file_name()?.to_owned(), resolved(p)?)))
                 .collect(),
+            max_bytes,
         }
     }
 
@@ -913,13 +965,16 @@ impl Inputs {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            match stdin.read_until(b'\n', &mut buf) {
-                Ok(0) => {
+            match read_line_within(stdin, &mut buf, self.max_bytes) {
+                Ok(None) => {
                     self.stdin = None;
                     return None;
                 }
-                Ok(_) => {
+                Ok(Some(too_long)) => {
                     self.stdin_line += 1;
+                    if too_long {
+                        return Some(Unit::LongLine(self.stdin_line));
+                    }
                     if buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
@@ -1033,6 +1088,30 @@ mod tests {
             let p = format!("dir/{i}.json");
             assert_eq!(shards.iter().filter(|s| s.contains(&p)).count(), 1);
         }
+    }
+
+    /// Lines are read whole up to the limit (the newline aside); a longer
+    /// one is dropped and flagged, and the next line is read as usual.
+    #[test]
+    fn stdin_lines_are_bounded() {
+        // A tiny buffer: lines span several reads.
+        let input: &[u8] = b"12345\n123456\n\n1234567890123\nend";
+        let mut reader = io::BufReader::with_capacity(4, input);
+        let mut got = Vec::new();
+        let mut buf = Vec::new();
+        while let Some(too_long) = read_line_within(&mut reader, &mut buf, 6).unwrap() {
+            got.push((String::from_utf8(buf.clone()).unwrap(), too_long));
+            buf.clear();
+        }
+        let want = [
+            ("12345\n", false),
+            ("123456\n", false),
+            ("\n", false),
+            ("", true),
+            ("end", false),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(s, b)| ((*s).to_owned(), *b)).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
