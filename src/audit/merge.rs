@@ -3,14 +3,7 @@
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use super::AuditError;
-
-#[derive(Deserialize)]
-struct PathOnly {
-    path: String,
-}
+use super::{AuditError, Summary, Tally};
 
 /// One record file being merged: its next line and that line's path.
 struct Source {
@@ -18,6 +11,8 @@ struct Source {
     reader: io::BufReader<std::fs::File>,
     line: Vec<u8>,
     path: Option<PathBuf>,
+    /// The record on `line`, as the summary reads it.
+    tally: Tally,
     line_no: usize,
 }
 
@@ -39,13 +34,12 @@ impl Source {
         if self.line.last() != Some(&b'\n') {
             self.line.push(b'\n');
         }
-        let p: PathOnly =
-            serde_json::from_slice(&self.line).map_err(|cause| AuditError::Record {
-                file: self.name.clone(),
-                line: self.line_no,
-                cause,
-            })?;
-        self.path = Some(PathBuf::from(p.path));
+        self.tally = serde_json::from_slice(&self.line).map_err(|cause| AuditError::Record {
+            file: self.name.clone(),
+            line: self.line_no,
+            cause,
+        })?;
+        self.path = Some(PathBuf::from(&self.tally.path));
         Ok(())
     }
 }
@@ -55,13 +49,16 @@ impl Source {
 /// the records of one path stay together, in their order). Streams: one line
 /// per file in memory.
 ///
-/// Returns the number of records written.
+/// Returns the summary of the merged records, built as the unsharded run
+/// builds it (record by record, in its order): the same summary, even past
+/// the 10 000 keys a table keeps, where merging the shards' summaries can
+/// only approximate.
 ///
 /// # Errors
 ///
 /// [`AuditError::Io`] when a file cannot be read or `out` written,
 /// [`AuditError::Record`] when a line is not a record.
-pub fn merge_records(files: &[PathBuf], out: &mut dyn Write) -> Result<u64, AuditError> {
+pub fn merge_records(files: &[PathBuf], out: &mut dyn Write) -> Result<Summary, AuditError> {
     let mut sources = Vec::new();
     for f in files {
         let name = f.display().to_string();
@@ -74,6 +71,7 @@ pub fn merge_records(files: &[PathBuf], out: &mut dyn Write) -> Result<u64, Audi
             reader: io::BufReader::new(file),
             line: Vec::new(),
             path: None,
+            tally: Tally::default(),
             line_no: 0,
         };
         s.advance()?;
@@ -83,7 +81,7 @@ pub fn merge_records(files: &[PathBuf], out: &mut dyn Write) -> Result<u64, Audi
         file: "merged records".to_owned(),
         cause,
     };
-    let mut written = 0;
+    let mut summary = Summary::default();
     loop {
         // The source whose next path comes first (the first such file on a tie).
         let mut best: Option<(usize, &Path)> = None;
@@ -101,10 +99,10 @@ pub fn merge_records(files: &[PathBuf], out: &mut dyn Write) -> Result<u64, Audi
         let current = source.path.clone();
         while source.path.is_some() && source.path == current {
             out.write_all(&source.line).map_err(out_err)?;
-            written += 1;
+            summary.add(&source.tally);
             source.advance()?;
         }
     }
     out.flush().map_err(out_err)?;
-    Ok(written)
+    Ok(summary)
 }

@@ -684,3 +684,78 @@ fn each_bundle_of_an_npm_list_is_named_by_its_place() {
         .collect();
     assert_eq!(sources, want);
 }
+
+/// Past the 10 000 keys a summary table keeps, the summary `audit merge`
+/// writes is still the unsharded run's: it is rebuilt from the merged
+/// records. Summaries that disagree with the records are refused.
+#[test]
+fn merged_summaries_stay_exact_past_the_key_limit() {
+    let dir = Scratch::new("audit-manykeys");
+    let d = dir.0.join("in");
+    std::fs::create_dir_all(&d).unwrap();
+    for doc in 0..110 {
+        let steps: Vec<serde_json::Value> = (0..100)
+            .map(|i| serde_json::json!({"name": format!("s{i}"), "image": format!("r{doc}x{i}.example/app:1")}))
+            .collect();
+        let run = serde_json::json!({"apiVersion": "tekton.dev/v1", "kind": "TaskRun",
+            "metadata": {"name": format!("run-{doc}")}, "spec": {"taskSpec": {"steps": steps}}});
+        std::fs::write(d.join(format!("{doc:03}.json")), run.to_string()).unwrap();
+    }
+    let all = dir.0.join("all.jsonl");
+    let all_sum = dir.0.join("all.json");
+    audit(&[s(&d), "-o", s(&all), "--summary-json", s(&all_sum)]);
+    let (mut sums, mut recs) = (Vec::new(), Vec::new());
+    for i in 1..=2 {
+        let (r, sm) = (
+            dir.0.join(format!("r{i}.jsonl")),
+            dir.0.join(format!("s{i}.json")),
+        );
+        let shard = format!("{i}/2");
+        audit(&[
+            s(&d),
+            "--shard",
+            &shard,
+            "-o",
+            s(&r),
+            "--summary-json",
+            s(&sm),
+        ]);
+        recs.push(r);
+        sums.push(sm);
+    }
+    let merged = dir.0.join("m.json");
+    let out = provcheck(&[
+        "audit",
+        "merge",
+        s(&sums[0]),
+        s(&sums[1]),
+        "--records",
+        s(&recs[0]),
+        s(&recs[1]),
+        "-o",
+        s(&dir.0.join("m.jsonl")),
+        "--summary-json",
+        s(&merged),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&merged).unwrap();
+    assert!(text.contains("(other)"), "the limit was reached");
+    assert_eq!(text, std::fs::read_to_string(&all_sum).unwrap());
+
+    // A shard's records left out: the summaries say more inputs.
+    let out = provcheck(&[
+        "audit",
+        "merge",
+        s(&sums[0]),
+        s(&sums[1]),
+        "--records",
+        s(&recs[0]),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are missing"));
+}

@@ -514,8 +514,23 @@ fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
             )),
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
-        provcheck::audit::merge_records(&args.records, &mut out)?;
+        // The summary the records make is exact (a summary keeps at most
+        // 10 000 keys per table, so merging summaries only approximates).
+        let from_records = provcheck::audit::merge_records(&args.records, &mut out)?;
         out.flush()?;
+        if !args.summaries.is_empty()
+            && (from_records.inputs, from_records.skipped) != (summary.inputs, summary.skipped)
+        {
+            anyhow::bail!(
+                "the summaries count {} inputs and {} skipped, the records {} and {}: \
+                 a shard's summary or records are missing",
+                summary.inputs,
+                summary.skipped,
+                from_records.inputs,
+                from_records.skipped
+            );
+        }
+        summary = from_records;
     }
     write_summaries(&args.out, &summary)?;
     Ok(if summary.verdicts.error > 0 {
