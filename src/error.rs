@@ -174,6 +174,15 @@ pub enum IngestError {
         /// The input's name.
         file: String,
     },
+    /// A list of documents (a Kubernetes `List`, an npm attestations
+    /// document) that holds none.
+    #[error("{at}: {what} holds no document: nothing to judge")]
+    NoDocuments {
+        /// Where the list is.
+        at: Location,
+        /// What kind of list.
+        what: &'static str,
+    },
     /// The input is not UTF-8 text (a binary file, most likely).
     #[error(
         "{file}: not a text document: byte {offset} is not valid UTF-8 (expected JSON or YAML)"
@@ -318,7 +327,8 @@ impl IngestError {
             | Self::UnknownStatementType { at, .. }
             | Self::NoSubject { at }
             | Self::NotAnIndex { at, .. }
-            | Self::TooMany { at, .. } => Some(at),
+            | Self::TooMany { at, .. }
+            | Self::NoDocuments { at, .. } => Some(at),
             Self::Read { .. }
             | Self::TooLarge { .. }
             | Self::Empty { .. }

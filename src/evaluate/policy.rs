@@ -269,6 +269,16 @@ impl PolicyBuilder {
         name: &str,
         value: &serde_json::Value,
     ) -> Result<&mut Self, PolicyError> {
+        // serde reads an array as the struct's fields in order; say what a
+        // policy file is instead.
+        if !value.is_object() {
+            return Err(PolicyError::Invalid {
+                at: Location::new(name, JsonPointer::root()),
+                message: "a policy file is a mapping (`version: 1`, `registry:`, `pinned:`, …), \
+                          not a list or a scalar"
+                    .to_owned(),
+            });
+        }
         let file: PolicyFile = serde_path_to_error::deserialize(value).map_err(|e| {
             let pointer = JsonPointer::from_serde_path(e.path());
             PolicyError::Invalid {

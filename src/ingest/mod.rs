@@ -179,14 +179,75 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
     if is_json_lines(name, text) {
         return json_lines(name, text);
     }
+    if !looks_like_json(text) {
+        let documents = yaml::split_documents(text);
+        if documents.len() > 1 {
+            return yaml_documents(name, &documents);
+        }
+    }
     let (syntax, value) = match parse(name, text) {
         Ok(parsed) => parsed,
         Err(e) => return vec![Err(e)],
     };
+    ingest_value(name, syntax, value)
+}
+
+/// Every document of a YAML stream (`---`-separated), each named by the
+/// line it starts on; a bad one never hides the others.
+fn yaml_documents(name: &str, documents: &[yaml::Part<'_>]) -> Vec<Result<Document, IngestError>> {
+    let mut out = Vec::new();
+    for part in documents {
+        if out.len() == MAX_DOCUMENTS {
+            let mut at = Location::new(name, JsonPointer::root());
+            at.line_col = Some((part.line, 1));
+            out.push(Err(IngestError::TooMany {
+                at,
+                what: "documents in one file",
+                limit: MAX_DOCUMENTS,
+            }));
+            break;
+        }
+        match yaml::parse_part(name, part) {
+            Ok(value) => out.extend(ingest_value(name, Syntax::Yaml, value).into_iter().map(
+                |doc| match doc {
+                    Ok(mut d) => {
+                        d.line = Some(part.line);
+                        Ok(d)
+                    }
+                    // An error without a position names the document's line.
+                    Err(mut e) => {
+                        if let Some(at) = e.location_mut() {
+                            at.line_col = at.line_col.or(Some((part.line, 1)));
+                        }
+                        Err(e)
+                    }
+                },
+            )),
+            Err(e) => out.push(Err(e)),
+        }
+    }
+    out
+}
+
+/// The documents in one parsed value: a list's items, an npm list's
+/// bundles, a multi-platform build info's platforms, or the value itself.
+fn ingest_value(name: &str, syntax: Syntax, value: Value) -> Vec<Result<Document, IngestError>> {
+    let none_in = |what, key: &str| {
+        vec![Err(IngestError::NoDocuments {
+            at: Location::new(name, JsonPointer::root().key(key)),
+            what,
+        })]
+    };
     if let Some(list) = npm_attestations(&value) {
+        if list.is_empty() {
+            return none_in("an npm attestations list", "attestations");
+        }
         return attestation_list(name, syntax, list);
     }
     if let Some(items) = kubernetes_list(&value) {
+        if items.is_empty() {
+            return none_in("a Kubernetes List", "items");
+        }
         return list_items(name, syntax, items);
     }
     if detect::detect(&value) == Some(DocumentKind::BuildkitBuildInfo) {
@@ -337,8 +398,13 @@ fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, IngestError> {
 }
 
 /// JSON when it looks like JSON, YAML otherwise.
+/// JSON text starts with `{` or `[` (YAML's flow style too: read as JSON).
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '['])
+}
+
 fn parse(name: &str, text: &str) -> Result<(Syntax, Value), IngestError> {
-    if text.trim_start().starts_with(['{', '[']) {
+    if looks_like_json(text) {
         Ok((Syntax::Json, json::parse(name, text)?))
     } else {
         Ok((Syntax::Yaml, yaml::parse(name, text)?))
@@ -530,6 +596,22 @@ mod tests {
         );
         let err = docs[3].as_ref().unwrap_err().to_string();
         assert!(err.starts_with("x.intoto.jsonl:5:2: invalid JSON"), "{err}");
+    }
+
+    /// A list with nothing in it is an error, never an input that yields
+    /// no report at all.
+    #[test]
+    fn an_empty_list_is_an_error() {
+        let docs = ingest_all(
+            "l.json",
+            br#"{"apiVersion": "v1", "kind": "List", "items": []}"#,
+        );
+        assert_eq!(docs.len(), 1);
+        let err = docs.into_iter().next().unwrap().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "l.json: at /items: a Kubernetes List holds no document: nothing to judge"
+        );
     }
 
     #[test]

@@ -26,6 +26,105 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Value, IngestError> {
     })
 }
 
+/// One document of a YAML stream: its text and the 1-based line it starts
+/// on in the file.
+pub(crate) struct Part<'a> {
+    pub(crate) line: usize,
+    text: std::borrow::Cow<'a, str>,
+}
+
+/// Split a YAML stream into its documents, as YAML itself does: a `---` or
+/// `...` marker at the start of a line (alone, or followed by a space) ends
+/// a document wherever it appears, even in a scalar. Parts that hold only
+/// comments, directives or white space are left out. Content on a `---`
+/// line (`--- {a: 1}`) stays, in its column.
+pub(crate) fn split_documents(text: &str) -> Vec<Part<'_>> {
+    fn is_marker(line: &str, marker: &str) -> bool {
+        line.strip_prefix(marker)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+    }
+    fn has_content(text: &str) -> bool {
+        text.lines().any(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with('#') && !l.starts_with('%')
+        })
+    }
+    let mut parts = Vec::new();
+    let mut start = 0; // byte offset of the current part
+    let mut start_line = 1;
+    let mut first_line_blanked = false;
+    let mut offset = 0;
+    fn push<'a>(
+        parts: &mut Vec<Part<'a>>,
+        text: &'a str,
+        from: usize,
+        to: usize,
+        line: usize,
+        blank: bool,
+    ) {
+        let Some(chunk) = text.get(from..to) else {
+            return;
+        };
+        if !has_content(chunk.get(if blank { 3 } else { 0 }..).unwrap_or_default()) {
+            return;
+        }
+        let text = if blank {
+            std::borrow::Cow::Owned(format!("   {}", chunk.get(3..).unwrap_or_default()))
+        } else {
+            std::borrow::Cow::Borrowed(chunk)
+        };
+        parts.push(Part { line, text });
+    }
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let number = i + 1;
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if is_marker(bare, "---") || is_marker(bare, "...") {
+            push(
+                &mut parts,
+                text,
+                start,
+                offset,
+                start_line,
+                first_line_blanked,
+            );
+            // A `---` line may carry the document's first content.
+            let starts_here =
+                is_marker(bare, "---") && has_content(bare.get(3..).unwrap_or_default());
+            if starts_here {
+                start = offset;
+                start_line = number;
+                first_line_blanked = true;
+            } else {
+                start = offset + line.len();
+                start_line = number + 1;
+                first_line_blanked = false;
+            }
+        }
+        offset += line.len();
+    }
+    push(
+        &mut parts,
+        text,
+        start,
+        text.len(),
+        start_line,
+        first_line_blanked,
+    );
+    parts
+}
+
+/// Parse one part of a stream; positions in errors are the file's.
+pub(crate) fn parse_part(file: &str, part: &Part<'_>) -> Result<Value, IngestError> {
+    parse(file, &part.text).map_err(|mut e| {
+        if let IngestError::Yaml { at, .. } = &mut e {
+            if let Some((line, col)) = at.line_col {
+                at.line_col = Some((line + part.line - 1, col));
+            }
+        }
+        e
+    })
+}
+
 /// serde-saphyr renders `error: line L column C: MESSAGE` and a source
 /// snippet; the location is already in [`Location`], so keep the message
 /// (without the hint addressed to serde-saphyr's own users).
@@ -63,6 +162,51 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("duplicate"), "{text}");
         assert!(text.starts_with("t.yaml:3:"), "{text}");
+    }
+
+    #[test]
+    fn a_stream_splits_into_its_documents() {
+        let text =
+            "%YAML 1.2\n---\na: 1\n---\n# only a comment\n---\nb: |\n  x\n...\n--- {c: 3}\n---\n";
+        let parts = split_documents(text);
+        let got: Vec<(usize, Value)> = parts
+            .iter()
+            .map(|p| (p.line, parse_part("s.yaml", p).unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, serde_json::json!({"a": 1})),
+                (7, serde_json::json!({"b": "x\n"})),
+                (10, serde_json::json!({"c": 3})),
+            ]
+        );
+        // One document, with or without markers, is one part.
+        assert_eq!(split_documents("---\nkind: TaskRun\n").len(), 1);
+        assert_eq!(split_documents("kind: TaskRun\n").len(), 1);
+        // Errors name the file's line.
+        let parts = split_documents("a: 1\n---\nb: [\n");
+        let err = parse_part("s.yaml", &parts[1]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("s.yaml:3:") || err.starts_with("s.yaml:4:"),
+            "{err}"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text splits without a panic into parts that start on
+        /// increasing lines of the file, each of which parses or fails cleanly.
+        #[test]
+        fn any_stream_splits_in_order(text in "((---|\\.\\.\\.|a: [0-9]|- x|# c|  y: |%YAML 1.2| )[ \n]{0,2}){0,12}") {
+            let parts = split_documents(&text);
+            let lines = text.lines().count().max(1);
+            let mut last = 0;
+            for part in &parts {
+                proptest::prop_assert!(part.line > last && part.line <= lines, "{} after {last} of {lines}", part.line);
+                last = part.line;
+                let _ = parse_part("p.yaml", part);
+            }
+        }
     }
 
     #[test]

@@ -383,3 +383,31 @@ fn a_closed_stderr_does_not_panic() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+/// A YAML stream (`---`-separated, as `kubectl get -o yaml` of several
+/// objects is often saved) is one document per part, each named by its
+/// first line; a bad part is an error of its own and hides no other.
+#[test]
+fn a_yaml_stream_is_one_document_per_part() {
+    let dir = Scratch::new("cli-yaml-stream");
+    let run = std::fs::read_to_string(root().join("examples/taskrun-build.yaml")).unwrap();
+    let lines = run.lines().count();
+    let text = format!("{run}---\nkind: [\n---\n{run}");
+    let file = dir.file("runs.yaml", text.as_bytes());
+    let out = provcheck(&["normalize", &file]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{file}:{}:", lines + 2)),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<u64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(got, [1, lines as u64 + 4]);
+    assert_valid_evidence(&json);
+}

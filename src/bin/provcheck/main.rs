@@ -65,10 +65,26 @@ fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            say(format_args!("provcheck: {e:#}"));
+            say(format_args!("provcheck: {}", causes(&e)));
             Exit::Invalid.into()
         }
     }
+}
+
+/// An error and its causes, `: `-separated, each cause once: provcheck's
+/// errors already name their cause in their own text.
+fn causes(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 /// A message on stderr, its terminal controls escaped line by line (it may
