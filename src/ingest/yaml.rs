@@ -138,8 +138,22 @@ fn first_line(message: &str) -> String {
         Some((position, rest)) if position.contains(" column ") => rest,
         _ => line,
     };
-    line.trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
-        .to_owned()
+    let line = line.trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable");
+    // The parser's safety budget, in its own terms: say it in ours.
+    match line.strip_prefix("budget breached: ") {
+        Some(what) => match what
+            .strip_prefix("Depth { depth: ")
+            .and_then(|d| d.strip_suffix(" }"))
+            .and_then(|d| d.parse::<usize>().ok())
+        {
+            Some(depth) => format!(
+                "nested deeper than the limit of {} levels",
+                depth.saturating_sub(1)
+            ),
+            None => format!("exceeds a safety limit of the YAML reader ({what})"),
+        },
+        None => line.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -217,5 +231,13 @@ mod tests {
             .map(|i| format!("{}k:\n", " ".repeat(i)))
             .collect();
         assert!(parse("deep.yaml", &block).is_err());
+        let nested: String = (0..70).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
+        let err = parse("deep.yaml", &format!("a:\n{nested}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with("nested deeper than the limit of 64 levels"),
+            "{err}"
+        );
     }
 }

@@ -1381,3 +1381,28 @@ fn no_rule_is_judged_on_a_payload_whose_signature_failed() {
         [("signature".to_owned(), "fail".to_owned())]
     );
 }
+
+/// Skipping signatures while asking for a verification is a contradiction:
+/// a usage error, not a silent choice of one.
+#[test]
+fn skipping_signatures_beside_a_key_or_identity_is_a_usage_error() {
+    let dir = Scratch::new("trust-skip");
+    let s = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let env = dir.file("e.json", &signed_by(&[&s], IN_TOTO, &statement()));
+    for extra in [
+        vec!["--key", key.as_str()],
+        vec![
+            "--certificate-identity",
+            "a@b.c",
+            "--certificate-oidc-issuer",
+            "https://x",
+        ],
+    ] {
+        let mut args = vec!["verify", "--insecure-skip-signature", env.as_str()];
+        args.extend(extra.iter().copied());
+        let out = provcheck(&args);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+    }
+}

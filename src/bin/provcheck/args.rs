@@ -304,7 +304,11 @@ pub(crate) struct TrustArgs {
     #[arg(long, value_name = "REF@DIGEST")]
     pub(crate) image: Vec<String>,
     /// Do not verify signatures (audits of unsigned history). Every report says so.
-    #[arg(long)]
+    /// Refused beside the options that ask for a verification.
+    #[arg(long, conflicts_with_all = [
+        "key", "trusted_root", "certificate_identity", "certificate_identity_regexp",
+        "certificate_oidc_issuer",
+    ])]
     pub(crate) insecure_skip_signature: bool,
 }
 
