@@ -141,3 +141,13 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effec
 	count(resolved) == 0
 	msg := "no step and no image the builder resolved: the registries this build pulled from are not recorded"
 }
+
+# A task the document names but does not define (a pipeline task by
+# `taskRef`, a child run only referenced): its images are not judged, so the
+# document cannot pass on the steps that are.
+unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [n.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some n in object.get(input, "notes", [])
+	n.code in {"task-by-reference", "child-not-embedded", "declared-by-reference"}
+	msg := sprintf("not judged: %s", [n.message])
+}

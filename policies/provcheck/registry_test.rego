@@ -108,3 +108,12 @@ test_nothing_to_judge_is_unknown_never_a_pass if {
 	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [], "materials": []} with data.registry as cfg
 	count(registry.unknown) == 0 with input as {"steps": [], "materials": []} with data.registry as {}
 }
+
+test_a_task_named_but_not_defined_is_unknown if {
+	note := {"code": "task-by-reference", "message": "pipeline task \"lint\" references its task", "pointer": "/spec/pipelineSpec/tasks/1"}
+	input_doc := {"steps": [pinned("quay.io/acme/tool")], "materials": [], "notes": [note]}
+	count(registry.deny) == 0 with input as input_doc with data.registry as cfg
+	[u | some u in registry.unknown; u.evidence == ["/spec/pipelineSpec/tasks/1"]] != [] with input as input_doc with data.registry as cfg
+	other := object.union(note, {"code": "task-not-run"})
+	count(registry.unknown) == 0 with input as object.union(input_doc, {"notes": [other]}) with data.registry as cfg
+}

@@ -70,8 +70,32 @@ fn registry(rule: &RegistryRule, ev: &Evidence) -> Vec<RuleResult> {
              the registries this build pulled from are not recorded",
         ));
     }
+    // A task the document names but does not define (a pipeline task by
+    // `taskRef`, a child run only referenced): its images are not judged,
+    // so the document cannot pass on the steps that are.
+    out.extend(
+        ev.notes
+            .iter()
+            .filter(|n| UNJUDGED_TASKS.contains(&n.code))
+            .map(|n| {
+                let mut r = RuleResult::document(
+                    super::registry::RULE,
+                    Status::Unknown,
+                    format!("not judged: {}", n.message),
+                );
+                r.evidence = vec![n.pointer.clone()];
+                r
+            }),
+    );
     out
 }
+
+/// The notes that say a task's images are not in the document.
+pub(crate) const UNJUDGED_TASKS: [&str; 3] = [
+    "task-by-reference",
+    "child-not-embedded",
+    "declared-by-reference",
+];
 
 /// Evaluate every configured rule — native, BuildKit source policy, Rego —
 /// against `ev`. `now` stands in for the build time when the evidence

@@ -228,12 +228,16 @@ fn native_and_rego_agree_on_builder_resolved_images_and_on_nothing_to_judge() {
         "buildkit/docs-v1-mode-max.json",
         "buildkit/docs-v0.2-mode-min.json",
         "github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl",
+        // A task or child run named but not defined: not judged, unknown.
+        "chains/docs/predicate-slsa-v2.example1.json",
+        "tekton/chains-testdata/pipeline-v1/pipelinerun-childrefs.json",
     ] {
         let path = crate::util::corpus().join(file);
         let bytes = std::fs::read(&path).unwrap();
         let ev = provcheck::normalize_bytes(file, &bytes).remove(0).unwrap();
         documents.push((file.to_owned(), ev));
     }
+    let mut unjudged_seen = 0;
     let mut seen = std::collections::BTreeSet::new();
     for config in &configs {
         let mut native = PolicyBuilder::new();
@@ -260,10 +264,27 @@ fn native_and_rego_agree_on_builder_resolved_images_and_on_nothing_to_judge() {
                 !n.is_empty(),
                 "{what} with {config}: the native rule judged nothing"
             );
+            let unjudged = ev.notes.iter().filter(|x| {
+                [
+                    "task-by-reference",
+                    "child-not-embedded",
+                    "declared-by-reference",
+                ]
+                .contains(&x.code)
+            });
+            for note in unjudged {
+                unjudged_seen += 1;
+                let want = (Status::Unknown, vec![note.pointer.as_str().to_owned()]);
+                assert!(
+                    n.contains(&want),
+                    "{what}: {note:?} not judged unknown: {n:?}"
+                );
+            }
             seen.extend(n.iter().map(|(s, _)| *s));
         }
     }
     assert_eq!(seen.len(), 3, "every tri-state outcome occurs: {seen:?}");
+    assert!(unjudged_seen >= 2 * configs.len(), "{unjudged_seen}");
 }
 
 /// A registry list that is not a collection is an evaluation error, never
