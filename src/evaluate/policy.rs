@@ -421,6 +421,17 @@ impl PolicyBuilder {
         }
         if let Some(r) = file.registry {
             let ptr = root.key("registry");
+            if r.allow.is_empty() && r.deny.is_empty() {
+                // `allow: []` reads as "allow nothing" to some and "no
+                // rule" to others: neither guess is made.
+                return Err(invalid(
+                    name,
+                    ptr,
+                    "neither `allow` nor `deny` lists a registry, so the section would check \
+                     nothing: list the allowed (or denied) registries, or leave the section out"
+                        .to_owned(),
+                ));
+            }
             let effective_on =
                 self.effective_on(name, "registry.effective_on", &ptr, r.effective_on)?;
             let mut allow = Vec::new();
@@ -671,6 +682,10 @@ mod tests {
             (
                 json!({"registry": {"allow": ["quay.io", "Bad/Prefix"]}}),
                 "p0.yaml: at /registry/allow/1: invalid registry prefix",
+            ),
+            (
+                json!({"registry": {"allow": [], "accept_tags": true}}),
+                "p0.yaml: at /registry: neither `allow` nor `deny` lists a registry",
             ),
             (
                 json!({"registry": {"allow": "quay.io"}}),

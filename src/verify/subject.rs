@@ -38,17 +38,24 @@ impl Digest {
             .split_once(':')
             .ok_or_else(|| bad("expected ALG:HEX, e.g. sha256:<64 hex digits>"))?;
         let alg = alg.to_ascii_lowercase();
-        if alg.is_empty() || !alg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if alg.is_empty()
+            || !alg
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(bad("the algorithm must be a name like sha256"));
         }
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(bad("the digest must be hexadecimal"));
         }
+        // The lengths of the fixed-size algorithms of in-toto's digest set.
         let want = match alg.as_str() {
-            "sha1" => Some(40),
-            "sha256" => Some(64),
-            "sha384" => Some(96),
-            "sha512" => Some(128),
+            "md5" => Some(32),
+            "sha1" | "ripemd160" => Some(40),
+            "sha224" | "sha512_224" | "sha3_224" => Some(56),
+            "sha256" | "sha512_256" | "sha3_256" | "sm3" => Some(64),
+            "sha384" | "sha3_384" => Some(96),
+            "sha512" | "sha3_512" => Some(128),
             _ => None,
         };
         if want.is_some_and(|n| n != hex.len()) {
@@ -248,11 +255,13 @@ impl Statement {
     }
 }
 
+/// Digest-set keys compare without case (`--digest gitcommit:…` names
+/// in-toto's `gitCommit`); the hex too.
 fn names(subject: &Subject, d: &Digest) -> bool {
     subject
         .digest
-        .get(&d.algorithm)
-        .is_some_and(|h| h.eq_ignore_ascii_case(&d.hex))
+        .iter()
+        .any(|(alg, h)| alg.eq_ignore_ascii_case(&d.algorithm) && h.eq_ignore_ascii_case(&d.hex))
 }
 
 /// Judge one expected subject against a verified statement.
@@ -380,8 +389,23 @@ mod tests {
                 .to_string(),
             format!("sha256:{H}")
         );
-        for bad in ["sha256", "sha256:abc", ":abc", "sha256:xyz", "sh a:00"] {
+        for bad in [
+            "sha256",
+            "sha256:abc",
+            ":abc",
+            "sha256:xyz",
+            "sh a:00",
+            "md5:abc",
+            "sha3_256:abc",
+        ] {
             assert!(Digest::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            format!("md5:{}", &H[..32]),
+            format!("sha512_256:{H}"),
+            "gitCommit:abc1".to_owned(),
+        ] {
+            assert!(Digest::parse(&good).is_ok(), "{good}");
         }
     }
 
@@ -389,12 +413,21 @@ mod tests {
     fn digest_and_image_table() {
         let st = statement(serde_json::json!([
             {"name": "quay.io/acme/app", "digest": {"sha256": H}},
-            {"name": "file.tgz", "digest": {"sha512": "ab"}}
+            {"name": "file.tgz", "digest": {"sha512": "ab"}},
+            {"name": "repo", "digest": {"gitCommit": "abc1"}}
         ]));
         let rows = [
             (
                 Expected::Digest(Digest::parse(&format!("sha256:{H}")).unwrap()),
                 Status::Pass,
+            ),
+            (
+                Expected::Digest(Digest::parse("gitCommit:ABC1").unwrap()),
+                Status::Pass,
+            ),
+            (
+                Expected::Digest(Digest::parse("gitCommit:abc2").unwrap()),
+                Status::Fail,
             ),
             (
                 Expected::Digest(Digest::parse(&format!("sha256:{}", "0".repeat(64))).unwrap()),
