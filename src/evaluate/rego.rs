@@ -103,6 +103,15 @@ impl RegoSources {
             .collect();
         packages.sort_unstable();
         packages.dedup();
+        if packages.is_empty() {
+            let names: Vec<&str> = self.files.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(PolicyError::Invalid {
+                at: Location::new(names.join(", "), JsonPointer::root()),
+                message: "no package under `provcheck.`: provcheck reads the deny, unknown \
+                          and warn sets of packages named `provcheck.<name>`"
+                    .to_owned(),
+            });
+        }
         // Which sets may have a value: `set()` stands in only for a set
         // nothing can define.
         let mut definable = Vec::new();
@@ -765,8 +774,22 @@ warn contains {"code": "x.later", "msg": "later", "effective_on": "2030-01-01"} 
                 "{body:?}: {err}"
             );
         }
+        // A policy with no package under `provcheck.` checks nothing.
+        let err = compile("package acme.x\nimport rego.v1\ndeny contains \"x\" if true\n")
+            .map(drop)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("no package under `provcheck.`"),
+            "{err}"
+        );
         // A set defined from a parent package counts.
-        compile("package provcheck\nimport rego.v1\nx.deny contains \"p\" if input.x\n").unwrap();
+        let mut sources = RegoSources::default();
+        sources.add_source("x.rego", "package provcheck.x\nimport rego.v1\n");
+        sources.add_source(
+            "parent.rego",
+            "package provcheck\nimport rego.v1\nx.deny contains \"p\" if input.x\n",
+        );
+        sources.compile().unwrap();
     }
 
     /// The direct gather reads declared sets as they are; a complete rule

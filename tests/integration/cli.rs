@@ -226,6 +226,12 @@ fn usage_errors_exit_2() {
             .code(),
         Some(2)
     );
+    // Standard input can be read once.
+    for command in ["normalize", "verify"] {
+        let out = provcheck_stdin(&[command, "-", "-"], b"{}");
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("more than once"));
+    }
 }
 
 /// Issue 4: `provcheck schema NAME` prints the bundled schema byte for byte.

@@ -100,6 +100,7 @@ fn say(args: std::fmt::Arguments<'_>) {
 
 /// Normalize every input; report each bad one on stderr and go on.
 fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
+    stdin_once(&args.files)?;
     let limits = Limits {
         max_bytes: args.max_bytes,
     };
@@ -251,7 +252,16 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
 }
 
 /// Judge every input; an unreadable one is reported and the rest still judged.
+/// Standard input can be read once.
+fn stdin_once(files: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+        anyhow::bail!("`-` (standard input) is given more than once: it can be read once");
+    }
+    Ok(())
+}
+
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
+    stdin_once(&args.files)?;
     let verifier = verifier(&args.check)?;
     let mut reports = Vec::new();
     let mut errors = Vec::new();
