@@ -196,8 +196,12 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, AuditError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
+    // Exactly YYYY-MM-DD (chrono alone would take `2026-1-5`).
+    let shaped =
+        s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-');
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
+        .filter(|_| shaped)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
         .ok_or_else(|| AuditError::Time {
@@ -1130,5 +1134,6 @@ mod tests {
         );
         assert!(parse_time("2026-01-31T12:00:00+02:00").is_ok());
         assert!(parse_time("yesterday").is_err());
+        assert!(parse_time("2026-1-5").is_err());
     }
 }

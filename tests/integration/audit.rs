@@ -759,3 +759,53 @@ fn merged_summaries_stay_exact_past_the_key_limit() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("are missing"));
 }
+
+/// Options are checked before the run: a time names its option, an empty
+/// window and an out-of-range Job index are refused, and a summary that
+/// cannot be written is found before any input is judged.
+#[test]
+fn audit_options_are_checked_before_the_run() {
+    let file = root().join("examples/taskrun-build.yaml");
+    /// Arguments, environment, what stderr says.
+    type Row<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let rows: [Row<'_>; 5] = [
+        (
+            &["--since", "2026-5-1"],
+            &[],
+            "--since: invalid time \"2026-5-1\"",
+        ),
+        (
+            &["--since", "2026-05-01", "--until", "2026-01-01"],
+            &[],
+            "the window holds no build",
+        ),
+        (
+            &["--shard", "job/3"],
+            &[("JOB_COMPLETION_INDEX", "3")],
+            "is not below 3",
+        ),
+        (&["--shard", "job/x"], &[], "expected job/N"),
+        (
+            &["--summary-json", "/nonexistent/provcheck/s.json"],
+            &[],
+            "/nonexistent/provcheck/s.json",
+        ),
+    ];
+    for (args, env, want) in rows {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+            .arg("audit")
+            .arg(&file)
+            .args(args)
+            .env_remove("JOB_COMPLETION_INDEX")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: no record before the options are checked"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+    }
+}

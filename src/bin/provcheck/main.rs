@@ -363,25 +363,45 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         return audit_merge(merge);
     }
     let mut verifier = verifier(&args.check)?;
-    if let Some(at) = &args.run.at {
-        verifier = verifier.at(parse_time(at)?);
+    let time = |option: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| parse_time(t).map_err(|e| anyhow::anyhow!("{option}: {e}")))
+            .transpose()
+    };
+    if let Some(at) = time("--at", &args.run.at)? {
+        verifier = verifier.at(at);
+    }
+    let (since, until) = (
+        time("--since", &args.run.since)?,
+        time("--until", &args.run.until)?,
+    );
+    if let (Some(since), Some(until)) = (since, until) {
+        if since >= until {
+            anyhow::bail!(
+                "--since {since} is not before --until {until}: the window holds no build"
+            );
+        }
     }
     let shard = match args.run.shard.as_deref() {
         None => None,
         Some(s) => Some(match s.strip_prefix("job/") {
             Some(count) => {
+                let count: u64 = count
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--shard {s}: expected job/N, N a number"))?;
                 let index = std::env::var("JOB_COMPLETION_INDEX").map_err(|_| {
                     anyhow::anyhow!("--shard {s}: JOB_COMPLETION_INDEX is not set (a Kubernetes Indexed Job sets it)")
                 })?;
                 let index: u64 = index.trim().parse().map_err(|_| {
                     anyhow::anyhow!("--shard {s}: JOB_COMPLETION_INDEX={index:?} is not a number")
                 })?;
-                Shard::new(
-                    index + 1,
-                    count
-                        .parse()
-                        .map_err(|_| anyhow::anyhow!("--shard {s}: expected job/N"))?,
-                )?
+                if index >= count {
+                    anyhow::bail!(
+                        "--shard {s}: JOB_COMPLETION_INDEX={index} is not below {count} \
+                         (it counts from 0: the Job's completions must equal N)"
+                    );
+                }
+                Shard::new(index + 1, count)?
             }
             None => s.parse::<Shard>()?,
         }),
@@ -401,6 +421,10 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     for path in records.chain(summaries.into_iter().flatten()) {
         provcheck::audit::refuse_overwrite(&args.paths, path)?;
     }
+    // A summary that cannot be written is found now, not after the run.
+    for path in summaries.into_iter().flatten() {
+        std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     let outputs = args
         .out
         .output
@@ -410,8 +434,8 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         .collect();
     let options = AuditOptions {
         jobs: args.run.jobs,
-        since: args.run.since.as_deref().map(parse_time).transpose()?,
-        until: args.run.until.as_deref().map(parse_time).transpose()?,
+        since,
+        until,
         shard,
         resume,
         all_results: args.run.all_results,
@@ -446,13 +470,26 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let summary = Audit::new(&verifier, options).run(&args.paths, &mut out, &|n| {
-        bar.set_position(n);
-        let secs = bar.elapsed().as_secs_f64();
-        if secs > 0.0 {
-            bar.set_message(format!("{:.0}/s", n as f64 / secs));
-        }
-    })?;
+    let records_name = args
+        .out
+        .output
+        .as_ref()
+        .map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
+    let summary = Audit::new(&verifier, options)
+        .run(&args.paths, &mut out, &|n| {
+            bar.set_position(n);
+            let secs = bar.elapsed().as_secs_f64();
+            if secs > 0.0 {
+                bar.set_message(format!("{:.0}/s", n as f64 / secs));
+            }
+        })
+        .map_err(|e| match e {
+            // The library writes to a stream; name the file it is.
+            provcheck::audit::AuditError::Io { file, cause } if file == "records" => {
+                anyhow::anyhow!("{records_name}: {cause}")
+            }
+            other => other.into(),
+        })?;
     bar.finish_and_clear();
     drop(out);
     write_summaries(&args.out, &summary)?;
