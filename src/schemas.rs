@@ -38,6 +38,14 @@ pub const EVIDENCE: BundledSchema =
     bundled!("evidence", "output: the Evidence that normalize prints");
 /// The report `provcheck verify --format json` prints.
 pub const REPORT: BundledSchema = bundled!("report", "output: the report of verify --format json");
+/// One line of the records `provcheck audit` writes.
+pub const AUDIT_RECORD: BundledSchema =
+    bundled!("audit-record", "output: one record line of provcheck audit");
+/// The summary `provcheck audit --summary-json` writes.
+pub const AUDIT_SUMMARY: BundledSchema = bundled!(
+    "audit-summary",
+    "output: the summary of provcheck audit --summary-json"
+);
 /// Native policy files (`--policy`).
 pub const POLICY: BundledSchema = bundled!("policy", "config: native policy files (--policy)");
 /// Sigstore bundles v0.1–v0.3 (input, structural).
@@ -63,9 +71,11 @@ pub const SLSA_PROVENANCE_V1: BundledSchema = bundled!(
 );
 
 /// Every bundled schema: outputs, then configuration, then inputs.
-pub const ALL: [BundledSchema; 9] = [
+pub const ALL: [BundledSchema; 11] = [
     EVIDENCE,
     REPORT,
+    AUDIT_RECORD,
+    AUDIT_SUMMARY,
     POLICY,
     SIGSTORE_BUNDLE,
     DSSE_ENVELOPE,

@@ -94,7 +94,7 @@ pub struct Summary {
     pub failing_reasons: BTreeMap<String, BTreeMap<String, u64>>,
     /// Documents by builder id (`(none)` when not recorded).
     pub builders: BTreeMap<String, u64>,
-    /// Document verdicts by build day (UTC date as recorded, `YYYY-MM-DD`).
+    /// Document verdicts by the UTC day of their build time (`YYYY-MM-DD`).
     pub by_day: BTreeMap<String, Counts>,
     /// Verdicts of documents that record no build time (errors included).
     pub no_build_time: Counts,

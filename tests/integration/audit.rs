@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::util::{corpus, provcheck, provcheck_stdin, root, Scratch};
+use crate::util::{assert_valid, corpus, provcheck, provcheck_stdin, root, Scratch};
 
 /// A record, parsed independently of the library's types.
 #[derive(Debug, Deserialize)]
@@ -34,16 +34,25 @@ struct Summary {
     skipped: u64,
 }
 
+/// The records of a file, each checked against its schema.
 fn records(path: &Path) -> Vec<Record> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .map(|l| {
+            let value: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+            assert_valid("audit-record.schema.json", &value);
+            serde_json::from_value(value).unwrap_or_else(|e| panic!("{l}: {e}"))
+        })
         .collect()
 }
 
+/// A summary, checked against its schema.
 fn summary(path: &Path) -> Summary {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    let value: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_valid("audit-summary.schema.json", &value);
+    serde_json::from_value(value).unwrap()
 }
 
 fn adds_up(s: &Summary) -> bool {
