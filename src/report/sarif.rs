@@ -15,12 +15,18 @@ use crate::verifier::Report;
 /// SARIF's published JSON schema for version 2.1.0.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Write reports as one SARIF log.
+/// Write reports as one SARIF log. `errors` are the inputs that could not be
+/// judged, as (input, message): each is an error notification of the run's
+/// invocation, which then did not succeed — an input is never left out.
 ///
 /// # Errors
 ///
 /// Any I/O error from `out`.
-pub fn write_sarif(out: &mut impl io::Write, reports: &[Report]) -> io::Result<()> {
+pub fn write_sarif(
+    out: &mut impl io::Write,
+    reports: &[Report],
+    errors: &[(String, String)],
+) -> io::Result<()> {
     let rule_ids: BTreeSet<&str> = reports
         .iter()
         .flat_map(|r| &r.results)
@@ -67,6 +73,16 @@ pub fn write_sarif(out: &mut impl io::Write, reports: &[Report]) -> io::Result<(
             })
         })
         .collect();
+    let notifications: Vec<Value> = errors
+        .iter()
+        .map(|(input, message)| {
+            json!({
+                "level": "error",
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(input)}}}],
+            })
+        })
+        .collect();
     let log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -77,6 +93,10 @@ pub fn write_sarif(out: &mut impl io::Write, reports: &[Report]) -> io::Result<(
                 "informationUri": "https://github.com/provcheck/provcheck",
                 "rules": rules,
             }},
+            "invocations": [{
+                "executionSuccessful": errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }],
     });

@@ -571,6 +571,29 @@ fn sarif_has_the_required_structure() {
             "examples/taskrun-build.yaml"
         );
     }
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+
+    // An input that cannot be judged is an error notification, never left out.
+    let out = provcheck(&[
+        "verify",
+        "examples/taskrun-build.yaml",
+        "does-not-exist.json",
+        "--allow-registry",
+        "quay.io/acme",
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "does-not-exist.json"
+    );
 }
 
 #[test]

@@ -303,7 +303,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
                 !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
             provcheck::report::write_junit(&mut out, &reports, &errors, unknown_fails)?;
         }
-        ReportFormat::Sarif => provcheck::report::write_sarif(&mut out, &reports)?,
+        ReportFormat::Sarif => provcheck::report::write_sarif(&mut out, &reports, &errors)?,
     }
     out.flush()?;
 
