@@ -642,7 +642,15 @@ impl<'a> Audit<'a> {
                     TrustStatus::Pinned => {
                         tally.steps.pinned += 1;
                         if let Some(r) = &step.trusted_reference {
+                            // Hosts compare without case: one key per registry.
                             let host = r.split('/').next().unwrap_or(r);
+                            let lower;
+                            let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+                                lower = host.to_ascii_lowercase();
+                                lower.as_str()
+                            } else {
+                                host
+                            };
                             match tally.registries.get_mut(host) {
                                 Some(n) => *n += 1,
                                 None => {

@@ -531,6 +531,18 @@ fn parse_reference_digest(text: &str) -> Result<Digest, String> {
     Ok(digest)
 }
 
+/// Whether two normalized repositories (`domain/path`, as
+/// [`ImageRef::repository`] gives) are the same: hosts compare without case,
+/// paths exactly.
+pub fn same_repository(a: &str, b: &str) -> bool {
+    match (a.split_once('/'), b.split_once('/')) {
+        (Some((host_a, path_a)), Some((host_b, path_b))) => {
+            host_a.eq_ignore_ascii_case(host_b) && path_a == path_b
+        }
+        _ => a == b,
+    }
+}
+
 pub(crate) fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -682,6 +694,13 @@ mod tests {
                 _ => panic!("input {input:?}: got {got:?}, expected {expected:?}"),
             }
         }
+    }
+
+    #[test]
+    fn repositories_compare_hosts_without_case() {
+        assert!(same_repository("GCR.IO/proj/img", "gcr.io/proj/img"));
+        assert!(!same_repository("gcr.io/Proj/img", "gcr.io/proj/img"));
+        assert!(!same_repository("gcr.io/proj/img", "gcr.io/proj/img2"));
     }
 
     #[test]

@@ -323,7 +323,9 @@ pub(crate) fn check(expected: &Expected, statement: &Statement) -> RuleResult {
                 .collect();
             let same_repo = with_digest.iter().find(|s| {
                 s.name.as_deref().is_some_and(|n| {
-                    ImageRef::from_str(n).is_ok_and(|r| r.repository() == *repository)
+                    ImageRef::from_str(n).is_ok_and(|r| {
+                        crate::normalize::image_ref::same_repository(&r.repository(), repository)
+                    })
                 })
             });
             match (same_repo, with_digest.first()) {
@@ -444,6 +446,11 @@ mod tests {
             (
                 Expected::image(&format!("quay.io/evil/app@sha256:{H}")).unwrap(),
                 Status::Fail,
+            ),
+            // Hosts compare without case.
+            (
+                Expected::image(&format!("QUAY.IO/acme/app@sha256:{H}")).unwrap(),
+                Status::Pass,
             ),
         ];
         for (expected, want) in rows {
