@@ -71,9 +71,10 @@ fn is_terminal_control(c: char) -> bool {
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Text from a document made safe for a terminal: every
-/// [terminal control](is_terminal_control) written as a `\u{…}` escape, so a
-/// step name or builder id cannot forge, overwrite or hide report lines.
+/// Text from a document made safe for a terminal: every control character
+/// (a newline, a carriage return, ESC, the C1 set) and bidirectional-text
+/// control written as a `\u{…}` escape, so a step name or builder id cannot
+/// forge, overwrite or hide report lines.
 pub fn printable(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_terminal_control) {
         return Cow::Borrowed(s);
