@@ -41,3 +41,33 @@ unknown contains {"code": "steps.pinned", "msg": "no declared image: whether the
 	some i in data.provcheck_lib.by_status.undeclared
 	s := input.steps[i]
 }
+
+# The images a builder resolved (BuildKit materials), judged by the
+# reference the build requested: the digest the builder resolved a tag to
+# never stands in for a pin.
+resolved contains m if {
+	some m in object.get(input, "materials", [])
+	object.get(m, ["image", "origin"], null) == "resolved"
+}
+
+deny contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "effective_on": on} if {
+	on := effective_on
+	some m in resolved
+	is_string(m.image.reference)
+	not contains(m.image.reference, "@")
+	msg := sprintf("requested %s is not pinned: requested by tag, which can be repointed", [m.image.reference])
+}
+
+unknown contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "effective_on": on} if {
+	on := effective_on
+	some m in resolved
+	not is_string(m.image.reference)
+	msg := sprintf("the requested image is not usable: %s", [object.get(m.image, "problem", "no reference recorded")])
+}
+
+# Nothing to judge: a rule that judged nothing must not let the verdict pass.
+unknown contains {"code": "steps.pinned", "msg": "no step and no image the builder resolved: whether images were pinned is not recorded", "evidence": [], "effective_on": on} if {
+	on := effective_on
+	count(object.get(input, "steps", [])) == 0
+	count(resolved) == 0
+}

@@ -126,7 +126,7 @@ pub fn evaluate(
         }
     }
     if let Some(s) = &policy.pinned {
-        push(s.effective_on, ev.steps.iter().map(pinned).collect());
+        push(s.effective_on, pinned_all(ev));
     }
     if let Some(s) = &policy.runtime_digest {
         push(
@@ -167,6 +167,54 @@ pub fn evaluate(
         out.extend(rego.evaluate(ev, judged_at)?);
     }
     Ok(out)
+}
+
+/// `steps.pinned` for every step and every image the builder resolved (by
+/// the reference the build requested); when the document records neither,
+/// one `unknown`: a rule that judged nothing must not let the verdict pass.
+fn pinned_all(ev: &Evidence) -> Vec<RuleResult> {
+    let mut out: Vec<RuleResult> = ev.steps.iter().map(pinned).collect();
+    out.extend(ev.materials.iter().filter_map(pinned_material));
+    if out.is_empty() {
+        out.push(RuleResult::document(
+            "steps.pinned",
+            Status::Unknown,
+            "no step and no image the builder resolved: whether images were pinned is not recorded",
+        ));
+    }
+    out
+}
+
+/// An image a builder resolved is pinned when the build requested it by
+/// digest: the digest the builder resolved a tag to never stands in.
+fn pinned_material(m: &crate::evidence::Material) -> Option<RuleResult> {
+    let image = m
+        .image
+        .as_ref()
+        .filter(|i| i.origin == crate::evidence::ImageOrigin::Resolved)?;
+    let (status, message) = match image.reference.as_deref() {
+        Some(r) if r.contains('@') => (
+            Status::Pass,
+            ["requested ", r, " is pinned by digest"].concat(),
+        ),
+        Some(r) => (
+            Status::Fail,
+            [
+                "requested ",
+                r,
+                " is not pinned: requested by tag, which can be repointed",
+            ]
+            .concat(),
+        ),
+        None => (
+            Status::Unknown,
+            format!(
+                "the requested image is not usable: {}",
+                image.problem.as_deref().unwrap_or("no reference recorded")
+            ),
+        ),
+    };
+    Some(RuleResult::document("steps.pinned", status, message).with_evidence([m.pointer.clone()]))
 }
 
 fn pinned(step: &StepEvidence) -> RuleResult {

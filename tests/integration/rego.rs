@@ -443,3 +443,63 @@ fn source_policy_errors_point_at_the_rule() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("sp.json: at /rules/0: a CONVERT rule needs `updates`"));
 }
+
+/// `steps.pinned` judges the images a builder resolved by the reference the
+/// build requested, natively and in the pack alike, and a document with no
+/// step and no such image is `unknown` for both, never a silent pass.
+#[test]
+fn native_and_rego_agree_on_pinning_of_builder_resolved_images() {
+    let mut documents: Vec<(String, provcheck::Evidence)> = [
+        format!("quay.io/acme/tool:v1@sha256:{A}"),
+        "quay.io/acme/tool:v1".to_owned(),
+        "alpine".to_owned(),
+    ]
+    .into_iter()
+    .map(|r| (r.clone(), requested(&r)))
+    .collect();
+    for file in [
+        "buildkit/docs-v1-mode-max.json",
+        "github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl",
+    ] {
+        let bytes = std::fs::read(crate::util::corpus().join(file)).unwrap();
+        let ev = provcheck::normalize_bytes(file, &bytes).remove(0).unwrap();
+        documents.push((file.to_owned(), ev));
+    }
+    let config = json!({"pinned": {}});
+    let mut native = PolicyBuilder::new();
+    native.add_value("native", &config).unwrap();
+    let native = native.build().unwrap();
+    let mut rego = PolicyBuilder::new();
+    rego.add_path(&root().join("policies/provcheck")).unwrap();
+    rego.add_data_value("data", config.clone());
+    let rego = rego.build().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (what, ev) in &documents {
+        let now = chrono::Utc::now();
+        let pick = |results: Vec<provcheck::RuleResult>| -> Vec<(Status, Vec<String>)> {
+            let mut out: Vec<_> = results
+                .iter()
+                .filter(|r| r.rule == "steps.pinned")
+                .map(|r| {
+                    (
+                        r.status,
+                        r.evidence.iter().map(|p| p.as_str().to_owned()).collect(),
+                    )
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let n = pick(provcheck::evaluate::evaluate(&native, ev, now).unwrap());
+        let r = pick(provcheck::evaluate::evaluate(&rego, ev, now).unwrap());
+        let not_pass: Vec<_> = n
+            .iter()
+            .filter(|(s, _)| *s != Status::Pass)
+            .cloned()
+            .collect();
+        assert_eq!(not_pass, r, "{what}");
+        assert!(!n.is_empty(), "{what}: the native rule judged nothing");
+        seen.extend(n.iter().map(|(s, _)| *s));
+    }
+    assert_eq!(seen.len(), 3, "every outcome occurs: {seen:?}");
+}
