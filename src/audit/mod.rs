@@ -101,6 +101,19 @@ pub enum AuditError {
         /// What was given.
         given: String,
     },
+    /// The last record of a run to resume names a file whose name is not
+    /// UTF-8 (recorded with U+FFFD), so where to go on is not known exactly.
+    #[error(
+        "{file}: the last record names {path:?}, a file name that is not UTF-8 (recorded with \
+         U+FFFD): where to go on is not known exactly, so nothing is resumed; rerun without \
+         --resume (or rename such files)"
+    )]
+    ResumeAmbiguous {
+        /// The record file.
+        file: String,
+        /// The path as recorded.
+        path: String,
+    },
     /// An output would overwrite an input.
     #[error("{output}: {why}: write it elsewhere (or delete it first)")]
     OutputIsInput {
@@ -294,6 +307,16 @@ impl Resume {
                 _ => Some((path, 1)),
             };
             resume.summary.add(&record);
+        }
+        // A name that is not UTF-8 is recorded with U+FFFD: the place after
+        // it cannot be found exactly, and a guess could skip an input.
+        if let Some((last, _)) = &resume.last {
+            if last.to_string_lossy().contains('\u{fffd}') {
+                return Err(AuditError::ResumeAmbiguous {
+                    file: name,
+                    path: last.display().to_string(),
+                });
+            }
         }
         drop(reader);
         handle.set_len(complete).map_err(io_err)?;

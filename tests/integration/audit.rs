@@ -818,3 +818,34 @@ fn audit_options_are_checked_before_the_run() {
         assert!(stderr.contains(want), "{args:?}: {stderr}");
     }
 }
+
+/// A file name that is not UTF-8 is recorded (with U+FFFD), and a resume
+/// whose last record names one refuses to guess where to go on.
+#[test]
+fn names_that_are_not_utf8_are_recorded_and_never_resumed_after() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Scratch::new("audit-nonutf8");
+    let d = dir.0.join("in");
+    std::fs::create_dir_all(&d).unwrap();
+    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    for name in [&b"a\x80.yaml"[..], b"a\xc0.yaml", b"z.yaml"] {
+        std::fs::write(d.join(std::ffi::OsStr::from_bytes(name)), &good).unwrap();
+    }
+    let out = dir.0.join("r.jsonl");
+    audit(&[s(&d), "-o", s(&out)]);
+    let all = records(&out);
+    assert_eq!(all.len(), 3);
+    assert!(all[0].path.contains('\u{fffd}'), "{:?}", all[0].path);
+    // Cut after the first record: its name is ambiguous.
+    let first = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned()
+        + "\n";
+    std::fs::write(&out, first).unwrap();
+    let resumed = audit(&[s(&d), "-o", s(&out), "--resume"]);
+    assert_eq!(resumed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("not UTF-8"));
+}
