@@ -281,7 +281,7 @@ impl Verifier {
                 })
                 .collect();
         };
-        let docs = ingest::ingest_all(name, bytes);
+        let mut docs = ingest::ingest_all(name, bytes);
         // One bare envelope (the common case): judged from the ingest
         // stage's decoding; anything else from the raw bytes.
         let checked = match docs.as_slice() {
@@ -289,6 +289,28 @@ impl Verifier {
             _ => None,
         }
         .or_else(|| verify::check(trust, name, bytes));
+        // Where each document is (an error: where it names), to join trust
+        // results by place. A line number in an error is a JSON line only
+        // when the file is read as JSON lines.
+        let json_lines = checked
+            .as_ref()
+            .is_some_and(|t| t.iter().any(|r| r.place.line.is_some()));
+        let places: Vec<verify::Place> = docs
+            .iter_mut()
+            .map(|d| match d {
+                Ok(doc) => verify::Place {
+                    line: doc.line,
+                    pointer: doc.base.clone(),
+                },
+                Err(e) => e
+                    .location_mut()
+                    .map(|at| verify::Place {
+                        line: at.line_col.map(|(line, _)| line).filter(|_| json_lines),
+                        pointer: at.pointer.clone(),
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
         let normalized: Vec<Result<Evidence, Error>> = docs
             .into_iter()
             .map(|doc| Ok(self.options.apply(crate::normalize::normalize(&doc?)?)))
@@ -317,8 +339,20 @@ impl Verifier {
             let report = finish(self.verify_evidence(&ev)?.with_first(trust_results));
             Ok(Judged::of(report, Some(ev)))
         };
-        let alone = |source: String, results: Vec<RuleResult>| {
-            Judged::of(finish(Report::new(source, results)), None)
+        // A signed document provcheck does not read: its trust results stand
+        // in, and with a policy an `unknown` says no rule judged it.
+        let alone = |found: &verify::TrustReport| {
+            let mut results = found.results.clone();
+            if !self.policy.is_empty() {
+                results.push(RuleResult::document(
+                    NOTHING_CHECKED,
+                    Status::Unknown,
+                    "not judged: provcheck does not read this document, so no policy rule \
+                     was judged on it",
+                ));
+            }
+            // Its source names its place, line included.
+            Judged::of(finish(Report::new(found.source.clone(), results)), None)
         };
         // A signed document the trust stage did not find (inside YAML or a
         // list) stays unverified; an unsigned one says so.
@@ -329,14 +363,7 @@ impl Verifier {
                 verify::unsigned(trust)
             }
         };
-        let results_for = |found: &verify::TrustReport, ev: &Evidence| {
-            if found.signed {
-                found.results.clone()
-            } else {
-                not_found(ev)
-            }
-        };
-        let Some(docs) = checked else {
+        let Some(found) = checked else {
             // Not JSON (YAML, or unreadable).
             return normalized
                 .into_iter()
@@ -347,63 +374,89 @@ impl Verifier {
                 })
                 .collect();
         };
-        if docs.len() == normalized.len() {
-            return docs
-                .into_iter()
-                .zip(normalized)
-                .map(|(doc, ev)| match ev {
-                    Ok(ev) => {
-                        let results = results_for(&doc, &ev);
-                        // One of several documents of one JSON value (an npm
-                        // list's bundle) is named by its place in the file.
-                        let place = doc.source.contains('#').then_some(doc.source);
-                        joined(ev, results).map(|mut judged| {
-                            if let Some(place) = place {
-                                judged.report.source = place;
-                            }
-                            judged
+        // Trust results are joined to documents by place, never by
+        // position: a document the two stages count differently (an npm
+        // list on a JSON line) must not take another's signature.
+        let mut used = vec![false; found.len()];
+        let mut out = Vec::with_capacity(normalized.len());
+        for (place, ev) in places.into_iter().zip(normalized) {
+            match ev {
+                Ok(ev) => {
+                    // Its own report, else that of the value holding it (a
+                    // Kubernetes List: each item gets the list's).
+                    let own = found.iter().position(|f| f.place == place);
+                    let holder = || {
+                        found
+                            .iter()
+                            .position(|f| f.place.line == place.line && f.place.pointer.is_root())
+                    };
+                    let Some(i) = own.or_else(holder) else {
+                        let results = not_found(&ev);
+                        out.push(joined(ev, results));
+                        continue;
+                    };
+                    let Some(f) = found.get(i) else { continue };
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
+                    let results = if f.signed {
+                        f.results.clone()
+                    } else {
+                        not_found(&ev)
+                    };
+                    // One of several documents of one value (an npm list's
+                    // bundle) is named by its place in the file.
+                    let named = own.is_some() && !f.place.pointer.is_root();
+                    out.push(joined(ev, results).map(|mut judged| {
+                        if named {
+                            judged.report.source.clone_from(&f.source);
+                        }
+                        judged
+                    }));
+                }
+                Err(e) => {
+                    // The signed documents at this place, or inside it.
+                    let related: Vec<usize> = (0..found.len())
+                        .filter(|&i| {
+                            !used.get(i).copied().unwrap_or(true)
+                                && found.get(i).is_some_and(|f| f.place.overlaps(&place))
                         })
+                        .collect();
+                    for &i in &related {
+                        if let Some(u) = used.get_mut(i) {
+                            *u = true;
+                        }
                     }
-                    // A signed document the ingest stage does not read: trust
-                    // results stand in. An unsigned one is not a document
-                    // provcheck reads at all (a trusted root, a fragment):
-                    // invalid input, as without trust options, not `unknown`.
-                    Err(Error::Ingest(IngestError::Unrecognized { .. })) if doc.signed => {
-                        Ok(alone(doc.source, doc.results))
+                    let signed: Vec<&verify::TrustReport> = related
+                        .iter()
+                        .filter_map(|&i| found.get(i))
+                        .filter(|f| f.signed)
+                        .collect();
+                    // Not a document the ingest stage reads, or one whose
+                    // signature failed (what is wrong inside an untrusted
+                    // payload does not make the input invalid): the trust
+                    // results stand in. An unsigned one is invalid input, as
+                    // without trust options.
+                    let unread = matches!(e, Error::Ingest(IngestError::Unrecognized { .. }));
+                    let failed = signed
+                        .iter()
+                        .any(|f| f.results.iter().any(|r| r.status == Status::Fail));
+                    if !signed.is_empty() && (unread || failed) {
+                        out.extend(signed.into_iter().map(|f| Ok(alone(f))));
+                    } else {
+                        out.push(Err(e));
                     }
-                    // The signature failed: the payload was never to be trusted,
-                    // so what is wrong inside it does not turn a failed
-                    // verification into "invalid input".
-                    Err(_) if doc.results.iter().any(|r| r.status == Status::Fail) => {
-                        Ok(alone(doc.source, doc.results))
-                    }
-                    Err(e) => Err(e),
-                })
-                .collect();
+                }
+            }
         }
-        // One JSON value the ingest stage read as several documents (a
-        // Kubernetes List, an npm list of envelopes, a pretty-printed object
-        // in a `.jsonl` file): every document keeps its own outcome, with
-        // the value's trust results; none is dropped.
-        if let ([doc], true) = (docs.as_slice(), normalized.len() > 1) {
-            return normalized
-                .into_iter()
-                .map(|ev| {
-                    let ev = ev?;
-                    let results = results_for(doc, &ev);
-                    joined(ev, results)
-                })
-                .collect();
+        // Signed documents the ingest stage did not produce keep their
+        // trust results: none is dropped.
+        for (f, was_used) in found.iter().zip(used) {
+            if f.signed && !was_used {
+                out.push(Ok(alone(f)));
+            }
         }
-        // JSON lines the ingest stage read as one (broken) document: every
-        // line parsed as JSON here, so each gets its trust report.
-        let mut normalized = normalized.into_iter().filter_map(Result::ok);
-        docs.into_iter()
-            .map(|doc| match normalized.next() {
-                Some(ev) => joined(ev, doc.results),
-                None => Ok(alone(doc.source, doc.results)),
-            })
-            .collect()
+        out
     }
 
     /// Read a file (`-` for standard input) and judge every document in it.

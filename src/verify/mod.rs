@@ -413,6 +413,8 @@ pub struct TrustReport {
     /// `NAME#/attestations/I/bundle` for one bundle of an npm attestations
     /// document.
     pub source: String,
+    /// Where the document is in the input.
+    pub place: Place,
     /// `signature`, then `identity` (when judged), then one `subject` per
     /// expected subject.
     pub results: Vec<RuleResult>,
@@ -477,7 +479,48 @@ enum Material<'a> {
 
 /// One document found in an input: where (a line, a JSON pointer), what it
 /// carries, and where the evidence of each rule is.
-type Found<'a> = (String, Material<'a>, Pointers);
+type Found<'a> = (Place, Material<'a>, Pointers);
+
+/// Where in an input a document is: its line in a JSON-lines file, and its
+/// JSON pointer inside that line (or the file), e.g. an npm list's
+/// `/attestations/0/bundle`. Trust results are joined to the ingest stage's
+/// documents by place, never by position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The 1-based line of a JSON-lines document.
+    pub line: Option<usize>,
+    /// Where the document is inside its line or file (the root for a whole one).
+    pub pointer: JsonPointer,
+}
+
+impl Place {
+    /// What a source name gets: `:LINE`, then `#POINTER` when not the root.
+    pub fn suffix(&self) -> String {
+        let mut out = String::new();
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+        }
+        if !self.pointer.is_root() {
+            out.push('#');
+            out.push_str(self.pointer.as_str());
+        }
+        out
+    }
+
+    /// Whether one of the two places lies in the other (the same line, one
+    /// pointer under the other): a document and what an error inside it,
+    /// or around it, names.
+    pub fn overlaps(&self, other: &Self) -> bool {
+        let under = |a: &JsonPointer, b: &JsonPointer| {
+            a.as_str() == b.as_str()
+                || a.as_str()
+                    .strip_prefix(b.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.line == other.line
+            && (under(&self.pointer, &other.pointer) || under(&other.pointer, &self.pointer))
+    }
+}
 
 /// Where a document keeps what each rule reads (JSON pointers into the
 /// input, or into its line for JSON lines).
@@ -563,7 +606,7 @@ fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
             return None;
         }
         let value = crate::ingest::decode_text("-", text.as_bytes()).ok()?;
-        return Some(classify(value, text, String::new(), &JsonPointer::root()));
+        return Some(classify(value, text, None, &JsonPointer::root()));
     }
     let mut found = Vec::new();
     let lines = text
@@ -571,14 +614,17 @@ fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     for (count, (i, line)) in lines.enumerate() {
-        let at = format!(":{}", i + 1);
+        let at = Place {
+            line: Some(i + 1),
+            pointer: JsonPointer::root(),
+        };
         if count == crate::ingest::MAX_DOCUMENTS {
             // Where the ingest stage refuses the rest.
             found.push((at, Material::Unsigned, Pointers::default()));
             break;
         }
         match crate::ingest::decode_text("-", line.as_bytes()) {
-            Ok(value) => found.extend(classify(value, line, at, &JsonPointer::root())),
+            Ok(value) => found.extend(classify(value, line, at.line, &JsonPointer::root())),
             Err(_) => found.push((at, Material::Unsigned, Pointers::default())),
         }
     }
@@ -588,9 +634,13 @@ fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
 fn classify<'a>(
     value: serde_json::Value,
     text: &'a str,
-    at: String,
+    line: Option<usize>,
     base: &JsonPointer,
 ) -> Vec<Found<'a>> {
+    let at = Place {
+        line,
+        pointer: base.clone(),
+    };
     let Some(object) = value.as_object() else {
         return vec![(at, Material::Unsigned, Pointers::default())];
     };
@@ -610,7 +660,10 @@ fn classify<'a>(
                 let json = serde_json::to_string(bundle).ok()?;
                 let base = base.key("attestations").index(i).key("bundle");
                 Some((
-                    format!("{at}#{base}"),
+                    Place {
+                        line,
+                        pointer: base.clone(),
+                    },
                     Material::Bundle(Cow::Owned(json)),
                     Pointers::bundle(bundle, &base),
                 ))
@@ -686,8 +739,8 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
     let docs = documents(name, bytes)?;
     Some(
         docs.into_iter()
-            .map(|(at, material, pointers)| {
-                let source = format!("{name}{at}");
+            .map(|(place, material, pointers)| {
+                let source = format!("{name}{}", place.suffix());
                 let signed = !matches!(material, Material::Unsigned);
                 let mut results = match material {
                     Material::Bundle(text) => bundle::verify(trust, &text).results,
@@ -703,6 +756,7 @@ pub fn check(trust: &Trust, name: &str, bytes: &[u8]) -> Option<Vec<TrustReport>
                 pointers.attach(&mut results);
                 TrustReport {
                     source,
+                    place,
                     results,
                     signed,
                 }
@@ -741,6 +795,10 @@ pub fn check_document(trust: &Trust, doc: &crate::ingest::Document) -> Option<Tr
     Pointers::envelope(&ingested.pointer).attach(&mut results);
     Some(TrustReport {
         source: doc.name.clone(),
+        place: Place {
+            line: doc.line,
+            pointer: JsonPointer::root(),
+        },
         results,
         signed: true,
     })
@@ -841,14 +899,14 @@ mod tests {
     fn kinds_in(name: &str, bytes: &[u8]) -> Option<Vec<(String, &'static str)>> {
         documents(name, bytes).map(|docs| {
             docs.into_iter()
-                .map(|(at, m, _)| {
+                .map(|(place, m, _)| {
                     let kind = match m {
                         Material::Bundle(_) => "bundle",
                         Material::Envelope(_) => "envelope",
                         Material::BadEnvelope(_) => "bad-envelope",
                         Material::Unsigned => "unsigned",
                     };
-                    (at, kind)
+                    (place.suffix(), kind)
                 })
                 .collect()
         })

@@ -1406,3 +1406,74 @@ fn skipping_signatures_beside_a_key_or_identity_is_a_usage_error() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
     }
 }
+
+/// Trust results are joined to documents by place, never by position: an
+/// npm list on a JSON line (several signed documents to the trust stage,
+/// one unreadable one to the ingest stage) and a malformed line before it
+/// must not hand one line's signature to another.
+#[test]
+fn signatures_are_joined_by_place_not_position() {
+    let dir = Scratch::new("trust-place");
+    let s = signer(Alg::P256);
+    let other = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let good = String::from_utf8(signed_by(&[&s], IN_TOTO, &statement())).unwrap();
+    let forged = String::from_utf8(signed_by(&[&other], IN_TOTO, &statement())).unwrap();
+    let npm: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(corpus().join("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let text = format!("{{\"a\": 1, \"a\": 2}}\n{good}\n{forged}\n{npm}\n");
+    let file = dir.file("mixed.intoto.jsonl", text.as_bytes());
+    let out = provcheck(&[
+        "verify",
+        "--format",
+        "json",
+        "--key",
+        &key,
+        "--allow-registry",
+        "quay.io",
+        &file,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "line 1 is bad input");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":1:"));
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid("report.schema.json", &reports);
+    let got: Vec<(String, String, String)> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let place = match r["line"].as_u64() {
+                Some(line) => format!(":{line}"),
+                None => r["source"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(file.as_str())
+                    .to_owned(),
+            };
+            let sig = r["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["rule"] == "signature")
+                .unwrap();
+            (
+                place,
+                r["verdict"].as_str().unwrap().to_owned(),
+                sig["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let row = |p: &str, v: &str, s: &str| (p.to_owned(), v.to_owned(), s.to_owned());
+    assert_eq!(
+        got,
+        [
+            row(":2", "unknown", "pass"),
+            row(":3", "fail", "fail"),
+            row(":4#/attestations/0/bundle", "fail", "fail"),
+            row(":4#/attestations/1/bundle", "fail", "fail"),
+        ]
+    );
+}
