@@ -83,7 +83,9 @@ use crate::normalize::trust::{Corroboration, Declared, Trust};
 /// Everything provcheck learned from one document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// The input's name (path as given, `-` for standard input).
+    /// The input's name (path as given, `-` for standard input); for one of
+    /// several documents of a value (a `List` item, an npm list's bundle, one
+    /// platform's build info) followed by `#POINTER`, its place there.
     pub source: String,
     /// What the document was.
     pub document: DocumentInfo,

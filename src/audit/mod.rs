@@ -855,6 +855,14 @@ pub fn refuse_overwrite(inputs: &[PathBuf], output: &Path) -> Result<(), AuditEr
     let Ok(target) = std::fs::canonicalize(output) else {
         return Ok(());
     };
+    // A file with another name elsewhere (a hard link) could be an input
+    // under that name: refused rather than truncated.
+    if std::fs::metadata(&target).is_ok_and(|m| m.is_file() && file_links(&m) > 1) {
+        return Err(AuditError::OutputIsInput {
+            output: output.display().to_string(),
+            why: "it has other hard links, so it may be an input under another name".to_owned(),
+        });
+    }
     for input in inputs.iter().filter(|p| p.as_path() != Path::new("-")) {
         let Ok(input_path) = std::fs::canonicalize(input) else {
             continue;
@@ -912,6 +920,17 @@ fn read_line_within(
     }
 }
 
+/// How many names (hard links) a file has.
+fn file_links(meta: &std::fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+/// A file's identity: device and inode, the same under every name.
+fn file_id(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
 /// Where `path` is or would be: its parent canonicalized, then its name.
 fn resolved(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = std::fs::canonicalize(path) {
@@ -933,6 +952,8 @@ struct Inputs {
     stdin_line: usize,
     /// The run's own output files (name, where), skipped by the walk.
     outputs: Vec<(std::ffi::OsString, PathBuf)>,
+    /// The identities of those that exist (under any name).
+    output_ids: Vec<(u64, u64)>,
     /// The longest line of standard input kept (the input limit; its
     /// newline aside).
     max_bytes: u64,
@@ -979,6 +1000,11 @@ impl Inputs {
             outputs: outputs
                 .iter()
                 .filter_map(|p| Some((p.file_name()?.to_owned(), resolved(p)?)))
+                .collect(),
+            output_ids: outputs
+                .iter()
+                .filter_map(|p| std::fs::metadata(p).ok())
+                .map(|m| file_id(&m))
                 .collect(),
             max_bytes,
         }
@@ -1066,6 +1092,12 @@ impl Iterator for Inputs {
             } else {
                 Some(meta)
             };
+            if target
+                .as_ref()
+                .is_some_and(|m| m.is_file() && self.output_ids.contains(&file_id(m)))
+            {
+                continue; // one of the run's outputs, under another name
+            }
             let is_dir = target.as_ref().is_some_and(std::fs::Metadata::is_dir);
             // A FIFO, socket or device found in a directory could block the
             // run forever; one named on the command line (`<(…)`) is read.

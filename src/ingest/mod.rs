@@ -88,6 +88,11 @@ pub struct Document {
     /// file, when it was not a DSSE payload (BuildKit build info in an
     /// exporter response or an image config); `None` otherwise.
     pub encoded_at: Option<JsonPointer>,
+    /// Where this document is in a value that holds several (a Kubernetes
+    /// `List` item, an npm list's bundle, one platform's build info), so
+    /// that documents of one file or line are told apart; `None` for a
+    /// document that is a whole file or JSON line.
+    pub part: Option<JsonPointer>,
 }
 
 impl Document {
@@ -242,18 +247,32 @@ fn ingest_value(name: &str, syntax: Syntax, value: Value) -> Vec<Result<Document
         if list.is_empty() {
             return none_in("an npm attestations list", "attestations");
         }
-        return attestation_list(name, syntax, list);
+        return in_parts(attestation_list(name, syntax, list));
     }
     if let Some(items) = kubernetes_list(&value) {
         if items.is_empty() {
             return none_in("a Kubernetes List", "items");
         }
-        return list_items(name, syntax, items);
+        return in_parts(list_items(name, syntax, items));
     }
     if detect::detect(&value) == Some(DocumentKind::BuildkitBuildInfo) {
-        return build_infos(name, syntax, &value);
+        let docs = build_infos(name, syntax, &value);
+        return if docs.len() > 1 { in_parts(docs) } else { docs };
     }
     vec![document(name, syntax, value, None)]
+}
+
+/// Mark each document of a value that holds several with its place there:
+/// its base, or where its encoded text sits.
+fn in_parts(docs: Vec<Result<Document, IngestError>>) -> Vec<Result<Document, IngestError>> {
+    docs.into_iter()
+        .map(|d| {
+            d.map(|mut doc| {
+                doc.part = Some(doc.encoded_at.clone().unwrap_or_else(|| doc.base.clone()));
+                doc
+            })
+        })
+        .collect()
 }
 
 /// One document per BuildKit build info in the file (one per platform of a
@@ -294,6 +313,7 @@ fn build_info(
             Some(_) => JsonPointer::root(),
             None => base.join(&entry.pointer),
         },
+        part: None,
         encoded_at,
     })
 }
@@ -405,10 +425,15 @@ fn looks_like_json(text: &str) -> bool {
 
 fn parse(name: &str, text: &str) -> Result<(Syntax, Value), IngestError> {
     if looks_like_json(text) {
-        Ok((Syntax::Json, json::parse(name, text)?))
-    } else {
-        Ok((Syntax::Yaml, yaml::parse(name, text)?))
+        return Ok((Syntax::Json, json::parse(name, text)?));
     }
+    // One document, perhaps between `---` markers or beside empty ones: that
+    // document (the reader alone would count the empty ones too).
+    let value = match yaml::split_documents(text).as_slice() {
+        [one] => yaml::parse_part(name, one)?,
+        _ => yaml::parse(name, text)?,
+    };
+    Ok((Syntax::Yaml, value))
 }
 
 /// Detect and decode one parsed document found at `base` in the file.
@@ -445,6 +470,7 @@ fn document_at(
         bundle: decoded.bundle,
         base: base.clone(),
         encoded_at: None,
+        part: None,
     })
 }
 

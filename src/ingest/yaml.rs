@@ -152,6 +152,9 @@ fn first_line(message: &str) -> String {
             ),
             None => format!("exceeds a safety limit of the YAML reader ({what})"),
         },
+        None if line.starts_with("multiple YAML documents detected") => {
+            "several YAML documents (`---`) where one is expected".to_owned()
+        }
         None => line.to_owned(),
     }
 }
@@ -195,9 +198,18 @@ mod tests {
                 (10, serde_json::json!({"c": 3})),
             ]
         );
-        // One document, with or without markers, is one part.
-        assert_eq!(split_documents("---\nkind: TaskRun\n").len(), 1);
-        assert_eq!(split_documents("kind: TaskRun\n").len(), 1);
+        // One document, with or without markers (empty parts beside it), is
+        // one part.
+        for text in [
+            "---\nkind: TaskRun\n",
+            "kind: TaskRun\n",
+            "kind: TaskRun\n---\n",
+            "---\n---\nkind: TaskRun\r\n---\r\n# c\n...\n",
+        ] {
+            let parts = split_documents(text);
+            assert_eq!(parts.len(), 1, "{text:?}");
+            assert_eq!(parse_part("s.yaml", &parts[0]).unwrap()["kind"], "TaskRun");
+        }
         // Errors name the file's line.
         let parts = split_documents("a: 1\n---\nb: [\n");
         let err = parse_part("s.yaml", &parts[1]).unwrap_err().to_string();

@@ -32,7 +32,11 @@ use crate::ingest::{Document, DocumentKind};
 /// wrong type (for example `status.steps` is not a list), naming its pointer.
 pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
     let mut ev = Evidence {
-        source: doc.name.clone(),
+        // One of several documents of a file is named by its place there.
+        source: match &doc.part {
+            Some(part) => format!("{}#{part}", doc.name),
+            None => doc.name.clone(),
+        },
         document: DocumentInfo {
             kind: doc.kind,
             api_version: None,

@@ -659,6 +659,13 @@ fn overlapping_inputs_special_files_and_outputs() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("it is the input"));
     assert_eq!(std::fs::read(&target).unwrap(), good);
+    // So is one that is an input under another name (a hard link).
+    let link = dir.0.join("link.jsonl");
+    std::fs::hard_link(&target, &link).unwrap();
+    let out = audit(&[s(&d), "-o", s(&link)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("other hard links"));
+    assert_eq!(std::fs::read(&target).unwrap(), good);
 }
 
 /// The bundles of an npm attestations list are told apart by their place

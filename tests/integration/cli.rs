@@ -306,6 +306,12 @@ fn a_kubectl_list_yields_one_evidence_per_item() {
         docs[1]["steps"][0]["pointers"]["runtime_image_id"],
         "/items/3/status/steps/0/imageID"
     );
+    // Each item is named by its place in the file.
+    let sources: Vec<&str> = docs.iter().map(|d| d["source"].as_str().unwrap()).collect();
+    assert_eq!(
+        sources,
+        [format!("{list}#/items/0"), format!("{list}#/items/3")]
+    );
 }
 
 /// Document text reaches a terminal with its control characters escaped: a
