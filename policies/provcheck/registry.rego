@@ -151,3 +151,12 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [n.pointer
 	n.code in {"task-by-reference", "child-not-embedded", "declared-by-reference"}
 	msg := sprintf("not judged: %s", [n.message])
 }
+
+# A registry section that lists nothing would check nothing: unknown, never
+# a silent pass (the native policy file refuses such a section).
+unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effective_on": object.get(config, "effective_on", null)} if {
+	config := data.registry
+	config != null
+	count([p | some p in object.get(config, "allow", [])]) + count([p | some p in object.get(config, "deny", [])]) == 0
+	msg := "the registry section lists no allowed or denied registry: it checks nothing"
+}

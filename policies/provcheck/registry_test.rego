@@ -67,7 +67,7 @@ test_runtime_only_is_unknown if {
 }
 
 test_unconfigured_reports_nothing if {
-	count(registry.deny) + count(registry.unknown) == 0 with input as {"steps": [pinned("evil.io/x")]} with data.registry as {}
+	count(registry.deny) + count(registry.unknown) == 0 with input as {"steps": [pinned("evil.io/x")]} with data.registry as null
 }
 
 # An image a builder resolved, as `provcheck normalize` writes a BuildKit material.
@@ -106,7 +106,7 @@ test_a_copied_runtime_image_id_is_not_judged_as_requested if {
 
 test_nothing_to_judge_is_unknown_never_a_pass if {
 	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [], "materials": []} with data.registry as cfg
-	count(registry.unknown) == 0 with input as {"steps": [], "materials": []} with data.registry as {}
+	count(registry.unknown) == 0 with input as {"steps": [], "materials": []} with data.registry as null
 }
 
 test_a_task_named_but_not_defined_is_unknown if {
@@ -116,4 +116,9 @@ test_a_task_named_but_not_defined_is_unknown if {
 	[u | some u in registry.unknown; u.evidence == ["/spec/pipelineSpec/tasks/1"]] != [] with input as input_doc with data.registry as cfg
 	other := object.union(note, {"code": "task-not-run"})
 	count(registry.unknown) == 0 with input as object.union(input_doc, {"notes": [other]}) with data.registry as cfg
+}
+
+test_a_section_that_lists_nothing_is_unknown if {
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as {"allow": []}
+	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as {}
 }

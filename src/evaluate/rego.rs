@@ -519,8 +519,9 @@ fn to_result(
             *slot = Some(value);
         }
     }
-    let text = |field: Option<&Value>| field.and_then(json_text);
-    let message = match (text(msg), json_text(item)) {
+    // An empty string is no value: the defaults stand in.
+    let text = |field: Option<&Value>| field.and_then(json_text).filter(|t| !t.is_empty());
+    let message = match (text(msg), json_text(item).filter(|t| !t.is_empty())) {
         (Some(m), _) | (None, Some(m)) => m,
         // The item as JSON text (check_json made sure it converts).
         (None, None) => serde_json::to_value(item)

@@ -342,16 +342,29 @@ pub(crate) fn pipeline_run(
         let name = child.name.as_deref().unwrap_or("(unnamed)");
         let pipeline_task = child.pipeline_task_name.as_deref();
         seen_tasks.extend(pipeline_task);
+        let inline = pipeline_task.and_then(|t| inline_specs.get(t));
+        // With the task's spec inline, only the runtime images are missing;
+        // without it, the declared ones are too (nothing judges its steps).
         out.notes.push(Note {
-            code: "child-not-embedded",
+            code: if inline.is_some() {
+                "child-runtime-not-embedded"
+            } else {
+                "child-not-embedded"
+            },
             message: format!(
-                "child {kind} {name:?} (pipeline task {:?}) is referenced, not embedded: \
-                 pass its object as another input to see its runtime images",
-                pipeline_task.unwrap_or("?")
+                "child {kind} {name:?} (pipeline task {:?}) is referenced, not embedded: {}",
+                pipeline_task.unwrap_or("?"),
+                if inline.is_some() {
+                    "its declared images come from the pipeline spec; pass its object as \
+                     another input to see its runtime images"
+                } else {
+                    "its declared and runtime images are unknown; pass its object as another \
+                     input"
+                }
             ),
             pointer: refs_ptr.index(i),
         });
-        if let Some((spec, ptr)) = pipeline_task.and_then(|t| inline_specs.get(t)) {
+        if let Some((spec, ptr)) = inline {
             let run = RunContext {
                 task: child.pipeline_task_name.clone(),
                 taskrun: child.name.clone(),
@@ -941,16 +954,31 @@ mod tests {
 
     #[test]
     fn pipeline_run_child_references_and_inline_specs() {
-        let out = pipeline_run("p.json", &json!({"status": {
+        let out = pipeline_run(
+            "p.json",
+            &json!({"status": {
             "pipelineSpec": {"tasks": [
                 {"name": "build", "taskSpec": {"steps": [{"name": "s", "image": "b:1"}]}},
                 {"name": "skipped", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
                 {"name": "test", "taskRef": {"name": "t"}}]},
-            "childReferences": [{"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"}]}}), &JsonPointer::root())
+            "childReferences": [
+                {"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"},
+                {"kind": "TaskRun", "name": "pr-test", "pipelineTaskName": "test"}]}}),
+            &JsonPointer::root(),
+        )
         .unwrap();
         assert_eq!(summary(&out.steps), vec![("s".into(), s("b:1"), None)]);
         assert_eq!(out.steps[0].taskrun.as_deref(), Some("pr-build"));
+        // The build's declared images are known (its spec is inline); the
+        // test's are not.
         let codes: Vec<_> = out.notes.iter().map(|n| n.code).collect();
-        assert_eq!(codes, vec!["child-not-embedded", "task-not-run"]);
+        assert_eq!(
+            codes,
+            vec![
+                "child-runtime-not-embedded",
+                "child-not-embedded",
+                "task-not-run"
+            ]
+        );
     }
 }

@@ -503,3 +503,53 @@ fn native_and_rego_agree_on_pinning_of_builder_resolved_images() {
     }
     assert_eq!(seen.len(), 3, "every outcome occurs: {seen:?}");
 }
+
+/// A policy's own rule ids (any text: `Acme-Rule/1`, a package name with
+/// digits) are reported as written; an empty code or message gets the
+/// default instead; the report stays valid against its schema.
+#[test]
+fn policy_codes_and_messages_are_kept_or_defaulted() {
+    let dir = Scratch::new("rego-codes");
+    let file = dir.file(
+        "slsa3.rego",
+        b"package provcheck.slsa3\nimport rego.v1\n\
+          deny contains {\"code\": \"Acme-Rule/1\", \"msg\": \"custom\"} if true\n\
+          deny contains {\"code\": \"\", \"msg\": \"\"} if true\n\
+          warn contains {\"msg\": \"no code\"} if true\n",
+    );
+    let doc = root().join("examples/taskrun-build.yaml");
+    let out = provcheck(&[
+        "verify",
+        doc.to_str().unwrap(),
+        "--policy",
+        &file,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::util::assert_valid("report.schema.json", &report);
+    let mut got: Vec<(String, String)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_owned(),
+                r["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Acme-Rule/1".to_owned(), "custom".to_owned()),
+            (
+                "provcheck.slsa3.deny".to_owned(),
+                r#"{"code":"","msg":""}"#.to_owned()
+            ),
+            ("provcheck.slsa3.warn".to_owned(), "no code".to_owned()),
+        ]
+    );
+}

@@ -1398,6 +1398,8 @@ fn skipping_signatures_beside_a_key_or_identity_is_a_usage_error() {
             "--certificate-oidc-issuer",
             "https://x",
         ],
+        vec!["--certificate-github-workflow-repository", "acme/app"],
+        vec!["--key-threshold", "2"],
     ] {
         let mut args = vec!["verify", "--insecure-skip-signature", env.as_str()];
         args.extend(extra.iter().copied());

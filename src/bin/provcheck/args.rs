@@ -306,8 +306,11 @@ pub(crate) struct TrustArgs {
     /// Do not verify signatures (audits of unsigned history). Every report says so.
     /// Refused beside the options that ask for a verification.
     #[arg(long, conflicts_with_all = [
-        "key", "trusted_root", "certificate_identity", "certificate_identity_regexp",
-        "certificate_oidc_issuer",
+        "key", "key_threshold", "trusted_root", "certificate_identity",
+        "certificate_identity_regexp", "certificate_oidc_issuer",
+        "certificate_github_workflow_repository", "certificate_github_workflow_ref",
+        "certificate_github_workflow_trigger", "certificate_github_workflow_name",
+        "certificate_github_workflow_sha",
     ])]
     pub(crate) insecure_skip_signature: bool,
 }
