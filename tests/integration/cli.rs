@@ -227,9 +227,13 @@ fn usage_errors_exit_2() {
         Some(2)
     );
     // Standard input can be read once.
-    for command in ["normalize", "verify"] {
-        let out = provcheck_stdin(&[command, "-", "-"], b"{}");
-        assert_eq!(out.status.code(), Some(2), "{command}");
+    for args in [
+        ["normalize", "-", "-"],
+        ["verify", "-", "-"],
+        ["normalize", "-", "--with=-"],
+    ] {
+        let out = provcheck_stdin(&args, b"{}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("more than once"));
     }
 }

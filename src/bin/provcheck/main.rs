@@ -100,7 +100,7 @@ fn say(args: std::fmt::Arguments<'_>) {
 
 /// Normalize every input; report each bad one on stderr and go on.
 fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
-    stdin_once(&args.files)?;
+    stdin_once(&args.files, &args.combine)?;
     let limits = Limits {
         max_bytes: args.max_bytes,
     };
@@ -252,16 +252,18 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
 }
 
 /// Judge every input; an unreadable one is reported and the rest still judged.
-/// Standard input can be read once.
-fn stdin_once(files: &[std::path::PathBuf]) -> anyhow::Result<()> {
-    if files.iter().filter(|f| f.as_os_str() == "-").count() > 1 {
+/// Standard input can be read once: among the inputs and the evidence
+/// brought to them (`--with`, `--index`).
+fn stdin_once(files: &[std::path::PathBuf], combine: &args::CombineArgs) -> anyhow::Result<()> {
+    let all = files.iter().chain(&combine.with).chain(&combine.index);
+    if all.filter(|f| f.as_os_str() == "-").count() > 1 {
         anyhow::bail!("`-` (standard input) is given more than once: it can be read once");
     }
     Ok(())
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
-    stdin_once(&args.files)?;
+    stdin_once(&args.files, &args.check.combine)?;
     let verifier = verifier(&args.check)?;
     let mut reports = Vec::new();
     let mut errors = Vec::new();
@@ -508,14 +510,8 @@ fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> 
             .map(std::io::BufWriter::new)
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     };
-    match &args.summary {
-        Some(path) => {
-            let mut f = create(path)?;
-            provcheck::audit::write_summary_text(&mut f, summary)?;
-            f.flush()?;
-        }
-        None => provcheck::audit::write_summary_text(&mut std::io::stderr().lock(), summary)?,
-    }
+    // The files first: a standard error that went away must not leave them
+    // empty.
     if let Some(path) = &args.summary_json {
         let mut f = create(path)?;
         serde_json::to_writer_pretty(&mut f, summary)?;
@@ -526,6 +522,14 @@ fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> 
         let mut f = create(path)?;
         provcheck::audit::write_summary_html(&mut f, summary)?;
         f.flush()?;
+    }
+    match &args.summary {
+        Some(path) => {
+            let mut f = create(path)?;
+            provcheck::audit::write_summary_text(&mut f, summary)?;
+            f.flush()?;
+        }
+        None => provcheck::audit::write_summary_text(&mut std::io::stderr().lock(), summary)?,
     }
     Ok(())
 }
