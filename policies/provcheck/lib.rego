@@ -28,6 +28,10 @@ by_status[status] contains i if {
 	status := input.steps[i].trust.status
 }
 
+# The indexes of the materials that name an image a builder resolved
+# (BuildKit), in order: registry.allowed and steps.pinned judge them.
+resolved := [j | some j, m in object.get(input, "materials", []); object.get(m, ["image", "origin"], null) == "resolved"]
+
 # A result object for a step.
 result(code, step, msg) := {
 	"code": code,

@@ -44,15 +44,12 @@ unknown contains {"code": "steps.pinned", "msg": "no declared image: whether the
 
 # The images a builder resolved (BuildKit materials), judged by the
 # reference the build requested: the digest the builder resolved a tag to
-# never stands in for a pin.
-resolved contains m if {
-	some m in object.get(input, "materials", [])
-	object.get(m, ["image", "origin"], null) == "resolved"
-}
-
+# never stands in for a pin. (Indexes from the lib: a rule of its own here
+# would cost as much as the judging.)
 deny contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "effective_on": on} if {
 	on := effective_on
-	some m in resolved
+	some j in data.provcheck_lib.resolved
+	m := input.materials[j]
 	is_string(m.image.reference)
 	not contains(m.image.reference, "@")
 	msg := sprintf("requested %s is not pinned: requested by tag, which can be repointed", [m.image.reference])
@@ -60,7 +57,8 @@ deny contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "eff
 
 unknown contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "effective_on": on} if {
 	on := effective_on
-	some m in resolved
+	some j in data.provcheck_lib.resolved
+	m := input.materials[j]
 	not is_string(m.image.reference)
 	msg := sprintf("the requested image is not usable: %s", [object.get(m.image, "problem", "no reference recorded")])
 }
@@ -68,6 +66,6 @@ unknown contains {"code": "steps.pinned", "msg": msg, "evidence": [m.pointer], "
 # Nothing to judge: a rule that judged nothing must not let the verdict pass.
 unknown contains {"code": "steps.pinned", "msg": "no step and no image the builder resolved: whether images were pinned is not recorded", "evidence": [], "effective_on": on} if {
 	on := effective_on
-	count(object.get(input, "steps", [])) == 0
-	count(resolved) == 0
+	count(input.steps) == 0
+	count(data.provcheck_lib.resolved) == 0
 }

@@ -46,7 +46,7 @@ settings := {"allowed": allowed, "allowed_resolved": allowed_resolved, "accept_t
 }
 
 # The materials that name an image the builder resolved, in order.
-resolved := [j | some j, m in object.get(input, "materials", []); object.get(m, ["image", "origin"], null) == "resolved"]
+resolved := data.provcheck_lib.resolved
 
 # Result objects are written inline (a function call per result costs ten
 # times an object literal in regorus), from the step bound once.
@@ -157,6 +157,6 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [n.pointer
 unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effective_on": object.get(config, "effective_on", null)} if {
 	config := data.registry
 	config != null
-	count([p | some p in object.get(config, "allow", [])]) + count([p | some p in object.get(config, "deny", [])]) == 0
+	not settings
 	msg := "the registry section lists no allowed or denied registry: it checks nothing"
 }
