@@ -302,11 +302,13 @@ impl Verifier {
                     line: doc.line,
                     pointer: doc.base.clone(),
                 },
+                // An error names a place in the document it is about (in a
+                // decoded payload: where that payload's text is).
                 Err(e) => e
                     .location_mut()
                     .map(|at| verify::Place {
                         line: at.line_col.map(|(line, _)| line).filter(|_| json_lines),
-                        pointer: at.pointer.clone(),
+                        pointer: at.within.as_deref().unwrap_or(&at.pointer).clone(),
                     })
                     .unwrap_or_default(),
             })
@@ -375,27 +377,33 @@ impl Verifier {
                 .collect();
         };
         // Trust results are joined to documents by place, never by
-        // position: a document the two stages count differently (an npm
-        // list on a JSON line) must not take another's signature.
+        // position, and only to the document at that very place: a
+        // document the two stages read differently (a List that also looks
+        // like an envelope) must not take another's signature.
         let mut used = vec![false; found.len()];
         let mut out = Vec::with_capacity(normalized.len());
+        // Both stages list documents in file order: the search starts where
+        // the last match was, so a long file is joined in one pass.
+        let mut cursor = 0;
+        let find = |cursor: usize, wanted: &dyn Fn(&verify::TrustReport) -> bool| {
+            let after = found
+                .iter()
+                .skip(cursor)
+                .position(wanted)
+                .map(|i| i + cursor);
+            after.or_else(|| found.iter().take(cursor).position(wanted))
+        };
         for (place, ev) in places.into_iter().zip(normalized) {
             match ev {
                 Ok(ev) => {
-                    // Its own report, else that of the value holding it (a
-                    // Kubernetes List: each item gets the list's).
-                    let own = found.iter().position(|f| f.place == place);
-                    let holder = || {
-                        found
-                            .iter()
-                            .position(|f| f.place.line == place.line && f.place.pointer.is_root())
-                    };
-                    let Some(i) = own.or_else(holder) else {
+                    let Some((i, f)) = find(cursor, &|f| f.place == place)
+                        .and_then(|i| found.get(i).map(|f| (i, f)))
+                    else {
                         let results = not_found(&ev);
                         out.push(joined(ev, results));
                         continue;
                     };
-                    let Some(f) = found.get(i) else { continue };
+                    cursor = i + 1;
                     if let Some(u) = used.get_mut(i) {
                         *u = true;
                     }
@@ -406,7 +414,7 @@ impl Verifier {
                     };
                     // One of several documents of one value (an npm list's
                     // bundle) is named by its place in the file.
-                    let named = own.is_some() && !f.place.pointer.is_root();
+                    let named = !f.place.pointer.is_root();
                     out.push(joined(ev, results).map(|mut judged| {
                         if named {
                             judged.report.source.clone_from(&f.source);
@@ -415,42 +423,50 @@ impl Verifier {
                     }));
                 }
                 Err(e) => {
-                    // The signed documents at this place, or inside it.
-                    let related: Vec<usize> = (0..found.len())
-                        .filter(|&i| {
-                            !used.get(i).copied().unwrap_or(true)
-                                && found.get(i).is_some_and(|f| f.place.overlaps(&place))
-                        })
-                        .collect();
-                    for &i in &related {
-                        if let Some(u) = used.get_mut(i) {
-                            *u = true;
-                        }
-                    }
-                    let signed: Vec<&verify::TrustReport> = related
+                    // The document the error is in: the deepest one whose
+                    // place holds the error's.
+                    let holds = |f: &verify::TrustReport| {
+                        f.place.line == place.line
+                            && (f.place.pointer.is_root()
+                                || place.pointer.as_str() == f.place.pointer.as_str()
+                                || place
+                                    .pointer
+                                    .as_str()
+                                    .strip_prefix(f.place.pointer.as_str())
+                                    .is_some_and(|rest| rest.starts_with('/')))
+                    };
+                    let document = found
                         .iter()
-                        .filter_map(|&i| found.get(i))
-                        .filter(|f| f.signed)
-                        .collect();
+                        .enumerate()
+                        .filter(|&(i, f)| holds(f) && !used.get(i).copied().unwrap_or(true))
+                        .max_by_key(|(_, f)| f.place.pointer.as_str().len());
+                    let Some((i, f)) = document else {
+                        out.push(Err(e));
+                        continue;
+                    };
+                    cursor = i + 1;
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
                     // Not a document the ingest stage reads, or one whose
                     // signature failed (what is wrong inside an untrusted
                     // payload does not make the input invalid): the trust
-                    // results stand in. An unsigned one is invalid input, as
-                    // without trust options.
+                    // results stand in. Otherwise the error stands: an
+                    // unsigned document provcheck cannot read is invalid
+                    // input, as without trust options.
                     let unread = matches!(e, Error::Ingest(IngestError::Unrecognized { .. }));
-                    let failed = signed
-                        .iter()
-                        .any(|f| f.results.iter().any(|r| r.status == Status::Fail));
-                    if !signed.is_empty() && (unread || failed) {
-                        out.extend(signed.into_iter().map(|f| Ok(alone(f))));
+                    let failed = f.results.iter().any(|r| r.status == Status::Fail);
+                    if f.signed && (unread || failed) {
+                        out.push(Ok(alone(f)));
                     } else {
                         out.push(Err(e));
                     }
                 }
             }
         }
-        // Signed documents the ingest stage did not produce keep their
-        // trust results: none is dropped.
+        // Signed documents the ingest stage read otherwise (a List that
+        // also looks like an envelope) keep their trust results, beside an
+        // `unknown` when a policy is given: none is dropped, none is lent.
         for (f, was_used) in found.iter().zip(used) {
             if f.signed && !was_used {
                 out.push(Ok(alone(f)));

@@ -320,7 +320,7 @@ fn build_info(
 
 /// The items of a Kubernetes `List` (`apiVersion: v1`, `kind: List`), as
 /// `kubectl get taskruns -o yaml` prints several objects.
-fn kubernetes_list(value: &Value) -> Option<&Vec<Value>> {
+pub(crate) fn kubernetes_list(value: &Value) -> Option<&Vec<Value>> {
     let object = value.as_object()?;
     let is_list = object.get("kind").and_then(Value::as_str) == Some("List")
         && object.get("apiVersion").and_then(Value::as_str) == Some("v1");
@@ -539,7 +539,7 @@ fn json_lines(name: &str, text: &str) -> Vec<Result<Document, IngestError>> {
 
 /// The entries of an npm registry attestations document
 /// (`{"attestations": [{"predicateType": …, "bundle": {…}}]}`).
-fn npm_attestations(value: &Value) -> Option<&Vec<Value>> {
+pub(crate) fn npm_attestations(value: &Value) -> Option<&Vec<Value>> {
     let object = value.as_object()?;
     let list = object.get("attestations")?.as_array()?;
     let shaped = object.len() == 1

@@ -506,20 +506,6 @@ impl Place {
         }
         out
     }
-
-    /// Whether one of the two places lies in the other (the same line, one
-    /// pointer under the other): a document and what an error inside it,
-    /// or around it, names.
-    pub fn overlaps(&self, other: &Self) -> bool {
-        let under = |a: &JsonPointer, b: &JsonPointer| {
-            a.as_str() == b.as_str()
-                || a.as_str()
-                    .strip_prefix(b.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
-        self.line == other.line
-            && (under(&self.pointer, &other.pointer) || under(&other.pointer, &self.pointer))
-    }
 }
 
 /// Where a document keeps what each rule reads (JSON pointers into the
@@ -606,7 +592,7 @@ fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
             return None;
         }
         let value = crate::ingest::decode_text("-", text.as_bytes()).ok()?;
-        return Some(classify(value, text, None, &JsonPointer::root()));
+        return Some(classify(value, text, None, true));
     }
     let mut found = Vec::new();
     let lines = text
@@ -624,54 +610,75 @@ fn documents<'a>(name: &str, bytes: &'a [u8]) -> Option<Vec<Found<'a>>> {
             break;
         }
         match crate::ingest::decode_text("-", line.as_bytes()) {
-            Ok(value) => found.extend(classify(value, line, at.line, &JsonPointer::root())),
+            Ok(value) => found.extend(classify(value, line, at.line, false)),
             Err(_) => found.push((at, Material::Unsigned, Pointers::default())),
         }
     }
     Some(found)
 }
 
-fn classify<'a>(
+/// The documents of one JSON value and what signature material each
+/// carries, read as the ingest stage reads the value, so that both stages
+/// see the same documents at the same places: a whole file's npm
+/// attestations list is one document per bundle (up to the ingest stage's
+/// limit), a Kubernetes `List` or BuildKit build info holds no signature
+/// material of its own (its items are documents inside a list), and
+/// anything else is one document — a bundle, an envelope, or unsigned.
+/// A JSON line is never split (`whole` is false): the ingest stage reads
+/// each line as one document.
+fn classify(
     value: serde_json::Value,
-    text: &'a str,
+    text: &str,
     line: Option<usize>,
-    base: &JsonPointer,
-) -> Vec<Found<'a>> {
+    whole: bool,
+) -> Vec<Found<'_>> {
+    let root = JsonPointer::root();
     let at = Place {
         line,
-        pointer: base.clone(),
+        pointer: root.clone(),
     };
+    if whole {
+        if let Some(list) = crate::ingest::npm_attestations(&value) {
+            return list
+                .iter()
+                .take(crate::ingest::MAX_DOCUMENTS)
+                .enumerate()
+                .map(|(i, entry)| {
+                    let base = root.key("attestations").index(i).key("bundle");
+                    let place = Place {
+                        line,
+                        pointer: base.clone(),
+                    };
+                    // Re-serialized: a bundle's signed content (payload,
+                    // signatures, certificates, log entry bodies) is base64
+                    // text inside it, carried over byte for byte.
+                    match entry.get("bundle").filter(|b| is_bundle(b)) {
+                        Some(bundle) => match serde_json::to_string(bundle) {
+                            Ok(json) => (
+                                place,
+                                Material::Bundle(Cow::Owned(json)),
+                                Pointers::bundle(bundle, &base),
+                            ),
+                            Err(_) => (place, Material::Unsigned, Pointers::default()),
+                        },
+                        None => (place, Material::Unsigned, Pointers::default()),
+                    }
+                })
+                .collect();
+        }
+        let holder = crate::ingest::kubernetes_list(&value).is_some()
+            || crate::ingest::detect::detect(&value)
+                == Some(crate::ingest::DocumentKind::BuildkitBuildInfo);
+        if holder {
+            return vec![(at, Material::Unsigned, Pointers::default())];
+        }
+    }
     let Some(object) = value.as_object() else {
         return vec![(at, Material::Unsigned, Pointers::default())];
     };
     if is_bundle(&value) {
-        let pointers = Pointers::bundle(&value, base);
+        let pointers = Pointers::bundle(&value, &root);
         return vec![(at, Material::Bundle(Cow::Borrowed(text)), pointers)];
-    }
-    if let Some(attestations) = object.get("attestations").and_then(|a| a.as_array()) {
-        let bundles: Vec<Found<'_>> = attestations
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let bundle = a.get("bundle").filter(|b| is_bundle(b))?;
-                // Re-serialized: a bundle's signed content (payload,
-                // signatures, certificates, log entry bodies) is base64 text
-                // inside it, carried over byte for byte.
-                let json = serde_json::to_string(bundle).ok()?;
-                let base = base.key("attestations").index(i).key("bundle");
-                Some((
-                    Place {
-                        line,
-                        pointer: base.clone(),
-                    },
-                    Material::Bundle(Cow::Owned(json)),
-                    Pointers::bundle(bundle, &base),
-                ))
-            })
-            .collect();
-        if !bundles.is_empty() {
-            return bundles;
-        }
     }
     if ["payloadType", "payload", "signatures"]
         .iter()
@@ -683,7 +690,7 @@ fn classify<'a>(
                 Ok(env) => Material::Envelope(env),
                 Err(e) => Material::BadEnvelope(e.to_string()),
             },
-            Pointers::envelope(base),
+            Pointers::envelope(&root),
         )];
     }
     vec![(at, Material::Unsigned, Pointers::default())]

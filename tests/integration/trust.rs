@@ -1439,7 +1439,11 @@ fn signatures_are_joined_by_place_not_position() {
         &file,
     ]);
     assert_eq!(out.status.code(), Some(2), "line 1 is bad input");
-    assert!(String::from_utf8_lossy(&out.stderr).contains(":1:"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(":1:"), "{stderr}");
+    // An npm list on a JSON line is not a document provcheck reads there
+    // (it reads one document per line): bad input, its bundles lent nothing.
+    assert!(stderr.contains(&format!("{file}:4:")), "{stderr}");
     let reports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_valid("report.schema.json", &reports);
     let got: Vec<(String, String, String)> = reports
@@ -1471,11 +1475,30 @@ fn signatures_are_joined_by_place_not_position() {
     let row = |p: &str, v: &str, s: &str| (p.to_owned(), v.to_owned(), s.to_owned());
     assert_eq!(
         got,
-        [
-            row(":2", "unknown", "pass"),
-            row(":3", "fail", "fail"),
-            row(":4#/attestations/0/bundle", "fail", "fail"),
-            row(":4#/attestations/1/bundle", "fail", "fail"),
-        ]
+        [row(":2", "unknown", "pass"), row(":3", "fail", "fail")]
     );
+}
+
+/// A value read as a Kubernetes `List` lends no signature to its items,
+/// even when it also carries a validly signed envelope's members: the
+/// signature covers the envelope's payload, never the items.
+#[test]
+fn a_list_that_looks_like_an_envelope_lends_no_signature() {
+    let dir = Scratch::new("trust-list-env");
+    let s = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&s], IN_TOTO, &statement())).unwrap();
+    doc["apiVersion"] = json!("v1");
+    doc["kind"] = json!("List");
+    doc["items"] = json!([{
+        "apiVersion": "tekton.dev/v1", "kind": "TaskRun", "metadata": {"name": "forged"},
+        "spec": {"taskSpec": {"steps": [{"name": "s", "image": format!("evil.io/x@sha256:{SUBJECT_HEX}")}]}}
+    }]);
+    let file = dir.file("list.json", doc.to_string().as_bytes());
+    let (reports, code) = verify(&["--key", &key, "--allow-registry", "evil.io", &file]);
+    assert_eq!(code, 3, "{reports:?}");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0].verdict, "unknown");
+    assert_eq!(reports[0].rule("signature").status, "unknown");
 }
