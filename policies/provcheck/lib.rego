@@ -28,6 +28,11 @@ by_status[status] contains i if {
 	status := input.steps[i].trust.status
 }
 
+# The notes that say a task's images are not in the document (a pipeline
+# task by `taskRef`, a child run only referenced): registry.allowed and
+# steps.pinned report each as not judged.
+unjudged := [n | some n in object.get(input, "notes", []); n.code in {"task-by-reference", "child-not-embedded", "declared-by-reference"}]
+
 # The indexes of the materials that name an image a builder resolved
 # (BuildKit), in order: registry.allowed and steps.pinned judge them.
 resolved := [j | some j, m in object.get(input, "materials", []); object.get(m, ["image", "origin"], null) == "resolved"]

@@ -69,3 +69,10 @@ unknown contains {"code": "steps.pinned", "msg": "no step and no image the build
 	count(input.steps) == 0
 	count(data.provcheck_lib.resolved) == 0
 }
+
+# A task the document names but does not define: its images are not judged.
+unknown contains {"code": "steps.pinned", "msg": msg, "evidence": [n.pointer], "effective_on": on} if {
+	on := effective_on
+	some n in data.provcheck_lib.unjudged
+	msg := sprintf("not judged: %s", [n.message])
+}

@@ -147,8 +147,7 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effec
 # document cannot pass on the steps that are.
 unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [n.pointer], "effective_on": cfg.effective_on} if {
 	cfg := settings
-	some n in object.get(input, "notes", [])
-	n.code in {"task-by-reference", "child-not-embedded", "declared-by-reference"}
+	some n in data.provcheck_lib.unjudged
 	msg := sprintf("not judged: %s", [n.message])
 }
 

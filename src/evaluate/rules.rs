@@ -70,24 +70,23 @@ fn registry(rule: &RegistryRule, ev: &Evidence) -> Vec<RuleResult> {
              the registries this build pulled from are not recorded",
         ));
     }
-    // A task the document names but does not define (a pipeline task by
-    // `taskRef`, a child run only referenced): its images are not judged,
-    // so the document cannot pass on the steps that are.
-    out.extend(
-        ev.notes
-            .iter()
-            .filter(|n| UNJUDGED_TASKS.contains(&n.code))
-            .map(|n| {
-                let mut r = RuleResult::document(
-                    super::registry::RULE,
-                    Status::Unknown,
-                    format!("not judged: {}", n.message),
-                );
-                r.evidence = vec![n.pointer.clone()];
-                r
-            }),
-    );
+    out.extend(unjudged(super::registry::RULE, ev));
     out
+}
+
+/// One `unknown` per task the document names but does not define (a
+/// pipeline task by `taskRef`, a child run only referenced): its images are
+/// not judged, so the document cannot pass on the steps that are.
+fn unjudged<'a>(rule: &'a str, ev: &'a Evidence) -> impl Iterator<Item = RuleResult> + 'a {
+    ev.notes
+        .iter()
+        .filter(|n| UNJUDGED_TASKS.contains(&n.code))
+        .map(move |n| {
+            let mut r =
+                RuleResult::document(rule, Status::Unknown, format!("not judged: {}", n.message));
+            r.evidence = vec![n.pointer.clone()];
+            r
+        })
 }
 
 /// The notes that say a task's images are not in the document.
@@ -182,6 +181,7 @@ fn pinned_all(ev: &Evidence) -> Vec<RuleResult> {
             "no step and no image the builder resolved: whether images were pinned is not recorded",
         ));
     }
+    out.extend(unjudged("steps.pinned", ev));
     out
 }
 

@@ -342,7 +342,10 @@ pub(crate) fn pipeline_run(
         let name = child.name.as_deref().unwrap_or("(unnamed)");
         let pipeline_task = child.pipeline_task_name.as_deref();
         seen_tasks.extend(pipeline_task);
-        let inline = pipeline_task.and_then(|t| inline_specs.get(t));
+        // A custom task's spec (a CustomRun) declares no steps to judge.
+        let inline = pipeline_task
+            .and_then(|t| inline_specs.get(t))
+            .filter(|_| kind == "TaskRun");
         // With the task's spec inline, only the runtime images are missing;
         // without it, the declared ones are too (nothing judges its steps).
         out.notes.push(Note {
@@ -980,5 +983,22 @@ mod tests {
                 "task-not-run"
             ]
         );
+    }
+
+    /// A custom task's inline spec declares no steps: its run is not judged.
+    #[test]
+    fn a_custom_run_is_never_judged_from_its_spec() {
+        let out = pipeline_run(
+            "p.json",
+            &json!({"status": {
+                "pipelineSpec": {"tasks": [{"name": "wait", "taskSpec": {
+                    "apiVersion": "example.dev/v1", "kind": "Wait", "spec": {"duration": "1s"}}}]},
+                "childReferences": [{"kind": "CustomRun", "name": "pr-wait", "pipelineTaskName": "wait"}]}}),
+            &JsonPointer::root(),
+        )
+        .unwrap();
+        assert!(out.steps.is_empty());
+        let codes: Vec<_> = out.notes.iter().map(|n| n.code).collect();
+        assert_eq!(codes, vec!["child-not-embedded"]);
     }
 }

@@ -460,6 +460,9 @@ fn native_and_rego_agree_on_pinning_of_builder_resolved_images() {
     for file in [
         "buildkit/docs-v1-mode-max.json",
         "github/slsa-verifier-bcr/MODULE.bazel.intoto.jsonl",
+        // A task or child run named but not defined: not judged, unknown.
+        "chains/docs/predicate-slsa-v2.example1.json",
+        "tekton/chains-testdata/pipeline-v1/pipelinerun-childrefs.json",
     ] {
         let bytes = std::fs::read(crate::util::corpus().join(file)).unwrap();
         let ev = provcheck::normalize_bytes(file, &bytes).remove(0).unwrap();
@@ -499,6 +502,20 @@ fn native_and_rego_agree_on_pinning_of_builder_resolved_images() {
             .collect();
         assert_eq!(not_pass, r, "{what}");
         assert!(!n.is_empty(), "{what}: the native rule judged nothing");
+        for note in ev.notes.iter().filter(|x| {
+            [
+                "task-by-reference",
+                "child-not-embedded",
+                "declared-by-reference",
+            ]
+            .contains(&x.code)
+        }) {
+            let want = (Status::Unknown, vec![note.pointer.as_str().to_owned()]);
+            assert!(
+                n.contains(&want),
+                "{what}: {note:?} not judged unknown: {n:?}"
+            );
+        }
         seen.extend(n.iter().map(|(s, _)| *s));
     }
     assert_eq!(seen.len(), 3, "every outcome occurs: {seen:?}");
