@@ -683,15 +683,38 @@ fn material_image(
                 .split('&')
                 .find_map(|q| q.strip_prefix("platform="))
                 .map(percent_decode);
+            // BuildKit writes `FROM alpine@sha256:…` as a `digest`
+            // qualifier (`RefToPURL`), and `alpine:3@sha256:…` as version
+            // `3` with that qualifier; a digest as the version is read too.
+            let qualified_digest = qualifiers
+                .split('&')
+                .find_map(|q| q.strip_prefix("digest="))
+                .map(percent_decode);
             let (name, version) = match path.rsplit_once('@') {
                 Some((name, version)) => (percent_decode(name), Some(percent_decode(version))),
                 None => (percent_decode(path), None),
             };
-            let text = match &version {
-                Some(v) if v.contains(':') => format!("{name}@{v}"),
-                Some(v) => format!("{name}:{v}"),
-                None => name,
+            let (tag, version_digest) = match version {
+                Some(v) if v.contains(':') => (None, Some(v)),
+                other => (other, None),
             };
+            if let (Some(a), Some(b)) = (&version_digest, &qualified_digest) {
+                if a != b {
+                    image.problem = Some(format!(
+                        "the purl's version digest {a} and its digest qualifier {b} disagree"
+                    ));
+                    return image;
+                }
+            }
+            let mut text = name;
+            if let Some(tag) = tag {
+                text.push(':');
+                text.push_str(&tag);
+            }
+            if let Some(digest) = version_digest.or(qualified_digest) {
+                text.push('@');
+                text.push_str(&digest);
+            }
             match text.parse::<ImageRef>() {
                 Ok(r) => {
                     image.repository = Some(r.repository());
@@ -1034,6 +1057,39 @@ mod tests {
             image.digest.as_deref(),
             Some("sha256:8914eb54f968791faf6a8638949e480fef81e697984fba772b3976835194c6d4")
         );
+    }
+
+    /// BuildKit's purls for a reference pinned by digest (`RefToPURL`): a
+    /// `digest` qualifier, beside a tag or alone; a digest as the version is
+    /// read too, and two digests that disagree are a problem, not a pin.
+    #[test]
+    fn buildkit_purl_digests_are_pins() {
+        let d = "sha256:8914eb54f968791faf6a8638949e480fef81e697984fba772b3976835194c6d4";
+        let other = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+        let rows = [
+            (
+                format!("pkg:docker/alpine?digest={d}&platform=linux%2Famd64"),
+                Some(format!("docker.io/library/alpine@{d}")),
+            ),
+            (
+                format!("pkg:docker/alpine@3?digest={}", d.replace(':', "%3A")),
+                Some(format!("docker.io/library/alpine:3@{d}")),
+            ),
+            (
+                format!("pkg:docker/alpine@{d}"),
+                Some(format!("docker.io/library/alpine@{d}")),
+            ),
+            (format!("pkg:docker/alpine@{d}?digest={other}"), None),
+        ];
+        for (uri, want) in rows {
+            let image = material_image(
+                image_uri(&uri, Producer::BuildKit).unwrap(),
+                &BTreeMap::new(),
+                Producer::BuildKit,
+            );
+            assert_eq!(image.reference, want, "{uri}");
+            assert_eq!(image.problem.is_some(), want.is_none(), "{uri}");
+        }
     }
 
     #[test]
