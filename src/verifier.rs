@@ -353,8 +353,15 @@ impl Verifier {
                      was judged on it",
                 ));
             }
-            // Its source names its place, line included.
-            Judged::of(finish(Report::new(found.source.clone(), results)), None)
+            // Named as every document is: the file and its place in it,
+            // the line apart.
+            let inside = verify::Place {
+                line: None,
+                pointer: found.place.pointer.clone(),
+            };
+            let mut report = Report::new(format!("{name}{}", inside.suffix()), results);
+            report.line = found.place.line;
+            Judged::of(finish(report), None)
         };
         // A signed document the trust stage did not find (inside YAML or a
         // list) stays unverified; an unsigned one says so.

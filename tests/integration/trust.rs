@@ -1321,7 +1321,11 @@ fn a_bad_json_line_hides_no_forged_signature() {
     let mut payload = statement();
     payload.extend_from_slice(b"  ");
     forged["payload"] = json!(STANDARD.encode(&payload));
-    let text = format!("{good}\n{{\"oops\":\n{forged}\n");
+    // A payload that is no statement, signed by another key: its failed
+    // signature stands in for the payload's error, on its own line.
+    let other = signer(Alg::P256);
+    let garbage = String::from_utf8(signed_by(&[&other], IN_TOTO, b"not a statement")).unwrap();
+    let text = format!("{good}\n{{\"oops\":\n{forged}\n{garbage}\n");
     let file = dir.file("mixed.intoto.jsonl", text.as_bytes());
     let out = provcheck(&["verify", "--format", "json", "--key", &key, &file]);
     assert_eq!(out.status.code(), Some(2), "a malformed line is bad input");
@@ -1346,7 +1350,18 @@ fn a_bad_json_line_hides_no_forged_signature() {
             )
         })
         .collect();
-    assert_eq!(got, [(1, "pass", "pass"), (3, "fail", "fail")]);
+    assert_eq!(
+        got,
+        [
+            (1, "pass", "pass"),
+            (3, "fail", "fail"),
+            (4, "fail", "fail")
+        ]
+    );
+    // Every report names the file, its line apart.
+    for r in reports.as_array().unwrap() {
+        assert_eq!(r["source"], file.as_str(), "{r}");
+    }
 }
 
 /// A payload whose signature fails is not trusted: no policy rule is judged
