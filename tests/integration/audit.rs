@@ -88,12 +88,19 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-#[test]
-fn issue_8_every_input_is_one_record_and_the_summary_adds_up() {
-    let dir = Scratch::new("audit-inputs");
+/// An input directory `in/` (with `in/sub/`) inside `dir`, and the example
+/// TaskRun's bytes to fill it with.
+fn input_dir(dir: &Scratch) -> (std::path::PathBuf, Vec<u8>) {
     let d = dir.0.join("in");
     std::fs::create_dir_all(d.join("sub")).unwrap();
     let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    (d, good)
+}
+
+#[test]
+fn issue_8_every_input_is_one_record_and_the_summary_adds_up() {
+    let dir = Scratch::new("audit-inputs");
+    let (d, good) = input_dir(&dir);
     std::fs::write(d.join("a-good.yaml"), &good).unwrap();
     let bad = String::from_utf8(good.clone())
         .unwrap()
@@ -612,9 +619,7 @@ fn issue_8_a_window_never_hides_a_failed_signature() {
 #[test]
 fn overlapping_inputs_special_files_and_outputs() {
     let dir = Scratch::new("audit-overlap");
-    let d = dir.0.join("in");
-    std::fs::create_dir_all(d.join("sub")).unwrap();
-    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    let (d, good) = input_dir(&dir);
     std::fs::write(d.join("a.yaml"), &good).unwrap();
     std::fs::write(d.join("sub/b.yaml"), &good).unwrap();
     let fifo = d.join("sub/fifo");
@@ -832,9 +837,7 @@ fn audit_options_are_checked_before_the_run() {
 fn names_that_are_not_utf8_are_recorded_and_never_resumed_after() {
     use std::os::unix::ffi::OsStrExt;
     let dir = Scratch::new("audit-nonutf8");
-    let d = dir.0.join("in");
-    std::fs::create_dir_all(&d).unwrap();
-    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    let (d, good) = input_dir(&dir);
     for name in [&b"a\x80.yaml"[..], b"a\xc0.yaml", b"z.yaml"] {
         std::fs::write(d.join(std::ffi::OsStr::from_bytes(name)), &good).unwrap();
     }

@@ -1337,12 +1337,7 @@ fn a_bad_json_line_hides_no_forged_signature() {
         .unwrap()
         .iter()
         .map(|r| {
-            let sig = r["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["rule"] == "signature")
-                .unwrap();
+            let sig = signature_of(r);
             (
                 r["line"].as_u64().unwrap(),
                 r["verdict"].as_str().unwrap(),
@@ -1474,12 +1469,7 @@ fn signatures_are_joined_by_place_not_position() {
                     .trim_start_matches(file.as_str())
                     .to_owned(),
             };
-            let sig = r["results"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|x| x["rule"] == "signature")
-                .unwrap();
+            let sig = signature_of(r);
             (
                 place,
                 r["verdict"].as_str().unwrap().to_owned(),
@@ -1516,4 +1506,14 @@ fn a_list_that_looks_like_an_envelope_lends_no_signature() {
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert_eq!(reports[0].verdict, "unknown");
     assert_eq!(reports[0].rule("signature").status, "unknown");
+}
+
+/// The `signature` result of a report as `verify --format json` prints it.
+fn signature_of(report: &serde_json::Value) -> &serde_json::Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "signature")
+        .unwrap()
 }
