@@ -138,7 +138,7 @@ fn main() {
     println!("Ed25519      raw aws-lc-rs verify {raw:>9.0}/s   provcheck keyed DSSE (parse, PAE, verify, subject) {ours:>9.0}/s");
 
     // Sigstore bundles, embedded public-good root.
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     for (file, identity, digest) in [
         (
             "npm/gh-cli/sigstore-js-2.1.0-bundle.json",

@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 
-use crate::util::{provcheck, root};
+use crate::util::{corpus, provcheck};
 
 /// A scratch file removed on drop.
 struct Scratch(std::path::PathBuf);
@@ -105,10 +105,8 @@ fn a_300_mb_file_is_refused() {
 
 #[test]
 fn a_bad_line_does_not_hide_the_good_ones() {
-    let good = std::fs::read_to_string(
-        root().join("../shared/corpus/slsa-verifier/annotated-tag.intoto.jsonl"),
-    )
-    .unwrap();
+    let good =
+        std::fs::read_to_string(corpus().join("slsa-verifier/annotated-tag.intoto.jsonl")).unwrap();
     let text = format!("{}\n{{\"payloadType\":1}}\n{}\n", good.trim(), good.trim());
     let file = Scratch::new("mixed.intoto.jsonl", text.as_bytes());
     let out = provcheck(&["normalize", file.path()]);

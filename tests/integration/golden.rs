@@ -1,4 +1,4 @@
-//! Golden Evidence for every document in `../shared/corpus/`.
+//! Golden Evidence for every document in `tests/corpus/`.
 //!
 //! Each file's result is compared with `tests/golden/<corpus path>.evidence.json`:
 //! the Evidence when the file holds one document that normalizes, else an

@@ -1,5 +1,5 @@
 //! Trust through the CLI (issue 7): the sigstore-conformance bundle-verify
-//! suite, the signed real provenance of `../shared/corpus/`, and keyed DSSE
+//! suite, the signed real provenance of `tests/corpus/`, and keyed DSSE
 //! round trips for every key type.
 
 use std::path::{Path, PathBuf};
@@ -81,7 +81,7 @@ const CONFORMANCE_IDENTITY: &str = "https://github.com/sigstore-conformance/extr
 
 /// Cases that do not exit 1 / 0 as their name says, and why. All three are
 /// inputs that cannot be parsed at all — provcheck could not do its job,
-/// which DESIGN.md's exit code 2 means; none of them is ever a pass.
+/// which exit code 2 means; none of them is ever a pass.
 const CONFORMANCE_EXCEPTIONS: &[(&str, i32, &str)] = &[
     (
         "bundle-malformed-json_fail",

@@ -10,9 +10,10 @@ pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus`, the real documents other projects wrote.
+/// `tests/corpus`, the real documents other projects wrote (byte for byte;
+/// `tests/corpus/SOURCES.md` names where each came from).
 pub(crate) fn corpus() -> PathBuf {
-    root().join("..").join("shared").join("corpus")
+    root().join("tests").join("corpus")
 }
 
 /// Every file below `dir` with one of `extensions`, sorted.
