@@ -1,4 +1,4 @@
-# registry.allowed, as DESIGN.md's tri-state table says. Configured by
+# registry.allowed, as the allowed-registries table (docs/src/concepts.md) says. Configured by
 # data.registry.{allow, deny, accept_tags} — the same keys as a native policy
 # file, so `--policy-data policy.yaml` drives both.
 package provcheck.registry

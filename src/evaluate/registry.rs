@@ -1,6 +1,6 @@
 //! Allowed registries: reference prefixes matched on path-component
 //! boundaries after normalization, and the `registry.allowed` rule
-//! (`../shared/DESIGN.md`, "Allowed registries — tri-state").
+//! (`docs/src/concepts.md`, "Allowed registries").
 //!
 //! | prefix entry | means |
 //! |---|---|
@@ -180,7 +180,7 @@ impl RegistryRule {
         }
     }
 
-    /// One result per step and sidecar, by DESIGN.md's tri-state table.
+    /// One result per step and sidecar, by the allowed-registries table (docs/src/concepts.md).
     pub fn evaluate_step(&self, step: &StepEvidence) -> RuleResult {
         let (status, message) = self.judge(step);
         // Undeclared: the runtime ImageID is what the rule looked at (and refused).
@@ -426,7 +426,7 @@ mod tests {
         }
     }
 
-    /// DESIGN.md's tri-state table, row by row.
+    /// the allowed-registries table (docs/src/concepts.md), row by row.
     #[test]
     fn tri_state_table() {
         let rule = RegistryRule {

@@ -1,7 +1,7 @@
 //! YAML (`kubectl get -o yaml` output) through serde-saphyr: a pure-Rust
 //! parser that rejects duplicate keys with their line and column, resolves
 //! merge keys, and bounds depth, node count and alias expansion
-//! (`../shared/crates.md` compares it with `serde_yaml_ng` and `serde_norway`,
+//! (`docs/dependencies.md` compares it with `serde_yaml_ng` and `serde_norway`,
 //! which keep the last duplicate silently).
 
 use serde_json::Value;

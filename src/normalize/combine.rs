@@ -694,7 +694,7 @@ mod tests {
         (bytes, idx)
     }
 
-    /// DESIGN.md's corroboration table, the `match-via-index` row and its refusals.
+    /// the concepts page's corroboration table, the `match-via-index` row and its refusals.
     #[test]
     fn match_via_index_only_with_the_declared_index_bytes() {
         let (bytes, idx) = index(&[(B, "amd64"), (C, "arm64")]);

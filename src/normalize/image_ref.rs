@@ -3,7 +3,7 @@
 //! `ParseNormalizedNamed` does.
 //!
 //! Why not `oci_spec::distribution::Reference`: measured against 49
-//! distribution/reference vectors it diverges on 8 (`../shared/crates.md`):
+//! distribution/reference vectors it diverges on 8 (`docs/dependencies.md`):
 //! it rejects bracketed IPv6 hosts, takes an upper-case first component as a
 //! path instead of a domain, accepts non-ASCII tags, upper-case digest hex
 //! and bare 64-hex names, and inserts an implicit `:latest` so a tag-less

@@ -1,5 +1,5 @@
 //! The trusted-reference decision table and runtime corroboration
-//! (`../shared/DESIGN.md`, "Trusted reference — the decision table").
+//! (`docs/src/concepts.md`, "The trusted reference").
 //!
 //! | declared | trusted reference | status |
 //! |---|---|---|
@@ -207,7 +207,7 @@ mod tests {
         decide(d.as_ref(), r.as_ref())
     }
 
-    /// DESIGN.md's trusted-reference table, row by row.
+    /// the concepts page's trusted-reference table, row by row.
     #[test]
     fn trusted_reference_table() {
         let pinned = format!("quay.io/acme/tool@sha256:{A}");
@@ -294,7 +294,7 @@ mod tests {
         }
     }
 
-    /// DESIGN.md's corroboration table, row by row (match-via-index needs an
+    /// the concepts page's corroboration table, row by row (match-via-index needs an
     /// index and lives with the index code).
     #[test]
     fn corroboration_table() {

@@ -6,7 +6,7 @@ use crate::util::{
     assert_valid_evidence, corpus, files, provcheck, provcheck_stdin, root, Scratch,
 };
 
-/// The step fields DESIGN.md promises, parsed independently of the library's types.
+/// The step fields the Evidence contract promises, parsed independently of the library's types.
 #[derive(Debug, Deserialize)]
 struct Step {
     name: String,

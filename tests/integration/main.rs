@@ -1,5 +1,5 @@
 //! Integration tests: the `provcheck` binary as users run it, and golden
-//! Evidence for the real documents in `../shared/corpus/`.
+//! Evidence for the real documents in `tests/corpus/`.
 
 // A test crate: panicking on a broken fixture is the point (clippy.toml
 // allows these inside #[test] functions; the helpers here need them too).

@@ -1,5 +1,5 @@
 //! Rego on regorus: the starter pack's tests, the test runner, native/Rego
-//! parity on DESIGN.md's tri-state table, and BuildKit source policies.
+//! parity on the allowed-registries table (docs/src/concepts.md), and BuildKit source policies.
 
 use serde_json::json;
 

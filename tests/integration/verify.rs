@@ -1,4 +1,4 @@
-//! `provcheck verify` through the CLI: both DESIGN.md decision tables row by
+//! `provcheck verify` through the CLI: both decision tables (docs/src/concepts.md) row by
 //! row, boundary cases, exit codes and every output format.
 
 use serde::Deserialize;
@@ -78,7 +78,7 @@ fn registry_status(
     (r.status.clone(), code)
 }
 
-/// DESIGN.md "Allowed registries — tri-state", every row, through the CLI.
+/// The allowed-registries table (`docs/src/concepts.md`), every row, through the CLI.
 #[test]
 fn registry_tri_state_table_through_the_cli() {
     let dir = Scratch::new("verify-table");
@@ -235,7 +235,7 @@ fn registry_boundaries_through_the_cli() {
     }
 }
 
-/// DESIGN.md's trusted-reference and corroboration tables, row by row, as
+/// the concepts page's trusted-reference and corroboration tables, row by row, as
 /// `normalize` prints them and `verify`'s rules judge them.
 #[test]
 fn trusted_reference_and_corroboration_tables_through_the_cli() {

@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Normalize and verify SLSA build provenance, offline.
 #[derive(Debug, Parser)]
-#[command(name = "provcheck", version, about, long_about = None)]
+#[command(name = "provcheck", version, about, long_about = None, propagate_version = true)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -59,6 +59,16 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff) of provcheck or of one of its commands.
+    #[command(after_help = "Examples:\n  \
+        provcheck man | man -l -\n  \
+        provcheck man verify > provcheck-verify.1\n  \
+        provcheck man audit merge | man -l -")]
+    Man {
+        /// The command (and subcommand) whose page to print; none: provcheck(1).
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,10 +87,10 @@ pub(crate) struct NormalizeArgs {
     #[arg(required = true, value_name = "FILE")]
     pub(crate) files: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Json)]
+    #[arg(long, value_enum, default_value_t = Format::Json, help_heading = "Output")]
     pub(crate) format: Format,
     /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Input")]
     pub(crate) max_bytes: u64,
     #[command(flatten)]
     pub(crate) combine: CombineArgs,
@@ -88,6 +98,7 @@ pub(crate) struct NormalizeArgs {
 
 /// Evidence to bring to every input.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Evidence to combine")]
 pub(crate) struct CombineArgs {
     /// A Tekton TaskRun or PipelineRun (JSON or YAML; repeatable) whose task
     /// specs supply the declared images an attestation did not record (Tekton
@@ -121,22 +132,23 @@ pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub(crate) check: CheckArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, help_heading = "Output")]
     pub(crate) format: ReportFormat,
     /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
     /// a note on stderr) or pass (0). Default: exit 3.
-    #[arg(long, value_enum, value_name = "MODE")]
+    #[arg(long, value_enum, value_name = "MODE", help_heading = "Output")]
     pub(crate) unknown: Option<UnknownMode>,
     /// Show every result with the evidence (JSON pointers) that decided it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub(crate) explain: bool,
     /// Colour the text report: auto (a terminal, and `NO_COLOR` unset), always, never.
-    #[arg(long, value_enum, default_value_t = ColorMode::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorMode::Auto, help_heading = "Output")]
     pub(crate) color: ColorMode,
 }
 
 /// How each document is judged: shared by `verify` and `audit`.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Policy")]
 pub(crate) struct CheckArgs {
     /// A policy (repeatable, merged): a native policy file (YAML or JSON), a
     /// Rego file (`.rego`, packages under `provcheck.`), or a directory of
@@ -156,7 +168,7 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "PREFIX")]
     pub(crate) deny_registry: Vec<String>,
     /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Input")]
     pub(crate) max_bytes: u64,
     #[command(flatten)]
     pub(crate) combine: CombineArgs,
@@ -340,7 +352,7 @@ impl TrustArgs {
 pub(crate) enum ReportFormat {
     /// A verdict line and the results that did not pass.
     Text,
-    /// The report of DESIGN.md (an array when there are several documents).
+    /// The JSON report (`provcheck schema report`) (an array when there are several documents).
     Json,
     /// JUnit XML.
     Junit,

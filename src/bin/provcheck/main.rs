@@ -25,7 +25,7 @@ use provcheck::normalize::NormalizeOptions;
 use provcheck::report::TextOptions;
 use provcheck::{PolicyBuilder, Status, Trust, TrustBuilder, Verifier};
 
-/// provcheck's exit codes (DESIGN.md): stable, scripts rely on them.
+/// provcheck's exit codes (`docs/src/concepts.md`): stable, scripts rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Exit {
     /// The verdict is pass (for `normalize`: every input was read).
@@ -61,6 +61,7 @@ fn main() -> ExitCode {
             );
             Ok(Exit::Pass)
         }
+        Command::Man { command } => man(&command),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -96,6 +97,26 @@ fn say(args: std::fmt::Arguments<'_>) {
     for line in text.split('\n') {
         let _ = writeln!(err, "{}", provcheck::report::printable(line));
     }
+}
+
+/// Print the roff manual page of provcheck, or of the command named by
+/// `path` (`verify`, `audit merge`), generated from the clap definitions.
+fn man(path: &[String]) -> anyhow::Result<Exit> {
+    // Built, every subcommand has its display name (`provcheck-verify`),
+    // which titles its page.
+    let mut command = Cli::command();
+    command.build();
+    for part in path {
+        let Some(sub) = command.find_subcommand(part).cloned() else {
+            let name = command.get_display_name().unwrap_or("provcheck").to_owned();
+            anyhow::bail!("{name} has no command {part:?} (see --help)");
+        };
+        command = sub;
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    clap_mangen::Man::new(command).render(&mut out)?;
+    out.flush()?;
+    Ok(Exit::Pass)
 }
 
 /// Normalize every input; report each bad one on stderr and go on.
