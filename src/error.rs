@@ -349,6 +349,14 @@ pub enum NormalizeError {
         /// What was expected and what was found.
         message: String,
     },
+    /// A document holds more steps than the limit allows.
+    #[error("{file}: more than {limit} steps and sidecars in one document (the step limit; raise it with --max-steps)")]
+    TooManySteps {
+        /// The input's name.
+        file: String,
+        /// The limit.
+        limit: usize,
+    },
     /// A document given to take declared images from (`--with`) is not a Tekton run.
     #[error(
         "{file}: expected a Tekton TaskRun or PipelineRun to take declared images from, found: {found}"

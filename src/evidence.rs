@@ -111,6 +111,10 @@ pub struct Evidence {
     pub build_started_on: Option<String>,
     /// When the build finished (RFC 3339, as the document has it).
     pub build_finished_on: Option<String>,
+    /// The provenance's invocation id (SLSA v0.2 `metadata.buildInvocationId`,
+    /// v1.0 `runDetails.metadata.invocationId`): Tekton Chains writes the
+    /// run's `metadata.uid` there.
+    pub invocation_id: Option<String>,
     /// What signature material was present (nothing is verified here);
     /// `null` for an unsigned document.
     pub signatures: Option<SignatureMaterial>,
@@ -129,6 +133,9 @@ pub struct DocumentInfo {
     pub api_version: Option<String>,
     /// `metadata.name`, when the document has one.
     pub name: Option<String>,
+    /// `metadata.uid`, when the document has one (a Tekton object's): what
+    /// an attestation of this run names as its invocation id.
+    pub uid: Option<String>,
     /// For an enveloped statement (or BuildKit build info written as
     /// base64), the pointer of the base64 payload in the file: every other
     /// pointer of this Evidence is inside that decoded payload.
@@ -183,6 +190,11 @@ pub struct MaterialImage {
     pub repository: Option<String>,
     /// The tag, when the material names one.
     pub tag: Option<String>,
+    /// `registry/path@digest` when the build requested the image by a
+    /// digest (of a registered algorithm): what the request pinned. `null`
+    /// when it was requested by tag or name, and for a runtime ImageID,
+    /// which is never trusted.
+    pub trusted_reference: Option<String>,
     /// `algorithm:hex` from the material's digest set.
     pub digest: Option<String>,
     /// The platform, when the material names one (`linux/amd64`).
@@ -203,6 +215,30 @@ pub enum ImageOrigin {
     Resolved,
     /// An image URI from a producer whose convention provcheck does not know.
     Unspecified,
+    /// An image BuildKit read from a local OCI layout (`pkg:oci/…`): it
+    /// names no registry, so no registry rule can judge it.
+    OciLayout,
+}
+
+impl Material {
+    /// Why no rule can judge this material's image, when none can: an
+    /// image from a local OCI layout, or one written by a producer whose
+    /// convention provcheck does not know. Rules that judge images report
+    /// `unknown` for it.
+    pub fn not_judged(&self) -> Option<String> {
+        let image = self.image.as_ref()?;
+        let what = self.uri.as_deref().unwrap_or("(no uri)");
+        match image.origin {
+            ImageOrigin::OciLayout => Some(format!(
+                "not judged: {what} is an image from a local OCI layout, which names no registry"
+            )),
+            ImageOrigin::Unspecified => Some(format!(
+                "not judged: {what} is recorded by a producer whose convention provcheck does \
+                 not know (whether it was requested or ran is not said)"
+            )),
+            ImageOrigin::RuntimeImageId | ImageOrigin::Resolved => None,
+        }
+    }
 }
 
 /// The signature material a document carried (present, not verified).
@@ -228,7 +264,7 @@ pub struct SignatureMaterial {
 }
 
 /// Whether an entry is a step or a sidecar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepKind {
     /// A task step.
@@ -292,6 +328,9 @@ pub struct JoinedRun {
     pub source: String,
     /// The TaskRun's name, when known.
     pub taskrun: Option<String>,
+    /// The run's `metadata.uid`, when it has one: equal to the attestation's
+    /// invocation id whenever both are known (a run that differs is not joined).
+    pub uid: Option<String>,
     /// The run's own runtime ImageID for the step (`status.steps[].imageID`), raw.
     pub runtime_image_id: Option<String>,
     /// How the run's ImageID compares with the attestation's.
@@ -390,15 +429,192 @@ pub struct Pointers {
     pub declared_image: Option<JsonPointer>,
     /// The runtime ImageID's JSON pointer; `null` when nothing was reported.
     pub runtime_image_id: Option<JsonPointer>,
+    /// The pipeline task that defines the step's run (`…/pipelineSpec/tasks/3`),
+    /// when it is one; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<JsonPointer>,
+    /// The materials that record this step's image as it ran (a runtime
+    /// ImageID copied into the provenance), when any do; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<JsonPointer>,
 }
 
 /// Something the document could not tell, with where it applies.
+///
+/// A note whose code [is "not judged"](NoteCode::not_judged) marks a place
+/// that names an image or a unit of work provcheck cannot judge (a task by
+/// reference, a custom task, a duplicate task name, an image from a local
+/// layout …): every rule that judges images reports an `unknown` for it, so
+/// the document cannot pass on what was judged. In JSON it carries
+/// `"not_judged": true`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Note {
     /// A stable kebab-case code.
-    pub code: &'static str,
+    pub code: NoteCode,
     /// One line for people.
     pub message: String,
     /// Where in the document.
     pub pointer: JsonPointer,
+    /// Whether the place it names is not judged (set from the code).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_judged: bool,
+}
+
+impl Note {
+    /// A note with `code` at `pointer`.
+    pub fn new(code: NoteCode, message: impl Into<String>, pointer: JsonPointer) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            pointer,
+            not_judged: code.not_judged(),
+        }
+    }
+}
+
+/// Declares [`NoteCode`]: each code's text, whether it marks what is not
+/// judged, and its description (the book's codes page lists them).
+macro_rules! note_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $not_judged:literal, $description:literal;)*) => {
+        /// The stable code of a [`Note`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum NoteCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl NoteCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [NoteCode] = &[$(NoteCode::$variant,)*];
+
+            /// The kebab-case code, as JSON writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(NoteCode::$variant => $code,)*
+                }
+            }
+
+            /// Whether the place the note names is not judged: every rule
+            /// that judges images reports an `unknown` for it.
+            pub fn not_judged(self) -> bool {
+                match self {
+                    $(NoteCode::$variant => $not_judged,)*
+                }
+            }
+
+            /// What the note means, for people.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(NoteCode::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+note_codes! {
+    /// A pipeline task references its task (`taskRef`) and no embedded run
+    /// holds the task's spec.
+    TaskByReference = "task-by-reference", true,
+        "A pipeline task references its task (`taskRef`) and the document embeds neither the task nor a run of it that records its spec: its images are not judged.";
+    /// A pipeline task references a pipeline (`pipelineRef`), or a run
+    /// references its pipeline and records no pipeline spec.
+    PipelineByReference = "pipeline-by-reference", true,
+        "A pipeline (or a pipeline task's nested pipeline) is referenced (`pipelineRef`), not embedded: which tasks it runs, and their images, are not judged.";
+    /// Provenance references its run's definition (`runSpec.taskRef` or `pipelineRef`).
+    DeclaredByReference = "declared-by-reference", true,
+        "The provenance references its run's definition (`runSpec.taskRef` / `pipelineRef`) instead of embedding it: declared images are not judged.";
+    /// A child run is referenced, not embedded, and its task's spec is nowhere.
+    ChildNotEmbedded = "child-not-embedded", true,
+        "A child run (TaskRun, CustomRun, nested PipelineRun) is referenced, not embedded, and the task it ran is not defined in the document: its images are not judged.";
+    /// A custom task (an embedded custom spec, a `Run`/`CustomRun`).
+    CustomTask = "custom-task", true,
+        "A custom task (a pipeline task whose embedded spec is another kind, or a `Run`/`CustomRun` in the status) runs no steps provcheck can see: not judged.";
+    /// Two pipeline tasks share a name.
+    DuplicateTaskName = "duplicate-task-name", true,
+        "Two pipeline tasks share a name (Tekton refuses such a pipeline): runs cannot be told apart, so the document is not judged as a whole; each task's declared steps are still judged.";
+    /// Nested pipelines deeper than provcheck follows.
+    PipelineTooDeep = "pipeline-too-deep", true,
+        "Pipelines nested deeper than provcheck follows: the inner tasks are not judged.";
+    /// A run given with `--with` is not the run the attestation records.
+    RunNotJoined = "run-not-joined", true,
+        "A Tekton run given with `--with` is not the one the attestation records (its `metadata.uid` differs from the attestation's invocation id): nothing is taken from it, and the steps it would have declared are not judged.";
+    /// A runtime image in the materials that no step accounts for.
+    RuntimeImageNotDeclared = "runtime-image-not-declared", true,
+        "A material records a runtime ImageID that no step's declared or runtime image accounts for: an image ran that no declared reference covers (never trusted).";
+    /// The child run's runtime images are not embedded; its declared images are judged.
+    ChildRuntimeNotEmbedded = "child-runtime-not-embedded", false,
+        "A child run is referenced, not embedded, but its task's spec is inline: its declared images are judged; its runtime images are unknown.";
+    /// A pipeline task neither ran nor was skipped; its declared spec is judged.
+    TaskNotRun = "task-not-run", false,
+        "A pipeline task with an inline spec has no run in the status and is not listed as skipped: its declared steps are judged from the spec.";
+    /// A pipeline task the run skipped.
+    TaskSkipped = "task-skipped", false,
+        "A pipeline task is listed in `status.skippedTasks`: it ran nothing.";
+    /// A TaskRun embeds no task spec.
+    NoTaskSpec = "no-task-spec", false,
+        "No task spec is embedded for a TaskRun: its steps' declared images are unknown (each step is judged as undeclared).";
+    /// Steps or sidecars share a name.
+    DuplicateStepName = "duplicate-step-name", false,
+        "Several steps (or sidecars) of one task share a name: they are not joined with the runtime's, so no runtime ImageID corroborates them.";
+    /// Chains SLSA v0.2 records runtime ImageIDs only.
+    RuntimeImageIdsOnly = "runtime-image-ids-only", false,
+        "Tekton Chains SLSA v0.2 provenance records each step's runtime ImageID, not its declared image: no step has a trusted reference unless the run is given with `--with`.";
+    /// Runtime images listed as materials, not joined to steps.
+    RuntimeImagesNotJoined = "runtime-images-not-joined", false,
+        "The provenance records runtime images as materials that name no step: they are not joined to the declared steps (each is accounted for by digest, or reported as not declared).";
+    /// A predicate other than SLSA provenance.
+    PredicateNotRead = "predicate-not-read", false,
+        "The predicate is not SLSA provenance: only the subjects and the predicate type are reported.";
+    /// A message-signature bundle: no statement.
+    NoStatement = "no-statement", false,
+        "The bundle signs an artifact digest (messageSignature): it carries no statement, so no subjects or provenance.";
+    /// A BuildKit source without a digest pin.
+    UnpinnedSource = "unpinned-source", false,
+        "A BuildKit build-info source has no digest pin.";
+    /// A step runs a `StepAction`.
+    StepAction = "step-action", false,
+        "A step runs a StepAction (`ref`): its image is defined there, not in this document, so the step is undeclared.";
+    /// Declared images came from runs given with `--with`.
+    DeclaredFromRun = "declared-from-run", false,
+        "Declared images of steps the attestation left undeclared came from a Tekton run given with `--with`.";
+    /// No run given with `--with` has the step.
+    RunStepNotFound = "run-step-not-found", false,
+        "No run given with `--with` has a step of that task and name: its declared image stays unknown.";
+    /// Several runs' steps match, differently.
+    RunStepAmbiguous = "run-step-ambiguous", false,
+        "Several steps of the runs given with `--with` match a step, with different declared images (or no task tells them apart): none is joined.";
+    /// A run's step that matches no attestation step.
+    RunStepUnused = "run-step-unused", false,
+        "A step of a run given with `--with` matches no step of the document.";
+    /// The run's runtime ImageID differs from the attestation's.
+    RunImageIdDisagrees = "run-image-id-disagrees", false,
+        "The attestation's runtime ImageID differs from the joined run's: the run may not be the one attested; the step is unknown at best.";
+    /// An index lacks the runtime manifest.
+    IndexLacksRuntimeManifest = "index-lacks-runtime-manifest", false,
+        "The image index of the declared digest does not list the manifest the runtime reported.";
+    /// An index's bytes do not hash to the declared digest.
+    IndexDigestDiffers = "index-digest-differs", false,
+        "An image index given with `--index` does not hash to the declared digest: it is not used.";
+    /// An index concerns no step.
+    IndexNotUsed = "index-not-used", false,
+        "An image index given with `--index` concerns no step of the document.";
+}
+
+impl Serialize for NoteCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for NoteCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for NoteCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

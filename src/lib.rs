@@ -101,7 +101,7 @@ pub fn normalize_path(
         Ok(bytes) => bytes,
         Err(e) => return vec![Err(e.into())],
     };
-    normalize_bytes(&path.display().to_string(), &bytes)
+    normalize_bytes_with(&path.display().to_string(), &bytes, limits)
 }
 
 /// Decode and normalize every document in `bytes`, named `name` in messages.
@@ -110,8 +110,22 @@ pub fn normalize_path(
 ///
 /// As [`normalize_path`], per document.
 pub fn normalize_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Evidence, Error>> {
+    normalize_bytes_with(name, bytes, &ingest::Limits::default())
+}
+
+/// [`normalize_bytes`] within `limits` (the step limit; the size limit
+/// applies where bytes are read).
+///
+/// # Errors
+///
+/// As [`normalize_path`], per document.
+pub fn normalize_bytes_with(
+    name: &str,
+    bytes: &[u8],
+    limits: &ingest::Limits,
+) -> Vec<Result<Evidence, Error>> {
     ingest::ingest_all(name, bytes)
         .into_iter()
-        .map(|doc| Ok(normalize::normalize(&doc?)?))
+        .map(|doc| Ok(normalize::normalize_with(&doc?, limits)?))
         .collect()
 }

@@ -212,17 +212,41 @@ impl Verifier {
         &self.policy
     }
 
-    /// Judge normalized evidence.
+    /// Judge normalized evidence. Nothing verified its signature here, so
+    /// the build time it records is not trusted: rules are judged as of
+    /// now (or [`at`](Self::at)).
     ///
     /// # Errors
     ///
     /// [`Error::Policy`] when a Rego policy fails at run time (a usage
     /// error, never a pass).
     pub fn verify_evidence(&self, evidence: &Evidence) -> Result<Report, Error> {
+        self.judge_evidence(evidence, false)
+    }
+
+    /// Judge normalized evidence; `build_time_verified`: whether a verified
+    /// signature covers the build time it records (see [`evaluate::JudgedAt`]).
+    fn judge_evidence(
+        &self,
+        evidence: &Evidence,
+        build_time_verified: bool,
+    ) -> Result<Report, Error> {
+        // Every stage that loops over steps holds the step limit.
+        if evidence.steps.len() > self.limits.max_steps {
+            return Err(crate::NormalizeError::TooManySteps {
+                file: evidence.source.clone(),
+                limit: self.limits.max_steps,
+            }
+            .into());
+        }
         let now = self.at.unwrap_or_else(Utc::now);
+        let at = evaluate::JudgedAt {
+            now,
+            build_time_verified,
+        };
         let mut report = Report::new(
             evidence.source.clone(),
-            evaluate::evaluate(&self.policy, evidence, now)?,
+            evaluate::evaluate_at(&self.policy, evidence, at)?,
         );
         report.line = evidence.line;
         Ok(report)
@@ -261,12 +285,10 @@ impl Verifier {
     pub fn judge_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Judged, Error>> {
         let Some(trust) = &self.trust else {
             // No trust options: a signed document still says it was not verified.
-            return self
-                .options
-                .normalize_bytes(name, bytes)
+            return crate::normalize_bytes_with(name, bytes, &self.limits)
                 .into_iter()
                 .map(|ev| {
-                    let ev = ev?;
+                    let ev = self.options.apply(ev?);
                     let report = self.verify_evidence(&ev)?;
                     let report = if ev.signatures.is_some() {
                         report.with_first(vec![RuleResult::document(
@@ -315,13 +337,17 @@ impl Verifier {
             .collect();
         let normalized: Vec<Result<Evidence, Error>> = docs
             .into_iter()
-            .map(|doc| Ok(self.options.apply(crate::normalize::normalize(&doc?)?)))
+            .map(|doc| {
+                let ev = crate::normalize::normalize_with(&doc?, &self.limits)?;
+                Ok(self.options.apply(ev))
+            })
             .collect();
         let finish = |mut report: Report| {
             if trust.skips_signature() {
                 report
                     .insecure
                     .push(verify::INSECURE_SKIP_SIGNATURE.to_owned());
+                report.insecure.push(verify::INSECURE_BUILD_TIME.to_owned());
             }
             report
         };
@@ -338,7 +364,16 @@ impl Verifier {
                 report.line = ev.line;
                 return Ok(Judged::of(finish(report), None));
             }
-            let report = finish(self.verify_evidence(&ev)?.with_first(trust_results));
+            // A build time counts only when a verified signature covers
+            // it, or when unsigned history is judged as stated.
+            let verified = trust.skips_signature()
+                || trust_results.iter().any(|r| {
+                    r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
+                });
+            let report = finish(
+                self.judge_evidence(&ev, verified)?
+                    .with_first(trust_results),
+            );
             Ok(Judged::of(report, Some(ev)))
         };
         // A signed document provcheck does not read: its trust results stand
@@ -528,10 +563,10 @@ mod tests {
             rules(br#"{"payloadType": "application/vnd.in-toto+json", "payload": "e30=", "signatures": []}"#),
             [("signature".to_owned(), Status::Fail)]
         );
-        // A Tekton object: no signature material, and nothing else was asked.
+        // A Tekton object: no signature material, and a key demanded one.
         assert_eq!(
             rules(br#"{"kind": "TaskRun", "status": {"steps": []}}"#),
-            [("signature".to_owned(), Status::Unknown)]
+            [("signature".to_owned(), Status::Fail)]
         );
         // Unreadable input stays an error.
         assert!(verifier

@@ -28,14 +28,43 @@ by_status[status] contains i if {
 	status := input.steps[i].trust.status
 }
 
-# The notes that say a task's images are not in the document (a pipeline
-# task by `taskRef`, a child run only referenced): registry.allowed and
-# steps.pinned report each as not judged.
-unjudged := [n | some n in object.get(input, "notes", []); n.code in {"task-by-reference", "child-not-embedded", "declared-by-reference"}]
+# The notes that mark a place naming an image or a unit of work provcheck
+# cannot judge (`"not_judged": true`: a task by reference, a custom task, a
+# duplicate task name, a runtime image no step declares …): registry.allowed
+# and steps.pinned report each as not judged, as the native rules do.
+unjudged := [n | some n in object.get(input, "notes", []); object.get(n, "not_judged", false)]
 
 # The indexes of the materials that name an image a builder resolved
 # (BuildKit), in order: registry.allowed and steps.pinned judge them.
 resolved := [j | some j, m in object.get(input, "materials", []); object.get(m, ["image", "origin"], null) == "resolved"]
+
+# The materials whose image no rule can judge: an image from a local OCI
+# layout, or one a producer of unknown convention recorded.
+unjudged_materials := [{"pointer": m.pointer, "msg": msg} |
+	some m in object.get(input, "materials", [])
+	origin := object.get(m, ["image", "origin"], null)
+	what := object.get(m, "uri", "(no uri)")
+	msg := material_msg(origin, what)
+]
+
+material_msg("oci-layout", what) := sprintf("not judged: %s is an image from a local OCI layout, which names no registry", [what])
+
+material_msg("unspecified", what) := sprintf("not judged: %s is recorded by a producer whose convention provcheck does not know (whether it was requested or ran is not said)", [what])
+
+# The steps joined with a run (`--with`) whose runtime ImageID contradicts
+# the attestation's: the run may not be the one attested, so nothing it
+# declared makes the step pass (unknown at best).
+contradicted contains i if {
+	input.steps[i].joined.runtime_agreement == "disagree"
+}
+
+# Every place a step stands for, as the native rules cite it: its declared
+# image, its runtime ImageID, the pipeline task that defines it, and the
+# materials that copy its runtime image.
+step_evidence(s) := array.concat(
+	[p | some p in [s.pointers.declared_image, s.pointers.runtime_image_id, object.get(s.pointers, "task", null)]; p != null],
+	object.get(s.pointers, "materials", []),
+)
 
 # A result object for a step.
 result(code, step, msg) := {

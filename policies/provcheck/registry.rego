@@ -52,7 +52,7 @@ resolved := data.provcheck_lib.resolved
 # times an object literal in regorus), from the step bound once.
 
 # A trusted reference outside the allowed registries (or denied).
-deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": data.provcheck_lib.step_evidence(s), "effective_on": cfg.effective_on} if {
 	cfg := settings
 	some i in data.provcheck_lib.by_status.pinned - cfg.allowed
 	s := input.steps[i]
@@ -60,7 +60,7 @@ deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s
 }
 
 # Declared by tag: the request itself named a disallowed place.
-deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": data.provcheck_lib.step_evidence(s), "effective_on": cfg.effective_on} if {
 	cfg := settings
 	some i in data.provcheck_lib.by_status.unpinned - cfg.allowed
 	s := input.steps[i]
@@ -68,7 +68,7 @@ deny contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s
 }
 
 # Declared by tag from an allowed place: content not identified.
-unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": data.provcheck_lib.step_evidence(s), "effective_on": cfg.effective_on} if {
 	cfg := settings
 	not cfg.accept_tags
 	some i in data.provcheck_lib.by_status.unpinned & cfg.allowed
@@ -77,7 +77,7 @@ unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task"
 }
 
 # No usable declared image: the runtime ImageID is never trusted.
-unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": [s.pointers.declared_image], "effective_on": cfg.effective_on} if {
+unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": data.provcheck_lib.step_evidence(s), "effective_on": cfg.effective_on} if {
 	cfg := settings
 	steps := data.provcheck_lib.by_status
 	some i in object.get(steps, "undeclared", set()) | object.get(steps, "invalid", set())
@@ -98,10 +98,8 @@ deny contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], 
 	some k, _ in resolved
 	not k in cfg.allowed_resolved
 	m := requested(k)
-	is_string(m.image.reference)
-	parts := split(m.image.reference, "@")
-	count(parts) == 2
-	msg := sprintf("%s@%s is not in an allowed registry", [m.image.repository, parts[1]])
+	is_string(m.image.trusted_reference)
+	msg := sprintf("%s is not in an allowed registry", [m.image.trusted_reference])
 }
 
 # Requested by tag: the request itself named a disallowed place.
@@ -111,7 +109,7 @@ deny contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer], 
 	not k in cfg.allowed_resolved
 	m := requested(k)
 	is_string(m.image.reference)
-	not contains(m.image.reference, "@")
+	not is_string(m.image.trusted_reference)
 	msg := sprintf("requested %s (unpinned) is not in an allowed registry", [m.image.reference])
 }
 
@@ -121,7 +119,7 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer
 	some k in cfg.allowed_resolved
 	m := requested(k)
 	is_string(m.image.reference)
-	not contains(m.image.reference, "@")
+	not is_string(m.image.trusted_reference)
 	msg := sprintf("requested %s is in an allowed place but not pinned by digest", [m.image.reference])
 }
 
@@ -133,18 +131,38 @@ unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [m.pointer
 	msg := sprintf("the requested image is not usable: %s", [object.get(m.image, "problem", "no reference recorded")])
 }
 
+# A step that would pass, joined with a run that contradicts the
+# attestation's runtime ImageID: unknown at best.
+unknown contains {"code": "registry.allowed", "msg": msg, "step": s.name, "task": s.task, "evidence": data.provcheck_lib.step_evidence(s), "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some i in data.provcheck_lib.contradicted
+	i in cfg.allowed
+	passing := data.provcheck_lib.by_status.pinned | {j | cfg.accept_tags; some j in data.provcheck_lib.by_status.unpinned}
+	i in passing
+	s := input.steps[i]
+	msg := sprintf("%s is allowed, but the run given with --with reports another runtime ImageID than the attestation: it may not be the run attested", [s.declared.reference])
+}
+
+# An image no rule can judge (a local OCI layout, an unknown producer's
+# convention).
+unknown contains {"code": "registry.allowed", "msg": m.msg, "evidence": [m.pointer], "effective_on": cfg.effective_on} if {
+	cfg := settings
+	some m in data.provcheck_lib.unjudged_materials
+}
+
 # Nothing to judge: the registries this build pulled from are not recorded,
 # and a rule that judged nothing must not let the verdict pass.
 unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [], "effective_on": cfg.effective_on} if {
 	cfg := settings
 	count(object.get(input, "steps", [])) == 0
 	count(resolved) == 0
+	count(data.provcheck_lib.unjudged_materials) == 0
 	msg := "no step and no image the builder resolved: the registries this build pulled from are not recorded"
 }
 
-# A task the document names but does not define (a pipeline task by
-# `taskRef`, a child run only referenced): its images are not judged, so the
-# document cannot pass on the steps that are.
+# A place the document names but provcheck cannot judge (a task by
+# reference, a custom task, a duplicate task name, a runtime image no step
+# declares …): not judged, so the document cannot pass on what was.
 unknown contains {"code": "registry.allowed", "msg": msg, "evidence": [n.pointer], "effective_on": cfg.effective_on} if {
 	cfg := settings
 	some n in data.provcheck_lib.unjudged

@@ -74,9 +74,15 @@ test_unconfigured_reports_nothing if {
 resolved(reference, repository) := {
 	"uri": reference,
 	"digest": {"sha256": "bbbb"},
-	"image": {"origin": "resolved", "reference": reference, "repository": repository},
+	"image": {"origin": "resolved", "reference": reference, "repository": repository, "trusted_reference": trusted(reference)},
 	"pointer": "/predicate/materials/0",
 }
+
+# The requested reference's pin: the reference itself when it names a
+# (sha256) digest, as the Evidence writes it.
+trusted(reference) := reference if contains(reference, "@sha256:")
+
+else := null
 
 test_requested_by_digest_from_allowed_place_passes if {
 	m := resolved(concat("@", ["quay.io/acme/tool", digest]), "quay.io/acme/tool")
@@ -109,12 +115,12 @@ test_nothing_to_judge_is_unknown_never_a_pass if {
 	count(registry.unknown) == 0 with input as {"steps": [], "materials": []} with data.registry as null
 }
 
-test_a_task_named_but_not_defined_is_unknown if {
-	note := {"code": "task-by-reference", "message": "pipeline task \"lint\" references its task", "pointer": "/spec/pipelineSpec/tasks/1"}
+test_a_place_not_judged_is_unknown if {
+	note := {"code": "task-by-reference", "message": "pipeline task \"lint\" references its task", "pointer": "/spec/pipelineSpec/tasks/1/taskRef", "not_judged": true}
 	input_doc := {"steps": [pinned("quay.io/acme/tool")], "materials": [], "notes": [note]}
 	count(registry.deny) == 0 with input as input_doc with data.registry as cfg
-	[u | some u in registry.unknown; u.evidence == ["/spec/pipelineSpec/tasks/1"]] != [] with input as input_doc with data.registry as cfg
-	other := object.union(note, {"code": "task-not-run"})
+	[u | some u in registry.unknown; u.evidence == ["/spec/pipelineSpec/tasks/1/taskRef"]] != [] with input as input_doc with data.registry as cfg
+	other := object.union(note, {"code": "task-not-run", "not_judged": false})
 	count(registry.unknown) == 0 with input as object.union(input_doc, {"notes": [other]}) with data.registry as cfg
 }
 

@@ -1,16 +1,18 @@
 //! Evaluate: [`Evidence`](crate::Evidence) + policy → tri-state results.
 //!
-//! [`policy::PolicyBuilder`] loads and merges policy files and flags into a
-//! [`policy::Policy`] once; [`rules::evaluate`] judges each Evidence with it.
+//! [`policy::PolicyBuilder`] loads policy files and flags into a
+//! [`policy::Policy`] once (each file a requirement of its own);
+//! [`rules::evaluate_at`] judges each Evidence with it.
 
 pub mod policy;
 pub mod registry;
 pub mod rego;
 mod rego_input;
+mod rego_test_runner;
 pub mod rules;
 pub mod source_policy;
 pub mod status;
 
 pub use policy::{Policy, PolicyBuilder, PolicyError};
-pub use rules::evaluate;
+pub use rules::{evaluate, evaluate_at, JudgedAt};
 pub use status::{verdict, RuleResult, Status};

@@ -23,7 +23,14 @@
 //!
 //! Every section may carry `effective_on` (a date or RFC 3339 time): a build
 //! that started before it is judged by the rules then in force, so the
-//! section's failures and unknowns become warnings.
+//! section's failures and unknowns become warnings. Only a build time that
+//! a verified signature covers stands in for "now" (see [`super::evaluate`]).
+//!
+//! **Several policies are several requirements.** Each policy file, and the
+//! `--allow-registry`/`--deny-registry` flags together, is a [`NativePolicy`]
+//! of its own, evaluated on its own: every one must hold, and none widens,
+//! relaxes or dates another (one file's `effective_on` or `accept_tags`
+//! never reaches another's rules). Adding a policy can only add results.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -60,16 +67,6 @@ pub enum PolicyError {
         files: String,
         /// regorus's message.
         message: String,
-    },
-    /// Two policy sources set the same value differently.
-    #[error("{first} and {second} both set {what}, differently")]
-    Conflict {
-        /// What is set twice.
-        what: &'static str,
-        /// One source.
-        first: String,
-        /// The other.
-        second: String,
     },
 }
 
@@ -178,10 +175,12 @@ pub struct TimeWindow {
     pub not_after: Option<DateTime<Utc>>,
 }
 
-/// A compiled policy — native rules, Rego and a BuildKit source policy:
-/// load once, evaluate many (it is `Send + Sync`).
+/// One native policy: a policy file, or the registry flags. Its rules are
+/// judged together, with its own `effective_on` dates and `accept_tags`.
 #[derive(Debug, Clone, Default)]
-pub struct Policy {
+pub struct NativePolicy {
+    /// Where it came from: the file, or `flags`.
+    pub origin: String,
     /// `registry.allowed`.
     pub registry: Option<Section<RegistryRule>>,
     /// `steps.pinned`.
@@ -196,14 +195,10 @@ pub struct Policy {
     pub predicate_types: Option<Section<BTreeSet<String>>>,
     /// `build_time.window`.
     pub build_time: Option<Section<TimeWindow>>,
-    /// Rego packages under `provcheck.`.
-    pub rego: Option<RegoPolicy>,
-    /// `source.policy`: a BuildKit source policy checked after the fact.
-    pub source_policy: Option<SourcePolicy>,
 }
 
-impl Policy {
-    /// Whether any rule is configured.
+impl NativePolicy {
+    /// Whether it configures no rule.
     pub fn is_empty(&self) -> bool {
         self.registry.is_none()
             && self.pinned.is_none()
@@ -212,8 +207,28 @@ impl Policy {
             && self.source.is_none()
             && self.predicate_types.is_none()
             && self.build_time.is_none()
+    }
+}
+
+/// A compiled policy — native policies, Rego and BuildKit source policies:
+/// load once, evaluate many (it is `Send + Sync`). Every part is a
+/// requirement of its own: the verdict is the worst of all their results.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    /// Each native policy file, and the registry flags, in the order given.
+    pub natives: Vec<NativePolicy>,
+    /// Rego packages under `provcheck.`.
+    pub rego: Option<RegoPolicy>,
+    /// `source.policy`: BuildKit source policies, each checked on its own.
+    pub source_policies: Vec<SourcePolicy>,
+}
+
+impl Policy {
+    /// Whether any rule is configured.
+    pub fn is_empty(&self) -> bool {
+        self.natives.iter().all(NativePolicy::is_empty)
             && self.rego.is_none()
-            && self.source_policy.is_none()
+            && self.source_policies.is_empty()
     }
 }
 
@@ -222,22 +237,8 @@ impl Policy {
 pub struct PolicyBuilder {
     policy: Policy,
     rego: RegoSources,
-    /// Which source set each single-valued setting, for conflict messages.
-    origins: Vec<(&'static str, String)>,
-}
-
-/// Merge one file's allow list (and its first `effective_on`) into a section.
-fn extend_list(
-    section: &mut Option<Section<BTreeSet<String>>>,
-    allow: impl IntoIterator<Item = String>,
-    effective_on: Option<DateTime<Utc>>,
-) {
-    let section = section.get_or_insert_with(|| Section {
-        rule: BTreeSet::new(),
-        effective_on: None,
-    });
-    section.rule.extend(allow);
-    section.effective_on = section.effective_on.or(effective_on);
+    /// The registry flags, one native policy together.
+    flags: NativePolicy,
 }
 
 impl PolicyBuilder {
@@ -359,10 +360,7 @@ impl PolicyBuilder {
         let name = path.display().to_string();
         let value = ingest::decode_text(&name, &bytes)?;
         let parsed = SourcePolicy::from_value(&name, &value)?;
-        match &mut self.policy.source_policy {
-            Some(existing) => existing.extend(parsed),
-            None => self.policy.source_policy = Some(parsed),
-        }
+        self.policy.source_policies.push(parsed);
         Ok(self)
     }
 
@@ -373,7 +371,7 @@ impl PolicyBuilder {
     /// [`PolicyError::Invalid`] when the prefix is not a valid reference prefix.
     pub fn allow_registry(&mut self, prefix: &str) -> Result<&mut Self, PolicyError> {
         let p = flag_prefix("--allow-registry", prefix)?;
-        self.registry_section().rule.allow.push(p);
+        registry_section(&mut self.flags).rule.allow.push(p);
         Ok(self)
     }
 
@@ -384,7 +382,7 @@ impl PolicyBuilder {
     /// [`PolicyError::Invalid`] when the prefix is not a valid reference prefix.
     pub fn deny_registry(&mut self, prefix: &str) -> Result<&mut Self, PolicyError> {
         let p = flag_prefix("--deny-registry", prefix)?;
-        self.registry_section().rule.deny.push(p);
+        registry_section(&mut self.flags).rule.deny.push(p);
         Ok(self)
     }
 
@@ -398,197 +396,138 @@ impl PolicyBuilder {
         if !self.rego.is_empty() {
             self.policy.rego = Some(self.rego.compile()?);
         }
+        if !self.flags.is_empty() {
+            self.flags.origin = "flags".to_owned();
+            self.policy.natives.push(self.flags);
+        }
         Ok(self.policy)
     }
 
-    fn registry_section(&mut self) -> &mut Section<RegistryRule> {
-        self.policy.registry.get_or_insert_with(|| Section {
-            rule: RegistryRule::default(),
-            effective_on: None,
-        })
-    }
-
     fn merge(&mut self, name: &str, file: PolicyFile) -> Result<(), PolicyError> {
-        let root = JsonPointer::root();
-        if let Some(v) = file.version {
-            if v != 1 {
-                return Err(invalid(
-                    name,
-                    root.key("version"),
-                    format!("unsupported version {v}, expected 1"),
-                ));
-            }
+        let native = native_policy(name, file)?;
+        self.policy.natives.push(native);
+        Ok(())
+    }
+}
+
+fn registry_section(native: &mut NativePolicy) -> &mut Section<RegistryRule> {
+    native.registry.get_or_insert_with(|| Section {
+        rule: RegistryRule::default(),
+        effective_on: None,
+    })
+}
+
+/// One policy file, checked, as a native policy of its own.
+fn native_policy(name: &str, file: PolicyFile) -> Result<NativePolicy, PolicyError> {
+    let root = JsonPointer::root();
+    let mut native = NativePolicy {
+        origin: name.to_owned(),
+        ..NativePolicy::default()
+    };
+    if let Some(v) = file.version {
+        if v != 1 {
+            return Err(invalid(
+                name,
+                root.key("version"),
+                format!("unsupported version {v}, expected 1"),
+            ));
         }
-        if let Some(r) = file.registry {
-            let ptr = root.key("registry");
-            if r.allow.is_empty() && r.deny.is_empty() {
-                // `allow: []` reads as "allow nothing" to some and "no
-                // rule" to others: neither guess is made.
-                return Err(invalid(
-                    name,
-                    ptr,
-                    "neither `allow` nor `deny` lists a registry, so the section would check \
-                     nothing: list the allowed (or denied) registries, or leave the section out"
-                        .to_owned(),
-                ));
-            }
-            let effective_on =
-                self.effective_on(name, "registry.effective_on", &ptr, r.effective_on)?;
-            let mut allow = Vec::new();
-            for (i, a) in r.allow.iter().enumerate() {
-                allow.push(
+    }
+    let effective_on = |ptr: &JsonPointer, text: Option<String>| {
+        text.map(|t| parse_time(name, ptr.key("effective_on"), &t))
+            .transpose()
+    };
+    if let Some(r) = file.registry {
+        let ptr = root.key("registry");
+        if r.allow.is_empty() && r.deny.is_empty() {
+            // `allow: []` reads as "allow nothing" to some and "no
+            // rule" to others: neither guess is made.
+            return Err(invalid(
+                name,
+                ptr,
+                "neither `allow` nor `deny` lists a registry, so the section would check \
+                 nothing: list the allowed (or denied) registries, or leave the section out"
+                    .to_owned(),
+            ));
+        }
+        let parse = |list: &[String], key: &str| -> Result<Vec<RegistryPrefix>, PolicyError> {
+            list.iter()
+                .enumerate()
+                .map(|(i, a)| {
                     a.parse::<RegistryPrefix>()
-                        .map_err(|e| invalid(name, ptr.key("allow").index(i), e.to_string()))?,
-                );
-            }
-            let mut deny = Vec::new();
-            for (i, d) in r.deny.iter().enumerate() {
-                deny.push(
-                    d.parse::<RegistryPrefix>()
-                        .map_err(|e| invalid(name, ptr.key("deny").index(i), e.to_string()))?,
-                );
-            }
-            let section = self.registry_section();
-            section.rule.allow.extend(allow);
-            section.rule.deny.extend(deny);
-            section.rule.accept_tags |= r.accept_tags;
-            section.effective_on = section.effective_on.or(effective_on);
-        }
-        if let Some(p) = file.pinned {
-            let effective_on = self.effective_on(
-                name,
-                "pinned.effective_on",
-                &root.key("pinned"),
-                p.effective_on,
-            )?;
-            self.policy.pinned = Some(Section {
-                rule: (),
-                effective_on,
-            });
-        }
-        if let Some(d) = file.runtime_digest {
-            let effective_on = self.effective_on(
-                name,
-                "runtime_digest.effective_on",
-                &root.key("runtime_digest"),
-                d.effective_on,
-            )?;
-            let severity = self
-                .policy
-                .runtime_digest
-                .as_ref()
-                .map_or(d.on_mismatch, |s| s.rule.max(d.on_mismatch));
-            self.policy.runtime_digest = Some(Section {
-                rule: severity,
-                effective_on,
-            });
-        }
-        if let Some(b) = file.builders {
-            let effective_on = self.effective_on(
-                name,
-                "builders.effective_on",
-                &root.key("builders"),
-                b.effective_on,
-            )?;
-            extend_list(&mut self.policy.builders, b.allow, effective_on);
-        }
-        if let Some(t) = file.predicate_types {
-            let effective_on = self.effective_on(
-                name,
-                "predicate_types.effective_on",
-                &root.key("predicate_types"),
-                t.effective_on,
-            )?;
-            extend_list(&mut self.policy.predicate_types, t.allow, effective_on);
-        }
-        if let Some(s) = file.source {
-            let ptr = root.key("source");
-            let effective_on =
-                self.effective_on(name, "source.effective_on", &ptr, s.effective_on)?;
-            let git_ref = match (s.git_ref, s.tag) {
-                (Some(_), Some(_)) => {
-                    return Err(invalid(
-                        name,
-                        ptr.key("tag"),
-                        "give `ref` or `tag`, not both".into(),
-                    ));
-                }
-                (Some(r), None) => Some(r),
-                (None, Some(t)) => Some(format!("refs/tags/{t}")),
-                (None, None) => None,
-            };
-            let repository = s.repository;
-            if let Some(r) = &repository {
-                self.claim("source.repository", name)?;
-                self.source_section().rule.repository = Some(r.clone());
-            }
-            if let Some(r) = git_ref {
-                self.claim("source.ref", name)?;
-                self.source_section().rule.git_ref = Some(r);
-            }
-            let section = self.source_section();
-            section.effective_on = section.effective_on.or(effective_on);
-        }
-        if let Some(t) = file.build_time {
-            let ptr = root.key("build_time");
-            let effective_on =
-                self.effective_on(name, "build_time.effective_on", &ptr, t.effective_on)?;
-            let not_before = t
-                .not_before
-                .map(|v| parse_time(name, ptr.key("not_before"), &v))
-                .transpose()?;
-            let not_after = t
-                .not_after
-                .map(|v| parse_time(name, ptr.key("not_after"), &v))
-                .transpose()?;
-            let section = self.policy.build_time.get_or_insert_with(|| Section {
-                rule: TimeWindow::default(),
-                effective_on: None,
-            });
-            // Several windows: the build must satisfy all of them.
-            section.rule.not_before = section.rule.not_before.max(not_before);
-            section.rule.not_after = match (section.rule.not_after, not_after) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            section.effective_on = section.effective_on.or(effective_on);
-        }
-        Ok(())
-    }
-
-    fn source_section(&mut self) -> &mut Section<SourceExpectation> {
-        self.policy.source.get_or_insert_with(|| Section {
-            rule: SourceExpectation::default(),
-            effective_on: None,
-        })
-    }
-
-    /// Record that `name` sets `what`; a second, different source is a conflict.
-    fn claim(&mut self, what: &'static str, name: &str) -> Result<(), PolicyError> {
-        if let Some((_, first)) = self.origins.iter().find(|(w, _)| *w == what) {
-            return Err(PolicyError::Conflict {
-                what,
-                first: first.clone(),
-                second: name.to_owned(),
-            });
-        }
-        self.origins.push((what, name.to_owned()));
-        Ok(())
-    }
-
-    fn effective_on(
-        &mut self,
-        name: &str,
-        what: &'static str,
-        ptr: &JsonPointer,
-        text: Option<String>,
-    ) -> Result<Option<DateTime<Utc>>, PolicyError> {
-        let Some(text) = text else {
-            return Ok(None);
+                        .map_err(|e| invalid(name, ptr.key(key).index(i), e.to_string()))
+                })
+                .collect()
         };
-        self.claim(what, name)?;
-        parse_time(name, ptr.key("effective_on"), &text).map(Some)
+        native.registry = Some(Section {
+            rule: RegistryRule {
+                allow: parse(&r.allow, "allow")?,
+                deny: parse(&r.deny, "deny")?,
+                accept_tags: r.accept_tags,
+            },
+            effective_on: effective_on(&ptr, r.effective_on)?,
+        });
     }
+    if let Some(p) = file.pinned {
+        native.pinned = Some(Section {
+            rule: (),
+            effective_on: effective_on(&root.key("pinned"), p.effective_on)?,
+        });
+    }
+    if let Some(d) = file.runtime_digest {
+        native.runtime_digest = Some(Section {
+            rule: d.on_mismatch,
+            effective_on: effective_on(&root.key("runtime_digest"), d.effective_on)?,
+        });
+    }
+    if let Some(b) = file.builders {
+        native.builders = Some(Section {
+            rule: b.allow.into_iter().collect(),
+            effective_on: effective_on(&root.key("builders"), b.effective_on)?,
+        });
+    }
+    if let Some(t) = file.predicate_types {
+        native.predicate_types = Some(Section {
+            rule: t.allow.into_iter().collect(),
+            effective_on: effective_on(&root.key("predicate_types"), t.effective_on)?,
+        });
+    }
+    if let Some(s) = file.source {
+        let ptr = root.key("source");
+        let git_ref = match (s.git_ref, s.tag) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    name,
+                    ptr.key("tag"),
+                    "give `ref` or `tag`, not both".into(),
+                ));
+            }
+            (Some(r), None) => Some(r),
+            (None, Some(t)) => Some(format!("refs/tags/{t}")),
+            (None, None) => None,
+        };
+        native.source = Some(Section {
+            rule: SourceExpectation {
+                repository: s.repository,
+                git_ref,
+            },
+            effective_on: effective_on(&ptr, s.effective_on)?,
+        });
+    }
+    if let Some(t) = file.build_time {
+        let ptr = root.key("build_time");
+        let time = |key: &str, v: Option<String>| {
+            v.map(|v| parse_time(name, ptr.key(key), &v)).transpose()
+        };
+        native.build_time = Some(Section {
+            rule: TimeWindow {
+                not_before: time("not_before", t.not_before)?,
+                not_after: time("not_after", t.not_after)?,
+            },
+            effective_on: effective_on(&ptr, t.effective_on)?,
+        });
+    }
+    Ok(native)
 }
 
 /// The `.rego` files below `dir`, tests (`*_test.rego`) left out.
@@ -715,32 +654,41 @@ mod tests {
     }
 
     #[test]
-    fn files_merge_and_conflicts_are_errors() {
+    fn each_file_is_a_policy_of_its_own() {
         let p = build(&[
             json!({"registry": {"allow": ["quay.io/a"]}, "builders": {"allow": ["b1"]}, "runtime_digest": {"on_mismatch": "warn"}}),
-            json!({"registry": {"allow": ["gcr.io"], "deny": ["gcr.io/x"]}, "builders": {"allow": ["b2"]}, "runtime_digest": {"on_mismatch": "fail"}}),
+            json!({"registry": {"allow": ["gcr.io"], "deny": ["gcr.io/x"], "accept_tags": true, "effective_on": "2099-01-01"}, "builders": {"allow": ["b2"]}, "runtime_digest": {"on_mismatch": "fail"}}),
         ])
         .unwrap();
-        let reg = p.registry.unwrap().rule;
-        assert_eq!((reg.allow.len(), reg.deny.len()), (2, 1));
-        assert_eq!(p.builders.unwrap().rule.len(), 2);
-        assert_eq!(p.runtime_digest.unwrap().rule, MismatchSeverity::Fail);
+        assert_eq!(p.natives.len(), 2);
+        let [a, b] = [&p.natives[0], &p.natives[1]];
+        assert_eq!(
+            (a.origin.as_str(), b.origin.as_str()),
+            ("p0.yaml", "p1.yaml")
+        );
+        let (ra, rb) = (&a.registry.as_ref().unwrap(), &b.registry.as_ref().unwrap());
+        // Nothing of one file reaches the other: lists, accept_tags, dates.
+        assert_eq!((ra.rule.allow.len(), ra.rule.deny.len()), (1, 0));
+        assert_eq!((rb.rule.allow.len(), rb.rule.deny.len()), (1, 1));
+        assert!(!ra.rule.accept_tags && rb.rule.accept_tags);
+        assert!(ra.effective_on.is_none() && rb.effective_on.is_some());
+        assert_eq!(
+            a.runtime_digest.as_ref().unwrap().rule,
+            MismatchSeverity::Warn
+        );
+        assert_eq!(
+            b.runtime_digest.as_ref().unwrap().rule,
+            MismatchSeverity::Fail
+        );
 
-        let err = build(&[
+        // Two files that expect different sources are two requirements,
+        // not a conflict: a document meets both or fails one.
+        let p = build(&[
             json!({"source": {"repository": "a"}}),
             json!({"source": {"repository": "b"}}),
         ])
-        .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                PolicyError::Conflict {
-                    what: "source.repository",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        .unwrap();
+        assert_eq!(p.natives.len(), 2);
     }
 
     #[test]
@@ -749,12 +697,19 @@ mod tests {
             json!({"source": {"tag": "v1.2.3"}, "pinned": {"effective_on": "2026-12-01"}}),
         ])
         .unwrap();
+        let native = &p.natives[0];
         assert_eq!(
-            p.source.unwrap().rule.git_ref.as_deref(),
+            native.source.as_ref().unwrap().rule.git_ref.as_deref(),
             Some("refs/tags/v1.2.3")
         );
         assert_eq!(
-            p.pinned.unwrap().effective_on.unwrap().to_rfc3339(),
+            native
+                .pinned
+                .as_ref()
+                .unwrap()
+                .effective_on
+                .unwrap()
+                .to_rfc3339(),
             "2026-12-01T00:00:00+00:00"
         );
     }

@@ -18,10 +18,9 @@ use std::str::FromStr;
 
 use crate::evidence::{DeclaredImage, ImageOrigin, Material, StepEvidence};
 use crate::normalize::image_ref::{
-    is_domain_like, validate_domain, validate_path, ImageRef, DEFAULT_DOMAIN,
-    LEGACY_DEFAULT_DOMAIN, OFFICIAL_REPO_PREFIX,
+    canonical_domain, is_domain_like, validate_domain, validate_path, ImageRef, DEFAULT_DOMAIN,
+    OFFICIAL_REPO_PREFIX,
 };
-use crate::normalize::trust::TrustStatus;
 use crate::text::quoted;
 
 use super::status::{RuleResult, Status};
@@ -72,11 +71,7 @@ impl FromStr for RegistryPrefix {
             Some((first, rest)) if is_domain_like(first) => (first, rest.to_owned()),
             Some(_) => (DEFAULT_DOMAIN, text.to_owned()),
         };
-        let domain = if domain == LEGACY_DEFAULT_DOMAIN {
-            DEFAULT_DOMAIN
-        } else {
-            domain
-        };
+        let domain = canonical_domain(domain);
         // `docker.io/alpine` is the official image; `docker.io/library` and
         // `docker.io/acme/` are namespaces.
         let path = if domain == DEFAULT_DOMAIN
@@ -105,9 +100,12 @@ impl FromStr for RegistryPrefix {
 }
 
 impl RegistryPrefix {
-    /// Whether `reference` lies under this prefix, on a path-component boundary.
+    /// Whether `reference` lies under this prefix, on a path-component
+    /// boundary: the host compared without case (Docker Hub's hosts are
+    /// one), the port as written (an allow entry for `quay.io` does not
+    /// allow `quay.io:443`).
     pub fn matches(&self, reference: &ImageRef) -> bool {
-        self.covers(reference.domain(), reference.path())
+        self.covers(reference.domain(), reference.path(), Ports::Exact)
     }
 
     /// [`matches`](Self::matches) for a repository as the Evidence writes
@@ -115,11 +113,36 @@ impl RegistryPrefix {
     pub fn matches_repository(&self, repository: &str) -> bool {
         repository
             .split_once('/')
-            .is_some_and(|(domain, path)| self.covers(domain, path))
+            .is_some_and(|(domain, path)| self.covers(domain, path, Ports::Exact))
     }
 
-    fn covers(&self, domain: &str, path: &str) -> bool {
-        domain.eq_ignore_ascii_case(&self.domain)
+    /// Whether a deny entry covers `reference`: as [`matches`](Self::matches),
+    /// except that an entry naming no port covers its host on every port
+    /// (`docker.io` denies `docker.io:443/…`), and `:443`, the HTTPS port,
+    /// is the host written without one. A deny list errs on the side of
+    /// denying.
+    pub fn denies(&self, reference: &ImageRef) -> bool {
+        self.covers(reference.domain(), reference.path(), Ports::AnyUnlessNamed)
+    }
+
+    /// [`denies`](Self::denies) for a repository as the Evidence writes it.
+    pub fn denies_repository(&self, repository: &str) -> bool {
+        repository
+            .split_once('/')
+            .is_some_and(|(domain, path)| self.covers(domain, path, Ports::AnyUnlessNamed))
+    }
+
+    fn covers(&self, domain: &str, path: &str, ports: Ports) -> bool {
+        let (host, port) = split_port(domain);
+        let (own_host, own_port) = split_port(&self.domain);
+        let host_matches = canonical_domain(host).eq_ignore_ascii_case(own_host)
+            && match ports {
+                Ports::Exact => port == own_port,
+                Ports::AnyUnlessNamed => {
+                    own_port.is_none() || own_port.unwrap_or("443") == port.unwrap_or("443")
+                }
+            };
+        host_matches
             && (self.path.is_empty()
                 || path
                     .strip_prefix(self.path.as_str())
@@ -140,6 +163,27 @@ impl fmt::Display for RegistryPrefix {
         } else {
             write!(f, "{}/{}", self.domain, self.path)
         }
+    }
+}
+
+/// How ports compare when a prefix is matched.
+#[derive(Clone, Copy)]
+enum Ports {
+    /// `host:port` as written (allow entries).
+    Exact,
+    /// An entry without a port covers every port of its host (deny entries).
+    AnyUnlessNamed,
+}
+
+/// `host[:port]` → (host, port); an IPv6 host keeps its brackets.
+fn split_port(domain: &str) -> (&str, Option<&str>) {
+    match domain.rsplit_once(':') {
+        Some((host, port))
+            if !port.contains(']') && (!host.starts_with('[') || host.ends_with(']')) =>
+        {
+            (host, Some(port))
+        }
+        _ => (domain, None),
     }
 }
 
@@ -168,7 +212,7 @@ impl RegistryRule {
     }
 
     fn place(&self, reference: &ImageRef) -> Placement<'_> {
-        if let Some(d) = self.deny.iter().find(|p| p.matches(reference)) {
+        if let Some(d) = self.deny.iter().find(|p| p.denies(reference)) {
             return Placement::Denied(d);
         }
         if self.allow.is_empty() {
@@ -183,12 +227,7 @@ impl RegistryRule {
     /// One result per step and sidecar, by the allowed-registries table (docs/src/concepts.md).
     pub fn evaluate_step(&self, step: &StepEvidence) -> RuleResult {
         let (status, message) = self.judge(step);
-        // Undeclared: the runtime ImageID is what the rule looked at (and refused).
-        let runtime = match step.trust.status {
-            TrustStatus::Undeclared => step.pointers.runtime_image_id.clone(),
-            _ => None,
-        };
-        RuleResult::for_step(RULE, step, status, message).with_evidence(runtime)
+        RuleResult::for_step(RULE, step, status, message)
     }
 
     fn judge(&self, step: &StepEvidence) -> (Status, String) {
@@ -216,13 +255,21 @@ impl RegistryRule {
     /// One result for an image the builder resolved (a BuildKit material:
     /// `origin: resolved`), judged by the table as a step is, by the
     /// reference the build **requested**; the digest the builder resolved
-    /// it to never stands in for a pin. `None` for any other material (a
-    /// copied runtime ImageID, or no image).
+    /// it to never stands in for a pin. An image provcheck cannot judge (a
+    /// local OCI layout, an unknown producer's convention) is `unknown`.
+    /// `None` for a copied runtime ImageID (its step judges it; one no step
+    /// accounts for has a note of its own) and a material without an image.
     pub fn evaluate_material(&self, material: &Material) -> Option<RuleResult> {
-        let image = material
-            .image
-            .as_ref()
-            .filter(|i| i.origin == ImageOrigin::Resolved)?;
+        let image = material.image.as_ref()?;
+        if let Some(why) = material.not_judged() {
+            return Some(
+                RuleResult::document(RULE, Status::Unknown, why)
+                    .with_evidence([material.pointer.clone()]),
+            );
+        }
+        if image.origin != ImageOrigin::Resolved {
+            return None;
+        }
         let parsed = image
             .reference
             .as_deref()
@@ -393,12 +440,101 @@ mod tests {
         ];
         for (p, r, want) in rows {
             assert_eq!(prefix(p).matches(&reference(r)), want, "{p} vs {r}");
+            // A deny entry covers at least what it would allow.
+            if want {
+                assert!(prefix(p).denies(&reference(r)), "deny {p} vs {r}");
+            }
             // The Evidence's repository text matches as the reference does.
             let repository = reference(r).repository();
             assert_eq!(
                 prefix(p).matches_repository(&repository),
                 want,
                 "{p} vs {repository}"
+            );
+        }
+    }
+
+    /// Docker Hub's hosts in any letter case are Docker Hub, and a deny
+    /// entry without a port covers its host on every port: a deny list
+    /// cannot be escaped by spelling the host otherwise.
+    #[test]
+    fn deny_entries_cover_every_spelling_of_their_host() {
+        let a = "a".repeat(64);
+        let rows = [
+            (
+                "docker.io",
+                format!("INDEX.DOCKER.IO/library/alpine@sha256:{a}"),
+                true,
+            ),
+            (
+                "docker.io",
+                format!("registry-1.docker.io/library/alpine@sha256:{a}"),
+                true,
+            ),
+            (
+                "docker.io",
+                format!("Registry.Hub.Docker.Com/acme/x@sha256:{a}"),
+                true,
+            ),
+            (
+                "docker.io",
+                format!("docker.io:443/library/alpine@sha256:{a}"),
+                true,
+            ),
+            (
+                "docker.io",
+                format!("INDEX.DOCKER.IO:443/library/alpine@sha256:{a}"),
+                true,
+            ),
+            (
+                "alpine",
+                format!("REGISTRY-1.DOCKER.IO/alpine@sha256:{a}"),
+                true,
+            ),
+            (
+                "quay.io/evil",
+                format!("QUAY.IO:443/evil/x@sha256:{a}"),
+                true,
+            ),
+            (
+                "quay.io/evil",
+                format!("quay.io:8443/evil/x@sha256:{a}"),
+                true,
+            ),
+            (
+                "quay.io:443/evil",
+                format!("quay.io/evil/x@sha256:{a}"),
+                true,
+            ),
+            (
+                "quay.io:8443/evil",
+                format!("quay.io/evil/x@sha256:{a}"),
+                false,
+            ),
+            ("quay.io/evil", format!("quay.io/good/x@sha256:{a}"), false),
+        ];
+        for (entry, r, want) in rows {
+            assert_eq!(
+                prefix(entry).denies(&reference(&r)),
+                want,
+                "deny {entry} vs {r}"
+            );
+            let repository = reference(&r).repository();
+            assert_eq!(
+                prefix(entry).denies_repository(&repository),
+                want,
+                "deny {entry} vs {repository}"
+            );
+            let rule = RegistryRule {
+                allow: vec![],
+                deny: vec![prefix(entry)],
+                accept_tags: false,
+            };
+            let status = rule.evaluate_step(&step(Some(&r), None)).status;
+            assert_eq!(
+                status == Status::Fail,
+                want,
+                "deny {entry} vs {r}: {status}"
             );
         }
     }
@@ -478,6 +614,9 @@ mod tests {
                 digest: Some(format!("sha256:{A}")),
                 platform: None,
                 problem: reference.is_none().then(|| "unparseable".to_owned()),
+                trusted_reference: reference
+                    .and_then(|r| r.parse::<ImageRef>().ok())
+                    .and_then(|r| r.pinned()),
             }),
             pointer: crate::error::JsonPointer::root().key("materials").index(0),
         }

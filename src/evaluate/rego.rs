@@ -25,12 +25,21 @@
 //! checked". A policy that fails to parse or to evaluate is an error (exit 2),
 //! never a pass: regorus's own `eval_allow_query` folds errors into `false`;
 //! provcheck keeps them.
+//!
+//! Only those sets are read, so a `deny`, `warn` or `unknown` provcheck would
+//! not read is refused when the policy is loaded, never ignored: one in a
+//! package outside `provcheck.` (`package acme.gate`, a helper such as
+//! `provcheck_lib`), one at a path no policy package holds (`x.deny` in
+//! `package provcheck` with no `package provcheck.x`), and a function
+//! (`deny(x) := …`), which is no set of results.
 
+use std::collections::BTreeSet;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use regorus::unstable::{Expr, Rule, RuleHead, Span};
 use regorus::{CompiledPolicy, Engine, Value};
 use serde::Serialize;
 
@@ -39,6 +48,8 @@ use crate::error::{JsonPointer, Location};
 use super::policy::{parse_instant, PolicyError};
 use super::rego_input::to_input;
 use super::status::{RuleResult, Status};
+
+pub use super::rego_test_runner::{run_tests, TestOutcome};
 
 /// The package prefix provcheck evaluates.
 pub const PACKAGE_PREFIX: &str = "data.provcheck.";
@@ -112,6 +123,7 @@ impl RegoSources {
                     .to_owned(),
             });
         }
+        check_set_rules(&mut engine, &self.files, &packages_of)?;
         // Which sets may have a value: `set()` stands in only for a set
         // nothing can define.
         let mut definable = Vec::new();
@@ -317,7 +329,7 @@ fn add_builtins(engine: &mut Engine) -> Result<(), PolicyError> {
 
 /// An engine with the builtins, `files` and `data`; and each file's package
 /// (`data.…`).
-fn engine_with(
+pub(super) fn engine_with(
     files: &[(String, String)],
     data: &[(String, serde_json::Value)],
 ) -> Result<(Engine, Vec<String>), PolicyError> {
@@ -340,9 +352,150 @@ fn engine_with(
     Ok((engine, packages))
 }
 
+/// One component of the ground prefix of a rule head's path: `a`, `b` and
+/// `c` in `a.b["c"][x]`.
+pub(super) struct HeadComponent {
+    /// The name (a string component without its quotes).
+    pub(super) name: String,
+    /// Where it is written (a string component's span holds no quotes).
+    pub(super) span: Span,
+}
+
+/// The ground prefix of the path `refr` (a rule head or a package), and
+/// whether that is the whole path (`false` from the first variable or other
+/// computed component on).
+pub(super) fn path_components(refr: &Expr) -> (Vec<HeadComponent>, bool) {
+    match refr {
+        Expr::Var { span, .. } => (
+            vec![HeadComponent {
+                name: span.text().to_owned(),
+                span: span.clone(),
+            }],
+            true,
+        ),
+        Expr::RefDot { refr, field, .. } => {
+            let (mut components, whole) = path_components(refr);
+            if whole {
+                components.push(HeadComponent {
+                    name: field.0.text().to_owned(),
+                    span: field.0.clone(),
+                });
+            }
+            (components, whole)
+        }
+        Expr::RefBrack { refr, index, .. } => {
+            let (mut components, whole) = path_components(refr);
+            let name = match index.as_ref() {
+                Expr::String { value, span, .. } | Expr::RawString { value, span, .. } => value
+                    .as_string()
+                    .map(|s| (s.to_string(), span.clone()))
+                    .ok(),
+                Expr::Number { span, .. } | Expr::Bool { span, .. } | Expr::Null { span, .. } => {
+                    Some((span.text().to_owned(), span.clone()))
+                }
+                _ => None,
+            };
+            match name {
+                Some((name, span)) if whole => {
+                    components.push(HeadComponent { name, span });
+                    (components, true)
+                }
+                _ => (components, false),
+            }
+        }
+        _ => (Vec::new(), false),
+    }
+}
+
+/// A rule's head path, and whether the rule is a function (`f(x) := …`,
+/// `default f(_) := …`).
+pub(super) fn head_of(rule: &Rule) -> (&Expr, bool) {
+    match rule {
+        Rule::Spec { head, .. } => match head {
+            RuleHead::Compr { refr, .. } | RuleHead::Set { refr, .. } => (refr, false),
+            RuleHead::Func { refr, .. } => (refr, true),
+        },
+        Rule::Default { refr, args, .. } => (refr, !args.is_empty()),
+    }
+}
+
+/// Refuse a rule named `deny`, `unknown` or `warn` that provcheck would not
+/// read as a set of results, so that it is never silently ignored:
+///
+/// - one whose package (with the head's path before the name) is not a
+///   package under `provcheck.` that a file declares: `deny contains …` in
+///   `package acme.gate` or in a helper package, `x.deny` in
+///   `package provcheck` with no `package provcheck.x`;
+/// - a function (`deny(x) := …`) in a package provcheck evaluates.
+///
+/// `engine` holds `files` (and nothing else yet), each with its package
+/// in `packages_of`. regorus's `has_declared_rule_rooted_at` answers only
+/// for heads that start with the name asked (`deny`, not `x.deny`) and
+/// does not tell a function from a set, so the heads are read here.
+pub(super) fn check_set_rules(
+    engine: &mut Engine,
+    files: &[(String, String)],
+    packages_of: &[String],
+) -> Result<(), PolicyError> {
+    let evaluated: BTreeSet<&str> = packages_of
+        .iter()
+        .map(String::as_str)
+        .filter(|p| p.starts_with(PACKAGE_PREFIX))
+        .collect();
+    let modules = engine.get_modules();
+    for (((file, _), package), module) in files.iter().zip(packages_of).zip(modules.iter()) {
+        for rule in &module.policy {
+            let (refr, function) = head_of(rule);
+            let (components, _) = path_components(refr);
+            let Some((at, set)) = components
+                .iter()
+                .enumerate()
+                .find(|(_, c)| SETS.iter().any(|(set, _)| c.name == *set))
+            else {
+                continue;
+            };
+            let set = &set.name;
+            let mut parent = package.clone();
+            let mut written = String::new();
+            for c in components.iter().take(at) {
+                parent.push('.');
+                parent.push_str(&c.name);
+                written.push_str(&c.name);
+                written.push('.');
+            }
+            written.push_str(set);
+            let name = package.trim_start_matches("data.");
+            let span = rule.span();
+            let mut location = Location::new(file, JsonPointer::root());
+            location.line_col = Some((span.line as usize, span.col as usize));
+            if !evaluated.contains(parent.as_str()) {
+                return Err(PolicyError::Invalid {
+                    at: location,
+                    message: format!(
+                        "package {name} defines `{written}`, which provcheck would ignore: it \
+                         evaluates only the deny, unknown and warn sets of the packages under \
+                         `provcheck.` (`package provcheck.<name>`) that the policy declares; \
+                         helper packages must not define deny, unknown or warn"
+                    ),
+                });
+            }
+            if function {
+                return Err(PolicyError::Invalid {
+                    at: location,
+                    message: format!(
+                        "package {name} defines `{written}` as a function, which is no set of \
+                         results: write `{set} contains {{\"msg\": …}} if {{ … }}`"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// regorus reports errors as rendered text with `file:line:col` and a caret;
 /// keep its text and name the file it came from.
-fn rego_error(file: &str, e: &impl fmt::Display) -> PolicyError {
+pub(super) fn rego_error(file: &str, e: &impl fmt::Display) -> PolicyError {
     PolicyError::Invalid {
         at: Location::new(file, JsonPointer::root()),
         message: format!("Rego: {e}"),
@@ -529,6 +682,7 @@ fn to_result(
             .unwrap_or_default(),
     };
     let mut r = RuleResult {
+        policy: None,
         rule: text(code).unwrap_or_else(|| format!("{package}.{set}")),
         status,
         step: text(step),
@@ -567,133 +721,6 @@ fn pointer_from(text: &str) -> JsonPointer {
                 p.key(segment)
             }
         })
-}
-
-/// One `test_` rule's outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TestOutcome {
-    /// The file that defines the test.
-    pub file: PathBuf,
-    /// Its 1-based line.
-    pub line: usize,
-    /// `data.<package>.<rule>`.
-    pub name: String,
-    /// `None` when it passed; otherwise why not.
-    pub failure: Option<String>,
-}
-
-/// Run every `test_` rule in the `.rego` files under `dirs`, like `opa test`
-/// (regorus has none: provcheck finds the rules itself). A test passes when
-/// its rule evaluates to `true`; undefined, `false` or an error fail it.
-///
-/// Test rules are found at the start of a line (`test_name if {`), as
-/// `opa fmt` writes them.
-///
-/// # Errors
-///
-/// [`PolicyError`] when a file cannot be read or a policy does not parse.
-pub fn run_tests(dirs: &[PathBuf]) -> Result<Vec<TestOutcome>, PolicyError> {
-    let mut files = Vec::new();
-    for dir in dirs {
-        collect_rego(dir, &mut files)?;
-    }
-    files.sort();
-    let mut sources = Vec::new();
-    let mut data = Vec::new();
-    for path in &files {
-        let text = std::fs::read_to_string(path).map_err(|cause| {
-            PolicyError::Read(crate::error::IngestError::Read {
-                file: path.display().to_string(),
-                cause,
-            })
-        })?;
-        sources.push((path.display().to_string(), text));
-    }
-    // A `data.json`/`data.yaml` beside the policies is loaded too, like `opa test DIR`.
-    for dir in dirs {
-        for name in ["data.json", "data.yaml"] {
-            let path = dir.join(name);
-            if path.is_file() {
-                let bytes = crate::ingest::read_input(&path, &crate::ingest::Limits::default())?;
-                data.push((
-                    path.display().to_string(),
-                    crate::ingest::decode_text(&path.display().to_string(), &bytes)?,
-                ));
-            }
-        }
-    }
-    let (mut engine, _) = engine_with(&sources, &data)?;
-    let mut outcomes = Vec::new();
-    for (path, text) in files.iter().zip(sources.iter().map(|(_, t)| t)) {
-        let Some(package) = text.lines().find_map(|l| l.trim().strip_prefix("package ")) else {
-            continue;
-        };
-        let package = package.trim();
-        for (i, line) in text.lines().enumerate() {
-            let Some(name) = test_rule_name(line) else {
-                continue;
-            };
-            let full = format!("data.{package}.{name}");
-            if outcomes
-                .iter()
-                .any(|o: &TestOutcome| o.name == full && o.file == *path)
-            {
-                continue; // a second body of the same rule
-            }
-            let failure = match engine.eval_rule(full.clone()) {
-                Ok(Value::Bool(true)) => None,
-                Ok(Value::Undefined) => {
-                    Some("undefined (a condition in the body is false)".to_owned())
-                }
-                Ok(other) => Some(format!("evaluated to {other}, expected true")),
-                Err(e) => Some(format!("error: {e}")),
-            };
-            outcomes.push(TestOutcome {
-                file: path.clone(),
-                line: i + 1,
-                name: full,
-                failure,
-            });
-        }
-    }
-    Ok(outcomes)
-}
-
-fn test_rule_name(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("test_")?;
-    let len = rest
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-        .count();
-    let name = line.get(..5 + len)?;
-    let after = line.get(5 + len..)?.trim_start();
-    (after.starts_with("if")
-        || after.starts_with('{')
-        || after.starts_with(":=")
-        || after.starts_with('='))
-    .then_some(name)
-}
-
-fn collect_rego(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), PolicyError> {
-    let read_err = |cause| {
-        PolicyError::Read(crate::error::IngestError::Read {
-            file: path.display().to_string(),
-            cause,
-        })
-    };
-    if path.is_file() {
-        out.push(path.to_path_buf());
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(path).map_err(read_err)? {
-        let entry = entry.map_err(read_err)?.path();
-        if entry.is_dir() {
-            collect_rego(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "rego") {
-            out.push(entry);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -791,6 +818,97 @@ warn contains {"code": "x.later", "msg": "later", "effective_on": "2030-01-01"} 
             "package provcheck\nimport rego.v1\nx.deny contains \"p\" if input.x\n",
         );
         sources.compile().unwrap();
+    }
+
+    /// A `deny`, `unknown` or `warn` outside the packages provcheck
+    /// evaluates, in any form, is refused at load naming file, line and
+    /// package, never ignored.
+    #[test]
+    fn sets_provcheck_would_not_read_are_refused() {
+        let valid = "package provcheck.x\nimport rego.v1\ndeny contains \"x\" if input.x\n";
+        for (package, rule, written) in [
+            ("acme.gate", "deny(x) := x", "deny"),
+            ("acme.gate", "deny := {\"a\"}", "deny"),
+            ("acme.gate", "deny contains \"x\" if true", "deny"),
+            ("acme.gate", "deny[x] := 1 if { some x in [1] }", "deny"),
+            ("acme.gate", "deny[\"k\"] := 1", "deny"),
+            ("acme.gate", "deny if true", "deny"),
+            ("acme.gate", "default deny := false", "deny"),
+            ("acme.gate", "warn contains \"x\" if true", "warn"),
+            ("acme.gate", "unknown := {\"x\"}", "unknown"),
+            ("acme", "gate.deny contains \"x\" if true", "gate.deny"),
+            ("acme", "gate[\"warn\"] contains \"x\" if true", "gate.warn"),
+            ("provcheck_lib", "deny contains \"x\" if true", "deny"),
+            // Under `provcheck`, at a path no policy package holds.
+            ("provcheck", "deny contains \"x\" if true", "deny"),
+            ("provcheck", "y.deny contains \"x\" if true", "y.deny"),
+            ("provcheck.x", "sub.deny contains \"x\" if true", "sub.deny"),
+        ] {
+            let mut sources = RegoSources::default();
+            sources.add_source("valid.rego", valid);
+            sources.add_source(
+                "helper.rego",
+                &format!("package {package}\nimport rego.v1\n\n{rule}\n"),
+            );
+            let err = sources.compile().map(drop).unwrap_err();
+            assert!(
+                matches!(err, PolicyError::Invalid { .. }),
+                "{package}: {rule}: {err:?}"
+            );
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "helper.rego:4:1: package {package} defines `{written}`, which provcheck \
+                     would ignore: it evaluates only the deny, unknown and warn sets of the \
+                     packages under `provcheck.`"
+                )) && text.contains("helper packages must not define deny, unknown or warn"),
+                "{package}: {rule}: {text}"
+            );
+        }
+        // Helpers that define none of those names, and a local `deny`
+        // inside a body, are fine; so is a parent package's set for a
+        // package that exists.
+        let mut sources = RegoSources::default();
+        sources.add_source("valid.rego", valid);
+        sources.add_source(
+            "lib.rego",
+            "package provcheck_lib\nimport rego.v1\n\
+             denied(x) if { deny := [1]; x in deny }\ndeny_list := [1]\nx.denying := 1\n",
+        );
+        sources.add_source(
+            "parent.rego",
+            "package provcheck\nimport rego.v1\nx.warn contains \"p\" if input.x\n",
+        );
+        sources.compile().unwrap();
+    }
+
+    /// A `deny` (or `warn`, `unknown`) that is a function is no set of
+    /// results: refused at load, not only when it would hold a value.
+    #[test]
+    fn a_set_that_is_a_function_is_refused() {
+        for (rule, written) in [
+            ("deny(x) := x", "deny"),
+            ("deny(x) if x > 1", "deny"),
+            ("default deny(_) := false", "deny"),
+            ("warn(x) := {x}", "warn"),
+        ] {
+            let err = compile(&format!(
+                "package provcheck.x\nimport rego.v1\nunknown contains 1 if input.u\n{rule}\n"
+            ))
+            .map(drop)
+            .unwrap_err();
+            assert!(
+                matches!(err, PolicyError::Invalid { .. }),
+                "{rule}: {err:?}"
+            );
+            assert!(
+                err.to_string().starts_with(&format!(
+                    "p.rego:4:1: package provcheck.x defines `{written}` as a function, which \
+                     is no set of results"
+                )),
+                "{rule}: {err}"
+            );
+        }
     }
 
     /// The direct gather reads declared sets as they are; a complete rule
@@ -1016,14 +1134,5 @@ warn contains {"code": "x.obj", "n": 1, "evidence": {"/a~1b", "no-pointer", "/c"
     fn compiled_policy_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<RegoPolicy>();
-    }
-
-    #[test]
-    fn test_rule_names() {
-        assert_eq!(test_rule_name("test_allowed if {"), Some("test_allowed"));
-        assert_eq!(test_rule_name("test_x := true"), Some("test_x"));
-        assert_eq!(test_rule_name("  test_indented if {"), None);
-        assert_eq!(test_rule_name("test_helper(x) := y"), None);
-        assert_eq!(test_rule_name("testing if {"), None);
     }
 }

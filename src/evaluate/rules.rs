@@ -12,7 +12,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::evidence::{Evidence, StepEvidence};
+use crate::evidence::{Evidence, NoteCode, StepEvidence};
 use crate::normalize::trust::{Corroboration, TrustStatus};
 
 use super::policy::{
@@ -53,7 +53,7 @@ impl<'a> Facts<'a> {
 
 /// `registry.allowed` for every step and sidecar and every image the
 /// builder resolved; when the document records neither, one `unknown`:
-/// the registries the build pulled from are not known, and a rule that
+/// the registries the build pulled from are not recorded, and a rule that
 /// judged nothing must not let the verdict pass.
 fn registry(rule: &RegistryRule, ev: &Evidence) -> Vec<RuleResult> {
     let mut out: Vec<RuleResult> = ev.steps.iter().map(|st| rule.evaluate_step(st)).collect();
@@ -74,31 +74,75 @@ fn registry(rule: &RegistryRule, ev: &Evidence) -> Vec<RuleResult> {
     out
 }
 
-/// One `unknown` per task the document names but does not define (a
-/// pipeline task by `taskRef`, a child run only referenced): its images are
-/// not judged, so the document cannot pass on the steps that are.
-fn unjudged<'a>(rule: &'a str, ev: &'a Evidence) -> impl Iterator<Item = RuleResult> + 'a {
-    ev.notes
-        .iter()
-        .filter(|n| UNJUDGED_TASKS.contains(&n.code))
-        .map(move |n| {
-            let mut r =
-                RuleResult::document(rule, Status::Unknown, format!("not judged: {}", n.message));
-            r.evidence = vec![n.pointer.clone()];
-            r
-        })
+/// What a rule that judges images says of the document's notes: one
+/// `unknown` per place that names an image or a unit of work provcheck
+/// cannot judge (a task by reference, a custom task, a duplicate task
+/// name, a runtime image no step declares …), so the document cannot pass
+/// on what was judged; and one `pass` per task the run skipped (it ran
+/// nothing).
+pub(crate) fn unjudged<'a>(
+    rule: &'a str,
+    ev: &'a Evidence,
+) -> impl Iterator<Item = RuleResult> + 'a {
+    ev.notes.iter().filter_map(move |n| {
+        let (status, message) = if n.not_judged {
+            (Status::Unknown, format!("not judged: {}", n.message))
+        } else if n.code == NoteCode::TaskSkipped {
+            (Status::Pass, n.message.clone())
+        } else {
+            return None;
+        };
+        Some(RuleResult::document(rule, status, message).with_evidence([n.pointer.clone()]))
+    })
 }
 
-/// The notes that say a task's images are not in the document.
-pub(crate) const UNJUDGED_TASKS: [&str; 3] = [
-    "task-by-reference",
-    "child-not-embedded",
-    "declared-by-reference",
-];
+/// When a document is judged: the instant `effective_on` dates are compared
+/// with, and whether the build time it records may stand in for it.
+///
+/// A recorded build time counts only when a verified signature covers it
+/// (or the user said to take unsigned history as stated,
+/// `--insecure-skip-signature`): otherwise a forged early `startTime` would
+/// turn a rule's failures into warnings, and a forged time would pass a
+/// build-time window. Unverified, rules are judged at `now`, and
+/// `build_time.window` is `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JudgedAt {
+    /// The clock, or the fixed time a reproducible run gives (`--at`).
+    pub now: DateTime<Utc>,
+    /// Whether the document's recorded build time is trusted.
+    pub build_time_verified: bool,
+}
+
+impl JudgedAt {
+    /// Judged at `now`; the recorded build time is not trusted.
+    pub fn unverified(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            build_time_verified: false,
+        }
+    }
+
+    /// The recorded build time is trusted (a verified signature covers it);
+    /// `now` stands in when the document records none.
+    pub fn verified(now: DateTime<Utc>) -> Self {
+        Self {
+            now,
+            build_time_verified: true,
+        }
+    }
+
+    /// The instant the rules are judged at for a document with these facts.
+    pub(crate) fn instant(&self, facts: &Facts<'_>) -> DateTime<Utc> {
+        match (self.build_time_verified, facts.build_time()) {
+            (true, Some(built)) => built,
+            _ => self.now,
+        }
+    }
+}
 
 /// Evaluate every configured rule — native, BuildKit source policy, Rego —
-/// against `ev`. `now` stands in for the build time when the evidence
-/// records none (for `effective_on`).
+/// against `ev`, judged at `now`: the build time the document records is not
+/// trusted (see [`JudgedAt`] and [`evaluate_at`]).
 ///
 /// # Errors
 ///
@@ -108,59 +152,86 @@ pub fn evaluate(
     ev: &Evidence,
     now: DateTime<Utc>,
 ) -> Result<Vec<RuleResult>, PolicyError> {
+    evaluate_at(policy, ev, JudgedAt::unverified(now))
+}
+
+/// Evaluate every configured rule against `ev`, judged as `at` says. Each
+/// native policy is judged on its own, with its own dates (none reaches
+/// another's rules), and so is each source policy.
+///
+/// # Errors
+///
+/// [`PolicyError::Evaluation`] when a Rego policy fails at run time.
+pub fn evaluate_at(
+    policy: &Policy,
+    ev: &Evidence,
+    at: JudgedAt,
+) -> Result<Vec<RuleResult>, PolicyError> {
     let facts = Facts::of(ev);
-    let judged_at = facts.build_time().unwrap_or(now);
+    let judged_at = at.instant(&facts);
+    let several = policy.natives.len() > 1;
     let mut out = Vec::new();
-    let mut push =
-        |effective_on: Option<DateTime<Utc>>, results: Vec<RuleResult>| match effective_on {
-            Some(on) if judged_at < on => {
-                let why = format!("rule in force from {}", on.format("%Y-%m-%d"));
-                out.extend(results.into_iter().map(|r| r.demote_to_warning(&why)));
+    for native in &policy.natives {
+        let from = several.then_some(native.origin.as_str());
+        let mut push = |effective_on: Option<DateTime<Utc>>, results: Vec<RuleResult>| {
+            let results = results.into_iter().map(|r| match from {
+                Some(origin) => r.from_policy(origin),
+                None => r,
+            });
+            match effective_on {
+                Some(on) if judged_at < on => {
+                    let why = format!("rule in force from {}", on.format("%Y-%m-%d"));
+                    out.extend(results.map(|r| r.demote_to_warning(&why)));
+                }
+                _ => out.extend(results),
             }
-            _ => out.extend(results),
         };
-    if let Some(s) = &policy.registry {
-        if s.rule.is_configured() {
-            push(s.effective_on, registry(&s.rule, ev));
+        if let Some(s) = &native.registry {
+            if s.rule.is_configured() {
+                push(s.effective_on, registry(&s.rule, ev));
+            }
+        }
+        if let Some(s) = &native.pinned {
+            push(s.effective_on, pinned_all(ev));
+        }
+        if let Some(s) = &native.runtime_digest {
+            push(
+                s.effective_on,
+                ev.steps
+                    .iter()
+                    .filter_map(|st| runtime_digest(st, s.rule))
+                    .collect(),
+            );
+        }
+        if let Some(s) = &native.builders {
+            push(
+                s.effective_on,
+                vec![listed("builder.allowed", "builder id", facts.builder_id, s)],
+            );
+        }
+        if let Some(s) = &native.predicate_types {
+            push(
+                s.effective_on,
+                vec![listed(
+                    "predicate_type.allowed",
+                    "predicate type",
+                    facts.predicate_type,
+                    s,
+                )],
+            );
+        }
+        if let Some(s) = &native.source {
+            push(s.effective_on, vec![source(&facts, &s.rule)]);
+        }
+        if let Some(s) = &native.build_time {
+            push(
+                s.effective_on,
+                vec![build_time(&facts, &s.rule, at.build_time_verified)],
+            );
         }
     }
-    if let Some(s) = &policy.pinned {
-        push(s.effective_on, pinned_all(ev));
-    }
-    if let Some(s) = &policy.runtime_digest {
-        push(
-            s.effective_on,
-            ev.steps
-                .iter()
-                .filter_map(|st| runtime_digest(st, s.rule))
-                .collect(),
-        );
-    }
-    if let Some(s) = &policy.builders {
-        push(
-            s.effective_on,
-            vec![listed("builder.allowed", "builder id", facts.builder_id, s)],
-        );
-    }
-    if let Some(s) = &policy.predicate_types {
-        push(
-            s.effective_on,
-            vec![listed(
-                "predicate_type.allowed",
-                "predicate type",
-                facts.predicate_type,
-                s,
-            )],
-        );
-    }
-    if let Some(s) = &policy.source {
-        push(s.effective_on, vec![source(&facts, &s.rule)]);
-    }
-    if let Some(s) = &policy.build_time {
-        push(s.effective_on, vec![build_time(&facts, &s.rule)]);
-    }
-    if let Some(sp) = &policy.source_policy {
-        push(None, sp.evaluate(ev));
+    for sp in &policy.source_policies {
+        out.extend(sp.evaluate(ev));
     }
     if let Some(rego) = &policy.rego {
         out.extend(rego.evaluate(ev, judged_at)?);
@@ -188,14 +259,30 @@ fn pinned_all(ev: &Evidence) -> Vec<RuleResult> {
 /// An image a builder resolved is pinned when the build requested it by
 /// digest: the digest the builder resolved a tag to never stands in.
 fn pinned_material(m: &crate::evidence::Material) -> Option<RuleResult> {
-    let image = m
-        .image
-        .as_ref()
-        .filter(|i| i.origin == crate::evidence::ImageOrigin::Resolved)?;
+    let image = m.image.as_ref()?;
+    if let Some(why) = m.not_judged() {
+        return Some(
+            RuleResult::document("steps.pinned", Status::Unknown, why)
+                .with_evidence([m.pointer.clone()]),
+        );
+    }
+    if image.origin != crate::evidence::ImageOrigin::Resolved {
+        return None;
+    }
     let (status, message) = match image.reference.as_deref() {
-        Some(r) if r.contains('@') => (
+        Some(r) if image.trusted_reference.is_some() => (
             Status::Pass,
             ["requested ", r, " is pinned by digest"].concat(),
+        ),
+        Some(r) if r.contains('@') => (
+            Status::Fail,
+            [
+                "requested ",
+                r,
+                " is not pinned: its digest's algorithm is not one the OCI image spec \
+                 registers, so it pins nothing a registry verifies",
+            ]
+            .concat(),
         ),
         Some(r) => (
             Status::Fail,
@@ -232,12 +319,7 @@ fn pinned(step: &StepEvidence) -> RuleResult {
             "no declared image: whether the step was pinned is not recorded".to_owned(),
         ),
     };
-    let mut r = RuleResult::for_step("steps.pinned", step, status, message);
-    if step.trust.status == TrustStatus::Undeclared {
-        r.evidence
-            .extend(step.pointers.runtime_image_id.iter().cloned());
-    }
-    r
+    RuleResult::for_step("steps.pinned", step, status, message)
 }
 
 fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<RuleResult> {
@@ -260,9 +342,7 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
                 MismatchSeverity::Warn => {
                     let r =
                         RuleResult::for_step("steps.runtime_digest", step, Status::Fail, message);
-                    return Some(
-                        with_runtime(r, step).demote_to_warning("mismatch configured as a warning"),
-                    );
+                    return Some(r.demote_to_warning("mismatch configured as a warning"));
                 }
             }
         }
@@ -280,16 +360,12 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
             "the runtime reported no ImageID".to_owned(),
         ),
     };
-    Some(with_runtime(
-        RuleResult::for_step("steps.runtime_digest", step, status, message),
+    Some(RuleResult::for_step(
+        "steps.runtime_digest",
         step,
+        status,
+        message,
     ))
-}
-
-fn with_runtime(mut r: RuleResult, step: &StepEvidence) -> RuleResult {
-    r.evidence
-        .extend(step.pointers.runtime_image_id.iter().cloned());
-    r
 }
 
 fn listed(
@@ -352,11 +428,21 @@ fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
     }
 }
 
-fn build_time(facts: &Facts<'_>, window: &TimeWindow) -> RuleResult {
+fn build_time(facts: &Facts<'_>, window: &TimeWindow, verified: bool) -> RuleResult {
     let rule = "build_time.window";
     let (Some(start), finish) = (facts.build_time(), facts.finished.or(facts.started)) else {
         return RuleResult::document(rule, Status::Unknown, "the document records no build time");
     };
+    if !verified {
+        return RuleResult::document(
+            rule,
+            Status::Unknown,
+            format!(
+                "the recorded build time {start} is not covered by a verified signature: it \
+                 cannot place the build inside the window"
+            ),
+        );
+    }
     let finish = finish.unwrap_or(start);
     if let Some(nb) = window.not_before {
         if start < nb {
@@ -493,6 +579,78 @@ mod tests {
         assert_eq!((tag.status, tag.warning.as_deref()), (Status::Fail, None));
     }
 
+    /// A build time no verified signature covers never moves `effective_on`:
+    /// a TaskRun whose forged `startTime` predates the rule is judged now.
+    #[test]
+    fn an_unverified_build_time_does_not_move_effective_on() {
+        let mut ev = sample();
+        ev.build_started_on = Some("1999-01-01T00:00:00Z".to_owned());
+        let p = policy(json!({"pinned": {"effective_on": "2026-01-01"}}));
+        let now = parse_instant("2026-06-01").unwrap();
+        let tag = |results: Vec<RuleResult>| {
+            results
+                .into_iter()
+                .find(|r| r.step.as_deref() == Some("tag"))
+                .map(|r| (r.status, r.warning.is_some()))
+        };
+        assert_eq!(
+            tag(evaluate(&p, &ev, now).unwrap()),
+            Some((Status::Fail, false)),
+            "unverified: judged now, the rule is in force"
+        );
+        assert_eq!(
+            tag(evaluate_at(&p, &ev, JudgedAt::verified(now)).unwrap()),
+            Some((Status::Pass, true)),
+            "a verified 1999 build predates the rule: a warning"
+        );
+    }
+
+    /// A build-time window judges only a time a verified signature covers.
+    #[test]
+    fn a_window_never_passes_an_unverified_build_time() {
+        let mut ev = sample();
+        ev.build_started_on = Some("2026-05-01T10:00:00Z".to_owned());
+        let p = policy(json!({"build_time": {"not_before": "2026-01-01"}}));
+        let now = Utc::now();
+        let status = |at| evaluate_at(&p, &ev, at).unwrap()[0].status;
+        assert_eq!(status(JudgedAt::unverified(now)), Status::Unknown);
+        assert_eq!(status(JudgedAt::verified(now)), Status::Pass);
+    }
+
+    /// One policy file's `effective_on` or `accept_tags` never reaches
+    /// another's rules, nor the flags': each is a requirement of its own.
+    #[test]
+    fn settings_of_one_policy_never_leak_into_another() {
+        let ev = sample();
+        let now = parse_instant("2026-06-01").unwrap();
+        let mut b = PolicyBuilder::new();
+        b.add_value("a.yaml", &json!({"registry": {"allow": ["gcr.io"]}}))
+            .unwrap();
+        b.add_value(
+            "b.yaml",
+            &json!({"registry": {"allow": ["quay.io/a"], "accept_tags": true, "effective_on": "2099-01-01"}}),
+        )
+        .unwrap();
+        b.allow_registry("quay.io/a").unwrap();
+        let p = b.build().unwrap();
+        let results = evaluate(&p, &ev, now).unwrap();
+        let of = |origin: &str, step: &str| {
+            results
+                .iter()
+                .find(|r| r.policy.as_deref() == Some(origin) && r.step.as_deref() == Some(step))
+                .map(|r| (r.status, r.warning.is_some()))
+                .unwrap()
+        };
+        // a.yaml: quay.io is not allowed, and b.yaml's date does not soften it.
+        assert_eq!(of("a.yaml", "pinned-match"), (Status::Fail, false));
+        // b.yaml: not yet in force; its failures and unknowns only warn.
+        assert_eq!(of("b.yaml", "pinned-match"), (Status::Pass, false));
+        assert_eq!(of("b.yaml", "tag"), (Status::Pass, false));
+        // The flags: b.yaml's accept_tags does not accept the flags' tag.
+        assert_eq!(of("flags", "tag"), (Status::Unknown, false));
+        assert_eq!(crate::evaluate::verdict(&results), Some(Status::Fail));
+    }
+
     #[test]
     fn document_rules_without_facts_are_unknown_never_pass() {
         let p = policy(json!({
@@ -552,19 +710,19 @@ mod tests {
             not_after: na.and_then(parse_instant),
         };
         assert_eq!(
-            build_time(&facts, &w(Some("2026-01-01"), Some("2026-12-31"))).status,
+            build_time(&facts, &w(Some("2026-01-01"), Some("2026-12-31")), true).status,
             Status::Pass
         );
         assert_eq!(
-            build_time(&facts, &w(Some("2026-05-02"), None)).status,
+            build_time(&facts, &w(Some("2026-05-02"), None), true).status,
             Status::Fail
         );
         assert_eq!(
-            build_time(&facts, &w(None, Some("2026-05-01T10:04:00Z"))).status,
+            build_time(&facts, &w(None, Some("2026-05-01T10:04:00Z")), true).status,
             Status::Fail
         );
         assert_eq!(
-            build_time(&Facts::default(), &w(None, None)).status,
+            build_time(&Facts::default(), &w(None, None), true).status,
             Status::Unknown
         );
     }

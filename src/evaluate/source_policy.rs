@@ -13,7 +13,13 @@
 //! - a matching `CONVERT` applies at once: its `updates.identifier` (with
 //!   `$1`/`${1}` filled from the selector's captures; empty means the
 //!   selector's identifier) replaces the identifier, and the policy is
-//!   evaluated again, at most 20 times.
+//!   evaluated again, at most 20 times. An `EXACT` selector converts
+//!   nothing: BuildKit's `Selector.Format` gives it its own identifier back.
+//!
+//! Several files are several policies, each judged on its own: a DENY in
+//! any of them denies, and a conversion in one never hides a source from
+//! another (BuildKit's engine chains conversions across the policies of one
+//! build; after the fact, each file is a requirement of its own).
 //!
 //! Each image of the Evidence is judged by its **declared** reference (a
 //! source identifier `docker-image://registry/repo:tag[@digest]`, with
@@ -30,6 +36,9 @@
 //!
 //! Materials a builder resolved (BuildKit provenance) are judged by their
 //! requested reference; their trusted digest is the one the builder resolved.
+//! What no rule can judge (an image from a local OCI layout, a task by
+//! reference, a custom task, a runtime image no step declares …) is
+//! `unknown`, and so is a document with nothing to judge.
 //! Attribute constraints are evaluated against empty attributes: provenance
 //! does not record source attributes.
 
@@ -50,7 +59,8 @@ pub const DOCKER_IMAGE_SCHEME: &str = "docker-image://";
 /// BuildKit's bound on conversions of one source.
 pub const MAX_CONVERSIONS: usize = 20;
 
-/// A parsed BuildKit source policy (one or more files, rules in order).
+/// A parsed BuildKit source policy file, its rules in order. Several files
+/// are several policies, each judged on its own (a DENY in any denies).
 #[derive(Debug, Clone)]
 pub struct SourcePolicy {
     rules: Vec<Rule>,
@@ -282,35 +292,42 @@ impl SourcePolicy {
         Ok(Self { rules })
     }
 
-    /// Append another file's rules (evaluated after these).
-    pub fn extend(&mut self, other: Self) {
-        self.rules.extend(other.rules);
-    }
-
-    /// Judge every image of `ev`: steps, sidecars and materials.
+    /// Judge every image of `ev`: steps, sidecars and the images a builder
+    /// resolved; an `unknown` for every image or unit of work it cannot
+    /// judge (an image from a local OCI layout, a task by reference, a
+    /// runtime image no step declares …), and one when there is nothing
+    /// to judge at all: a policy that judged nothing never passes.
     pub fn evaluate(&self, ev: &Evidence) -> Vec<RuleResult> {
         let mut out: Vec<RuleResult> = ev.steps.iter().map(|s| self.judge_step(s)).collect();
         for m in &ev.materials {
             let Some(image) = &m.image else { continue };
-            let Some(reference) = image.reference.as_deref() else {
+            let status_message = if let Some(why) = m.not_judged() {
+                (Status::Unknown, why)
+            } else if image.origin != ImageOrigin::Resolved {
+                // A copied runtime ImageID: the step that ran it judges it
+                // by its declared reference; one no step accounts for has a
+                // note of its own (below).
                 continue;
-            };
-            let resolved = image.origin == ImageOrigin::Resolved;
-            let status_message = match reference.parse::<ImageRef>() {
-                Err(e) => (
-                    Status::Unknown,
-                    format!("material reference is not usable: {e}"),
-                ),
-                Ok(_) if !resolved => (
-                    Status::Unknown,
-                    format!("{reference} is a runtime ImageID, never judged as a reference"),
-                ),
-                Ok(r) => {
-                    let pinned = image
-                        .digest
-                        .as_deref()
-                        .map(|d| format!("{}@{d}", r.repository()));
-                    self.judge(&r, pinned.as_deref(), "resolved by the builder")
+            } else {
+                match image.reference.as_deref().map(str::parse::<ImageRef>) {
+                    None => (
+                        Status::Unknown,
+                        format!(
+                            "the requested image is not usable: {}",
+                            image.problem.as_deref().unwrap_or("no reference recorded")
+                        ),
+                    ),
+                    Some(Err(e)) => (
+                        Status::Unknown,
+                        format!("material reference is not usable: {e}"),
+                    ),
+                    Some(Ok(r)) => {
+                        let pinned = image
+                            .digest
+                            .as_deref()
+                            .map(|d| format!("{}@{d}", r.repository()));
+                        self.judge(&r, pinned.as_deref(), "resolved by the builder")
+                    }
                 }
             };
             out.push(
@@ -318,6 +335,14 @@ impl SourcePolicy {
                     .with_evidence([m.pointer.clone()]),
             );
         }
+        if out.is_empty() {
+            out.push(RuleResult::document(
+                RULE,
+                Status::Unknown,
+                "no step and no image the builder resolved: the source policy judged nothing",
+            ));
+        }
+        out.extend(super::rules::unjudged(RULE, ev));
         out
     }
 
@@ -443,7 +468,11 @@ impl Rule {
             Some(d) => d,
         };
         match (&self.match_type, &self.regex) {
-            (MatchType::Exact, _) | (_, None) => dest.to_owned(),
+            // BuildKit's `Selector.Format` gives an EXACT selector its own
+            // identifier back, whatever `updates` says: the source is not
+            // converted (so BuildKit did not convert it at build time).
+            (MatchType::Exact, _) => self.identifier.clone(),
+            (_, None) => dest.to_owned(),
             (MatchType::Regex, Some(re)) => re.replace_all(ident, dest).into_owned(),
             (MatchType::Wildcard, Some(re)) => match re.captures(ident) {
                 Some(caps) => {
@@ -620,9 +649,24 @@ mod tests {
     #[test]
     fn conversion_loops_are_bounded() {
         let p = policy(json!({"rules": [
-            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:1", "matchType": "EXACT"}, "updates": {"identifier": "docker-image://a.io/x:2"}},
-            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:2", "matchType": "EXACT"}, "updates": {"identifier": "docker-image://a.io/x:1"}}]}));
+            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:1"}, "updates": {"identifier": "docker-image://a.io/x:2"}},
+            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:2"}, "updates": {"identifier": "docker-image://a.io/x:1"}}]}));
         assert_eq!(judge(&p, "a.io/x:1"), Status::Fail);
+    }
+
+    /// BuildKit formats an EXACT selector's destination as the selector's
+    /// own identifier: an EXACT CONVERT converts nothing there, so a DENY
+    /// after it still applies, and nothing is judged as converted.
+    #[test]
+    fn an_exact_convert_converts_nothing_as_in_buildkit() {
+        let pin = format!("docker-image://a.io/x:1@sha256:{}", "a".repeat(64));
+        let p = policy(json!({"rules": [
+            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:1", "matchType": "EXACT"}, "updates": {"identifier": pin}},
+            {"action": "DENY", "selector": {"identifier": "docker-image://a.io/x:1", "matchType": "EXACT"}}]}));
+        assert_eq!(judge(&p, "a.io/x:1"), Status::Fail);
+        let p = policy(json!({"rules": [
+            {"action": "CONVERT", "selector": {"identifier": "docker-image://a.io/x:1", "matchType": "EXACT"}, "updates": {"identifier": pin}}]}));
+        assert_eq!(judge(&p, "a.io/x:1"), Status::Pass);
     }
 
     #[test]

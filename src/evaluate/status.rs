@@ -57,6 +57,10 @@ pub struct RuleResult {
     /// verdict; its `status` is `pass`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// The policy file (or `flags`) the result came from, when a run has
+    /// several native policies: each is a requirement of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
 }
 
 impl RuleResult {
@@ -70,25 +74,64 @@ impl RuleResult {
             message: message.into(),
             evidence: Vec::new(),
             warning: None,
+            policy: None,
         }
     }
 
-    /// A result about one step or sidecar, citing its declared image.
+    /// A result about one step or sidecar, citing every place the step
+    /// stands for (declared image, runtime ImageID, pipeline task, materials
+    /// that copy its runtime image). A `pass` for a step joined with a run
+    /// that contradicts the attestation (`--with`) is `unknown` instead.
     pub fn for_step(
         rule: &str,
         step: &crate::evidence::StepEvidence,
         status: Status,
         message: impl Into<String>,
     ) -> Self {
+        let mut message = message.into();
+        let mut status = status;
+        // A run joined with `--with` whose runtime ImageID contradicts the
+        // attestation's may not be the run attested: what it declared
+        // cannot make the step pass.
+        let contradicted = step
+            .joined
+            .as_ref()
+            .is_some_and(|j| j.runtime_agreement == crate::evidence::RuntimeAgreement::Disagree);
+        if contradicted && status == Status::Pass {
+            status = Status::Unknown;
+            message.push_str(
+                ", but the run given with --with reports another runtime ImageID than the \
+                 attestation: it may not be the run attested",
+            );
+        }
+        let pointers = &step.pointers;
         Self {
             rule: rule.to_owned(),
             status,
             step: Some(step.name.clone()),
             task: step.task.clone(),
-            message: message.into(),
-            evidence: step.pointers.declared_image.iter().cloned().collect(),
+            message,
+            // Every place the step stands for: what it declared, what ran,
+            // the pipeline task that defines it, the materials that copy
+            // its runtime image.
+            evidence: pointers
+                .declared_image
+                .iter()
+                .chain(&pointers.runtime_image_id)
+                .chain(&pointers.task)
+                .chain(&pointers.materials)
+                .cloned()
+                .collect(),
             warning: None,
+            policy: None,
         }
+    }
+
+    /// This result, naming the policy it came from (when a run has several).
+    #[must_use]
+    pub fn from_policy(mut self, origin: &str) -> Self {
+        self.policy = Some(origin.to_owned());
+        self
     }
 
     /// Attach evidence pointers.

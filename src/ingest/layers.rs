@@ -202,6 +202,7 @@ fn bundle(origin: &Origin, value: Value, base: &JsonPointer) -> Result<Decoded, 
         });
     }
     schema::check(Schema::SigstoreBundle, &value, at)?;
+    bundle_limits(&value, &at)?;
     let mut layers = vec![format!("sigstore-bundle {}", version.label())];
     let (content, envelope) = match value.get("dsseEnvelope") {
         Some(env) => {
@@ -232,6 +233,53 @@ fn bundle(origin: &Origin, value: Value, base: &JsonPointer) -> Result<Decoded, 
         envelope,
         bundle: Some(bundle),
     })
+}
+
+/// What the bundle's schema cannot say: the verification material names
+/// one signer (`certificate`, `x509CertificateChain` and `publicKey` are a
+/// protobuf oneof: with two, the identity judged and the evidence cited
+/// could differ), and the log entries and timestamps are bounded, as every
+/// stage bounds signatures.
+fn bundle_limits(value: &Value, at: &impl Fn(JsonPointer) -> Location) -> Result<(), IngestError> {
+    let material = JsonPointer::root().key("verificationMaterial");
+    let vm = value.get("verificationMaterial");
+    let present: Vec<&str> = ["certificate", "x509CertificateChain", "publicKey"]
+        .into_iter()
+        .filter(|k| vm.and_then(|m| m.get(*k)).is_some_and(|v| !v.is_null()))
+        .collect();
+    if let [_, second, ..] = present.as_slice() {
+        return Err(IngestError::Schema {
+            at: at(material.key(second)),
+            layer: "Sigstore bundle",
+            message: format!(
+                "the verification material holds {}: a bundle names one signer (a certificate, a \
+                 certificate chain or a public key)",
+                present.join(" and ")
+            ),
+        });
+    }
+    for (key, pointer) in [
+        ("tlog entries", material.key("tlogEntries")),
+        (
+            "RFC 3161 timestamps",
+            material
+                .key("timestampVerificationData")
+                .key("rfc3161Timestamps"),
+        ),
+    ] {
+        let count = value
+            .pointer(pointer.as_str())
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count > MAX_SIGNATURES {
+            return Err(IngestError::TooMany {
+                at: at(pointer),
+                what: key,
+                limit: MAX_SIGNATURES,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Check and decode a DSSE envelope at `base`; returns the envelope, the

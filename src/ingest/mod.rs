@@ -36,13 +36,22 @@ use crate::error::{IngestError, JsonPointer, Location};
 pub struct Limits {
     /// Largest input accepted, in bytes.
     pub max_bytes: u64,
+    /// Most steps and sidecars one document may hold (declared and runtime
+    /// entries together): past it, the document is refused before its
+    /// steps are built.
+    pub max_steps: usize,
 }
 
+/// The default for [`Limits::max_steps`].
+pub const MAX_STEPS: usize = 100_000;
+
 impl Default for Limits {
-    /// 64 MiB: far above any real provenance document, far below memory trouble.
+    /// 64 MiB: far above any real provenance document, far below memory
+    /// trouble; 100 000 steps: far above any real build.
     fn default() -> Self {
         Self {
             max_bytes: 64 * 1024 * 1024,
+            max_steps: MAX_STEPS,
         }
     }
 }
@@ -667,7 +676,14 @@ mod tests {
     fn oversized_input_is_refused() {
         let dir = std::env::temp_dir().join(format!("provcheck-limit-{}", std::process::id()));
         std::fs::write(&dir, vec![b' '; 2048]).unwrap();
-        let err = read_input(&dir, &Limits { max_bytes: 1024 }).unwrap_err();
+        let err = read_input(
+            &dir,
+            &Limits {
+                max_bytes: 1024,
+                ..Limits::default()
+            },
+        )
+        .unwrap_err();
         std::fs::remove_file(&dir).unwrap();
         assert!(
             matches!(err, IngestError::TooLarge { limit: 1024, .. }),

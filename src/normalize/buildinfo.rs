@@ -16,7 +16,7 @@ use super::image_ref::ImageRef;
 use super::tekton::nullable;
 use super::typed_at;
 use crate::error::{JsonPointer, NormalizeError};
-use crate::evidence::{Evidence, ImageOrigin, Material, MaterialImage, Note};
+use crate::evidence::{Evidence, ImageOrigin, Material, MaterialImage, Note, NoteCode};
 use crate::ingest::Document;
 
 #[derive(Deserialize, Default)]
@@ -52,17 +52,25 @@ fn collect(info: &BuildInfo, ptr: &JsonPointer, ev: &mut Evidence) {
             .and_then(|pin| digest_set(source.kind.as_deref(), pin))
             .unwrap_or_default();
         if digest.is_empty() {
-            ev.notes.push(Note {
-                code: "unpinned-source",
-                message: match &source.pin {
+            ev.notes.push(Note::new(
+                NoteCode::UnpinnedSource,
+                match &source.pin {
                     Some(pin) => format!("the source's pin {pin:?} is not a digest"),
                     None => "BuildKit recorded no pin (digest) for this source".to_owned(),
                 },
-                pointer: pointer.clone(),
-            });
+                pointer.clone(),
+            ));
         }
-        let image = (source.kind.as_deref() == Some("docker-image"))
-            .then(|| image(source.reference.as_deref(), source.pin.as_deref()));
+        let image = match source.kind.as_deref() {
+            Some("docker-image") => Some(image(source.reference.as_deref(), source.pin.as_deref())),
+            // An image read from a local OCI layout names no registry.
+            Some("oci-layout") => Some(MaterialImage {
+                origin: ImageOrigin::OciLayout,
+                problem: None,
+                ..image(None, source.pin.as_deref())
+            }),
+            _ => None,
+        };
         ev.materials.push(Material {
             uri: source.reference.clone(),
             digest,
@@ -106,12 +114,14 @@ fn image(reference: Option<&str>, pin: Option<&str>) -> MaterialImage {
             .and_then(|(algorithm, hex)| sha2_text(algorithm, hex)),
         platform: None,
         problem: None,
+        trusted_reference: None,
     };
     match reference.map(str::parse::<ImageRef>) {
         Some(Ok(r)) => {
             image.repository = Some(r.repository());
             image.tag = r.tag().map(str::to_owned);
             image.reference = Some(r.as_str().to_owned());
+            image.trusted_reference = r.pinned();
         }
         Some(Err(e)) => image.problem = Some(e.to_string()),
         None => image.problem = Some("the source has no ref".to_owned()),

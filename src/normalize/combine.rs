@@ -21,13 +21,15 @@
 //! why (note `index-digest-differs`); an index that concerns no step at all
 //! gets the document note `index-not-used`.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::image_id::DigestKind;
 use super::trust::{decide, Corroboration, Declared};
 use crate::error::{Error, JsonPointer, NormalizeError};
 use crate::evidence::{
-    DeclaredImage, Evidence, JoinedRun, Note, Pointers, RuntimeAgreement, StepEvidence, ViaIndex,
+    DeclaredImage, Evidence, JoinedRun, Note, NoteCode, Pointers, RuntimeAgreement, StepEvidence,
+    StepKind, ViaIndex,
 };
 use crate::ingest::{self, DocumentKind, ImageIndex, Limits};
 
@@ -100,7 +102,16 @@ impl NormalizeOptions {
     /// As [`crate::normalize_bytes`] for each document, and
     /// [`NormalizeError::NotARun`] for a document that is not a Tekton run.
     pub fn add_run_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<&mut Self, Error> {
-        for ev in crate::normalize_bytes(name, bytes) {
+        self.add_run_bytes_with(name, bytes, &Limits::default())
+    }
+
+    fn add_run_bytes_with(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        limits: &Limits,
+    ) -> Result<&mut Self, Error> {
+        for ev in crate::normalize_bytes_with(name, bytes, limits) {
             self.add_run(ev?)?;
         }
         Ok(self)
@@ -113,7 +124,7 @@ impl NormalizeOptions {
     /// As [`Self::add_run_bytes`], plus a read error.
     pub fn add_run_path(&mut self, path: &Path, limits: &Limits) -> Result<&mut Self, Error> {
         let bytes = ingest::read_input(path, limits)?;
-        self.add_run_bytes(&path.display().to_string(), &bytes)
+        self.add_run_bytes_with(&path.display().to_string(), &bytes, limits)
     }
 
     /// Add an image index.
@@ -145,12 +156,19 @@ impl NormalizeOptions {
 
     /// Bring the runs, then the indexes, to `evidence`.
     pub fn apply(&self, evidence: Evidence) -> Evidence {
+        if self.is_empty() {
+            return evidence;
+        }
         let evidence = if self.runs.is_empty() {
             evidence
         } else {
             combine(evidence, &self.runs)
         };
-        corroborate_via_indexes(evidence, &self.indexes)
+        let mut evidence = corroborate_via_indexes(evidence, &self.indexes);
+        // Joined declared images and indexes can account for more runtime
+        // images recorded as materials.
+        super::runtime_materials::account(&mut evidence, &self.indexes);
+        evidence
     }
 
     /// Decode and normalize every document in `bytes`, then [`apply`](Self::apply) these options.
@@ -181,30 +199,70 @@ impl NormalizeOptions {
 /// One step of a run, with where it came from.
 struct Candidate<'a> {
     source: &'a str,
+    uid: Option<&'a str>,
     step: &'a StepEvidence,
     used: bool,
 }
 
+/// Where an attestation records its invocation id.
+fn invocation_pointer(evidence: &Evidence) -> JsonPointer {
+    let root = JsonPointer::root().key("predicate");
+    if evidence.predicate_type.as_deref() == Some(crate::ingest::layers::SLSA_PROVENANCE_V1) {
+        root.key("runDetails").key("metadata").key("invocationId")
+    } else {
+        root.key("metadata").key("buildInvocationId")
+    }
+}
+
 /// Join the steps of `evidence` that have no declared image with the steps
 /// of `runs` (Tekton TaskRuns and PipelineRuns; other documents are
-/// ignored), by task and step name. See the [module docs](self).
+/// ignored), by task and step name. A run whose `metadata.uid` differs from
+/// the attestation's invocation id (both known) is another run: nothing is
+/// taken from it, and a `not judged` note says so. See the [module docs](self).
 pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
-    let mut candidates: Vec<Candidate<'_>> = runs
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.document.kind,
-                DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun
-            )
-        })
-        .flat_map(|r| {
-            r.steps.iter().map(|step| Candidate {
-                source: &r.source,
-                step,
-                used: false,
-            })
-        })
-        .collect();
+    let mut refused: Vec<&Evidence> = Vec::new();
+    let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    for run in runs.iter().filter(|r| {
+        matches!(
+            r.document.kind,
+            DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun
+        )
+    }) {
+        let uid = run.document.uid.as_deref();
+        if let (Some(uid), Some(invocation)) = (uid, evidence.invocation_id.as_deref()) {
+            if uid != invocation {
+                refused.push(run);
+                continue;
+            }
+        }
+        candidates.extend(run.steps.iter().map(|step| Candidate {
+            source: &run.source,
+            uid,
+            step,
+            used: false,
+        }));
+    }
+    for run in &refused {
+        evidence.notes.push(Note::new(
+            NoteCode::RunNotJoined,
+            format!(
+                "{} (metadata.uid {}) is not the run this attestation records (invocation id \
+                 {}): nothing is taken from it, and the steps it would declare are not judged",
+                run.source,
+                run.document.uid.as_deref().unwrap_or_default(),
+                evidence.invocation_id.as_deref().unwrap_or_default()
+            ),
+            invocation_pointer(&evidence),
+        ));
+    }
+    // Candidates by kind and name: one look-up per open step.
+    let mut by_name: HashMap<(StepKind, &str), Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        by_name
+            .entry((c.step.kind, c.step.name.as_str()))
+            .or_default()
+            .push(i);
+    }
     let mut joined = 0;
     let mut open = 0;
     for step in &mut evidence.steps {
@@ -212,16 +270,19 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
             continue;
         }
         open += 1;
-        let matching: Vec<usize> = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| {
-                c.step.kind == step.kind
-                    && c.step.name == step.name
-                    && (step.task.is_none() || c.step.task == step.task)
+        let matching: Vec<usize> = by_name
+            .get(&(step.kind, step.name.as_str()))
+            .map(|all| {
+                all.iter()
+                    .copied()
+                    .filter(|&i| {
+                        candidates
+                            .get(i)
+                            .is_some_and(|c| step.task.is_none() || c.step.task == step.task)
+                    })
+                    .collect()
             })
-            .map(|(i, _)| i)
-            .collect();
+            .unwrap_or_default();
         // The same run given twice (a PipelineRun and its child TaskRun, say)
         // is one answer, not two.
         let first_declared = matching
@@ -265,15 +326,15 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
                 )
             };
             let code = if matching.is_empty() {
-                "run-step-not-found"
+                NoteCode::RunStepNotFound
             } else {
-                "run-step-ambiguous"
+                NoteCode::RunStepAmbiguous
             };
-            step.notes.push(Note {
+            step.notes.push(Note::new(
                 code,
                 message,
-                pointer: step.pointers.runtime_image_id.clone().unwrap_or_default(),
-            });
+                step.pointers.runtime_image_id.clone().unwrap_or_default(),
+            ));
             continue;
         };
         for &i in &matching {
@@ -282,42 +343,49 @@ pub fn combine(mut evidence: Evidence, runs: &[Evidence]) -> Evidence {
             }
         }
         if let Some(c) = candidates.get(first) {
-            join_step(step, c.source, c.step);
+            join_step(step, c.source, c.uid, c.step);
             joined += 1;
         }
     }
-    if open > 0 {
-        let mut sources: Vec<&str> = runs.iter().map(|r| r.source.as_str()).collect();
-        sources.dedup();
-        evidence.notes.push(Note {
-            code: "declared-from-run",
-            message: format!(
+    let mut sources: Vec<&str> = runs
+        .iter()
+        .filter(|r| !refused.iter().any(|x| std::ptr::eq(*x, *r)))
+        .map(|r| r.source.as_str())
+        .collect();
+    sources.dedup();
+    if open > 0 && !sources.is_empty() {
+        evidence.notes.push(Note::new(
+            NoteCode::DeclaredFromRun,
+            format!(
                 "declared images of {joined} of the {open} steps the document left undeclared \
                  come from {} (joined by task and step name)",
                 sources.join(", ")
             ),
-            pointer: JsonPointer::root(),
-        });
+            JsonPointer::root(),
+        ));
     }
+    let declared: HashSet<(StepKind, &str)> = evidence
+        .steps
+        .iter()
+        .map(|s| (s.kind, s.name.as_str()))
+        .collect();
+    let mut unused = Vec::new();
     for c in candidates.iter().filter(|c| !c.used) {
         // A run step the attestation does not have: the run may not be the
         // one attested, or the attestation already declared it.
-        let declared_elsewhere = evidence
-            .steps
-            .iter()
-            .any(|s| s.name == c.step.name && s.kind == c.step.kind);
-        if !declared_elsewhere {
-            evidence.notes.push(Note {
-                code: "run-step-unused",
-                message: format!(
+        if !declared.contains(&(c.step.kind, c.step.name.as_str())) {
+            unused.push(Note::new(
+                NoteCode::RunStepUnused,
+                format!(
                     "{} in {} matches no step of this document",
                     describe(c.step.task.as_deref(), &c.step.name),
                     c.source
                 ),
-                pointer: JsonPointer::root(),
-            });
+                JsonPointer::root(),
+            ));
         }
     }
+    evidence.notes.extend(unused);
     evidence
 }
 
@@ -330,14 +398,14 @@ fn describe(task: Option<&str>, name: &str) -> String {
 
 /// Take `run`'s declared image into `step`; the decision table decides again
 /// with the attestation's runtime ImageID.
-fn join_step(step: &mut StepEvidence, source: &str, run: &StepEvidence) {
+fn join_step(step: &mut StepEvidence, source: &str, uid: Option<&str>, run: &StepEvidence) {
     let declared = run.declared_image.as_deref().map(Declared::parse);
     let decision = decide(declared.as_ref(), step.runtime.as_ref());
     let agreement = agreement(step, run);
     if agreement == RuntimeAgreement::Disagree {
-        step.notes.push(Note {
-            code: "run-image-id-disagrees",
-            message: format!(
+        step.notes.push(Note::new(
+            NoteCode::RunImageIdDisagrees,
+            format!(
                 "the attestation's runtime ImageID {} differs from {}'s status imageID {} \
                  (at {}): the run given may not be the one attested",
                 step.runtime_image_id.as_deref().unwrap_or_default(),
@@ -348,8 +416,8 @@ fn join_step(step: &mut StepEvidence, source: &str, run: &StepEvidence) {
                     .as_ref()
                     .map_or("?", JsonPointer::as_str),
             ),
-            pointer: step.pointers.runtime_image_id.clone().unwrap_or_default(),
-        });
+            step.pointers.runtime_image_id.clone().unwrap_or_default(),
+        ));
     }
     step.task = step.task.clone().or_else(|| run.task.clone());
     step.taskrun = step.taskrun.clone().or_else(|| run.taskrun.clone());
@@ -361,11 +429,13 @@ fn join_step(step: &mut StepEvidence, source: &str, run: &StepEvidence) {
     step.joined = Some(JoinedRun {
         source: source.to_owned(),
         taskrun: run.taskrun.clone(),
+        uid: uid.map(str::to_owned),
         runtime_image_id: run.runtime_image_id.clone(),
         runtime_agreement: agreement,
         pointers: Pointers {
             declared_image: run.pointers.declared_image.clone(),
             runtime_image_id: run.pointers.runtime_image_id.clone(),
+            ..Pointers::default()
         },
     });
 }
@@ -451,15 +521,15 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
                         platform: entry.platform.clone(),
                     });
                 }
-                None => step.notes.push(Note {
-                    code: "index-lacks-runtime-manifest",
-                    message: format!(
+                None => step.notes.push(Note::new(
+                    NoteCode::IndexLacksRuntimeManifest,
+                    format!(
                         "the index {} ({}) is the declared digest but does not list the \
                          runtime's manifest {runtime}: still a mismatch",
                         index.source, index.digest
                     ),
                     pointer,
-                }),
+                )),
             },
             None => {
                 for (n, index) in indexes.iter().enumerate() {
@@ -469,32 +539,32 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
                     if let Some(c) = considered.get_mut(n) {
                         *c = true;
                     }
-                    step.notes.push(Note {
-                        code: "index-digest-differs",
-                        message: format!(
+                    step.notes.push(Note::new(
+                        NoteCode::IndexDigestDiffers,
+                        format!(
                             "the index {} lists the runtime's manifest {runtime} but its bytes \
                              hash to {}, not the declared {declared}: not used (an index must \
                              be the exact bytes the registry serves, e.g. `crane manifest \
                              REF@{declared} > index.json`)",
                             index.source, index.digest,
                         ),
-                        pointer: pointer.clone(),
-                    });
+                        pointer.clone(),
+                    ));
                 }
             }
         }
     }
     // An index given for nothing here: say so, rather than let it look used.
     for (index, _) in indexes.iter().zip(considered).filter(|(_, c)| !c) {
-        evidence.notes.push(Note {
-            code: "index-not-used",
-            message: format!(
+        evidence.notes.push(Note::new(
+            NoteCode::IndexNotUsed,
+            format!(
                 "the index {} ({}) is not the declared digest of any step whose runtime \
                  digest differs, and lists none of their runtime digests: not used",
                 index.source, index.digest
             ),
-            pointer: JsonPointer::root(),
-        });
+            JsonPointer::root(),
+        ));
     }
     evidence
 }
@@ -554,6 +624,82 @@ mod tests {
         crate::normalize_bytes("tr.json", text.as_bytes())
             .remove(0)
             .unwrap()
+    }
+
+    /// `--with` joins only the run the attestation records: a run whose
+    /// `metadata.uid` differs from the invocation id lends nothing, and a
+    /// `not judged` note makes rules that judge images say `unknown`; the
+    /// same uid joins, and both ids are kept in the Evidence.
+    #[test]
+    fn a_run_that_is_not_the_attested_one_is_not_joined() {
+        let mut att = chains_v02(&[("step-build", &format!("oci://quay.io/acme/b@sha256:{A}"))]);
+        att.invocation_id = Some("uid-1".to_owned());
+        let run = |uid: &str| {
+            let mut tr = taskrun(
+                "tr-1",
+                &[(
+                    "build",
+                    &format!("quay.io/acme/b@sha256:{A}"),
+                    Some(&format!("docker-pullable://quay.io/acme/b@sha256:{A}")),
+                )],
+            );
+            tr.document.uid = Some(uid.to_owned());
+            tr
+        };
+        let other = combine(att.clone(), &[run("uid-2")]);
+        assert_eq!(other.steps[0].declared_image, None);
+        assert!(other.steps[0].joined.is_none());
+        let note = other
+            .notes
+            .iter()
+            .find(|n| n.code == NoteCode::RunNotJoined)
+            .unwrap();
+        assert!(note.not_judged);
+        assert_eq!(
+            note.pointer.as_str(),
+            "/predicate/metadata/buildInvocationId"
+        );
+
+        let same = combine(att, &[run("uid-1")]);
+        assert!(same.steps[0].trusted_reference.is_some());
+        assert_eq!(
+            same.steps[0].joined.as_ref().and_then(|j| j.uid.as_deref()),
+            Some("uid-1")
+        );
+        assert!(!same.notes.iter().any(|n| n.not_judged));
+    }
+
+    /// A joined step whose run reports another runtime ImageID than the
+    /// attestation is `unknown` at best: the run may not be the one attested.
+    #[test]
+    fn a_joined_step_whose_runtime_images_disagree_never_passes() {
+        let att = chains_v02(&[("step-build", &format!("oci://quay.io/acme/b@sha256:{A}"))]);
+        let tr = taskrun(
+            "tr-1",
+            &[(
+                "build",
+                &format!("quay.io/acme/b@sha256:{A}"),
+                Some(&format!("docker-pullable://evil.io/x@sha256:{B}")),
+            )],
+        );
+        let ev = combine(att, &[tr]);
+        let step = &ev.steps[0];
+        assert_eq!(
+            step.joined.as_ref().map(|j| j.runtime_agreement),
+            Some(RuntimeAgreement::Disagree)
+        );
+        let mut policy = crate::evaluate::PolicyBuilder::new();
+        policy.allow_registry("quay.io/acme").unwrap();
+        let policy = policy.build().unwrap();
+        let results = crate::evaluate::evaluate(&policy, &ev, chrono::Utc::now()).unwrap();
+        let step_results: Vec<_> = results.iter().filter(|r| r.step.is_some()).collect();
+        assert!(!step_results.is_empty());
+        assert!(
+            step_results
+                .iter()
+                .all(|r| r.status == crate::evaluate::Status::Unknown),
+            "{step_results:?}"
+        );
     }
 
     #[test]
@@ -666,7 +812,7 @@ mod tests {
         let codes: Vec<&str> = ev
             .steps
             .iter()
-            .flat_map(|s| s.notes.iter().map(|n| n.code))
+            .flat_map(|s| s.notes.iter().map(|n| n.code.as_str()))
             .collect();
         assert_eq!(codes, ["run-step-ambiguous", "run-step-not-found"]);
         assert!(ev.steps.iter().all(|s| s.joined.is_none()));

@@ -45,6 +45,29 @@ use super::digest::Digest;
 pub const DEFAULT_DOMAIN: &str = "docker.io";
 /// The legacy Docker Hub host, canonicalized to [`DEFAULT_DOMAIN`].
 pub const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
+/// Every host that names Docker Hub: its familiar domain, the legacy index
+/// host, the registry API host and the old hub host. Each, in any letter
+/// case, is canonicalized to [`DEFAULT_DOMAIN`], so that an allow or deny
+/// list written for `docker.io` covers them all.
+pub const DOCKER_HUB_HOSTS: [&str; 4] = [
+    DEFAULT_DOMAIN,
+    LEGACY_DEFAULT_DOMAIN,
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+];
+
+/// `domain` with Docker Hub's hosts (in any letter case) canonicalized to
+/// [`DEFAULT_DOMAIN`]; any other host as written.
+pub fn canonical_domain(domain: &str) -> &str {
+    if DOCKER_HUB_HOSTS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(domain))
+    {
+        DEFAULT_DOMAIN
+    } else {
+        domain
+    }
+}
 /// The namespace of Docker Hub's official images (`ubuntu` → `library/ubuntu`).
 pub const OFFICIAL_REPO_PREFIX: &str = "library/";
 /// Longest path (remote name, without the domain) distribution accepts.
@@ -112,7 +135,8 @@ pub struct RefError {
 
 impl ImageRef {
     /// The registry: host (bracketed when IPv6) and optional port, as written
-    /// (except `index.docker.io`, which becomes `docker.io`).
+    /// (except Docker Hub's hosts in any letter case, [`DOCKER_HUB_HOSTS`],
+    /// which become `docker.io`).
     pub fn domain(&self) -> &str {
         self.text.get(..self.domain_end).unwrap_or_default()
     }
@@ -145,11 +169,14 @@ impl ImageRef {
         self.digest.as_ref()
     }
 
-    /// `domain/path@digest` with the tag dropped, when a digest was given:
-    /// the content this reference pins. The tag is unverifiable metadata.
+    /// `domain/path@digest` with the tag dropped, when a digest of a
+    /// registered algorithm was given: the content this reference pins. The
+    /// tag is unverifiable metadata; a digest of an algorithm the OCI image
+    /// spec does not register (`md5:…`) pins nothing a registry verifies.
     pub fn pinned(&self) -> Option<String> {
         self.digest
             .as_ref()
+            .filter(|d| d.is_registered())
             .map(|d| [self.repository_str(), "@", d.as_str()].concat())
     }
 
@@ -259,13 +286,7 @@ fn parse_normalized(input: &str) -> Result<ImageRef, RefError> {
 /// followed by `remote`.
 fn split_docker_domain(name: &str) -> (&str, &'static str, &str) {
     let (domain, remote) = match name.split_once('/') {
-        Some((first, rest)) if is_domain_like(first) => {
-            if first == LEGACY_DEFAULT_DOMAIN {
-                (DEFAULT_DOMAIN, rest)
-            } else {
-                (first, rest)
-            }
-        }
+        Some((first, rest)) if is_domain_like(first) => (canonical_domain(first), rest),
         // No '/', or a Docker Hub namespace.
         _ => (DEFAULT_DOMAIN, name),
     };
@@ -570,6 +591,26 @@ mod tests {
                 ok("docker.io/library/ubuntu"),
             ),
             ("index.docker.io/foo/bar".into(), ok("docker.io/foo/bar")),
+            // Every Docker Hub host, in any letter case, is Docker Hub (a
+            // deny list for docker.io must cover them all).
+            (
+                format!("INDEX.DOCKER.IO/library/alpine@{d}"),
+                ok(&format!("docker.io/library/alpine@{d}")),
+            ),
+            ("Docker.IO/alpine".into(), ok("docker.io/library/alpine")),
+            (
+                "registry-1.docker.io/library/alpine:3".into(),
+                ok("docker.io/library/alpine:3"),
+            ),
+            (
+                "REGISTRY-1.DOCKER.IO/alpine".into(),
+                ok("docker.io/library/alpine"),
+            ),
+            (
+                "registry.hub.docker.com/acme/tool".into(),
+                ok("docker.io/acme/tool"),
+            ),
+            ("docker.io:443/alpine".into(), ok("docker.io:443/alpine")),
             ("ubuntu:22.04".into(), ok("docker.io/library/ubuntu:22.04")),
             ("foo/bar".into(), ok("docker.io/foo/bar")),
             (

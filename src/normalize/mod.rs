@@ -12,6 +12,7 @@ pub mod combine;
 pub mod digest;
 pub mod image_id;
 pub mod image_ref;
+mod runtime_materials;
 mod slsa;
 mod tekton;
 pub mod trust;
@@ -21,8 +22,8 @@ use serde::Deserialize;
 pub use combine::{combine, corroborate_via_indexes, NormalizeOptions};
 
 use crate::error::{JsonPointer, NormalizeError};
-use crate::evidence::{DocumentInfo, Evidence, Note, SignatureMaterial};
-use crate::ingest::{Document, DocumentKind};
+use crate::evidence::{DocumentInfo, Evidence, Note, NoteCode, SignatureMaterial};
+use crate::ingest::{Document, DocumentKind, Limits};
 
 /// Turn a decoded document into Evidence.
 ///
@@ -31,6 +32,17 @@ use crate::ingest::{Document, DocumentKind};
 /// [`NormalizeError::Shape`] when a value the document kind defines has the
 /// wrong type (for example `status.steps` is not a list), naming its pointer.
 pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
+    normalize_with(doc, &Limits::default())
+}
+
+/// [`normalize`] within `limits`: a document with more steps than
+/// [`Limits::max_steps`] is refused before its steps are built.
+///
+/// # Errors
+///
+/// As [`normalize`], and [`NormalizeError::TooManySteps`].
+pub fn normalize_with(doc: &Document, limits: &Limits) -> Result<Evidence, NormalizeError> {
+    let max_steps = limits.max_steps;
     let mut ev = Evidence {
         // One of several documents of a file is named by its place there.
         source: match &doc.part {
@@ -41,6 +53,7 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
             kind: doc.kind,
             api_version: None,
             name: None,
+            uid: None,
             payload_pointer: doc.payload_pointer(),
         },
         line: doc.line,
@@ -53,6 +66,7 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
         materials: Vec::new(),
         build_started_on: None,
         build_finished_on: None,
+        invocation_id: None,
         signatures: signature_material(doc),
         steps: Vec::new(),
         notes: Vec::new(),
@@ -64,13 +78,14 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
             let header: tekton::Header = typed_at(doc, &doc.value, root)?;
             let extracted = match doc.kind {
                 DocumentKind::TektonPipelineRun => {
-                    tekton::pipeline_run(&doc.name, &doc.value, root)
+                    tekton::pipeline_run(&doc.name, &doc.value, root, max_steps)
                 }
-                _ => tekton::task_run(&doc.name, &doc.value, root),
+                _ => tekton::task_run(&doc.name, &doc.value, root, max_steps),
             }
             .map_err(|e| relocate(doc, root, e))?;
             ev.document.api_version = header.api_version;
             ev.document.name = header.metadata.name;
+            ev.document.uid = header.metadata.uid;
             ev.build_started_on = header.status.start_time;
             ev.build_finished_on = header.status.completion_time;
             ev.steps = extracted.steps;
@@ -81,18 +96,19 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
         | DocumentKind::DsseEnvelope
         | DocumentKind::SigstoreBundle => {
             if doc.kind == DocumentKind::InTotoStatement || doc.envelope.is_some() {
-                slsa::statement(doc, &mut ev)?;
+                slsa::statement(doc, &mut ev, max_steps)?;
             } else {
-                ev.notes.push(Note {
-                    code: "no-statement",
-                    message: "the bundle signs an artifact digest (messageSignature): it carries \
+                ev.notes.push(Note::new(
+                    NoteCode::NoStatement,
+                    "the bundle signs an artifact digest (messageSignature): it carries \
                               no statement, so no subjects or provenance"
                         .to_owned(),
-                    pointer: doc.value_pointer().key("messageSignature"),
-                });
+                    doc.value_pointer().key("messageSignature"),
+                ));
             }
         }
     }
+    runtime_materials::account(&mut ev, &[]);
     Ok(ev)
 }
 
@@ -144,6 +160,6 @@ pub(crate) fn relocate(doc: &Document, base: &JsonPointer, e: NormalizeError) ->
             at: doc.location(base.join(&at.pointer)),
             message,
         },
-        other @ NormalizeError::NotARun { .. } => other,
+        other @ (NormalizeError::NotARun { .. } | NormalizeError::TooManySteps { .. }) => other,
     }
 }

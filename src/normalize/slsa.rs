@@ -23,7 +23,7 @@ use super::tekton::{self, step_evidence, Extracted, StepIdentity};
 use super::{relocate, typed_at};
 use crate::error::{JsonPointer, NormalizeError};
 use crate::evidence::{
-    BuildSource, Evidence, ImageOrigin, Material, MaterialImage, Note, StepKind, Subject,
+    BuildSource, Evidence, ImageOrigin, Material, MaterialImage, Note, NoteCode, StepKind, Subject,
 };
 use crate::ingest::layers::{SLSA_PROVENANCE_V01, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1};
 use crate::ingest::Document;
@@ -75,6 +75,7 @@ struct MaterialIn {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct MetadataV0 {
+    build_invocation_id: Option<String>,
     build_started_on: Option<String>,
     build_finished_on: Option<String>,
 }
@@ -140,6 +141,7 @@ struct RunDetails {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct MetadataV1 {
+    invocation_id: Option<String>,
     started_on: Option<String>,
     finished_on: Option<String>,
 }
@@ -251,7 +253,11 @@ impl Producer {
 }
 
 /// Read an in-toto statement (`doc.value`) into `ev`.
-pub(crate) fn statement(doc: &Document, ev: &mut Evidence) -> Result<(), NormalizeError> {
+pub(crate) fn statement(
+    doc: &Document,
+    ev: &mut Evidence,
+    max_steps: usize,
+) -> Result<(), NormalizeError> {
     let root = JsonPointer::root();
     let st: Statement = typed_at(doc, &doc.value, &root)?;
     ev.subjects = st
@@ -271,20 +277,20 @@ pub(crate) fn statement(doc: &Document, ev: &mut Evidence) -> Result<(), Normali
         }
         SLSA_PROVENANCE_V02 => {
             ev.layers.push("slsa-provenance v0.2".to_owned());
-            v02(doc, predicate, &predicate_ptr, ev)?;
+            v02(doc, predicate, &predicate_ptr, ev, max_steps)?;
         }
         SLSA_PROVENANCE_V1 => {
             ev.layers.push("slsa-provenance v1".to_owned());
-            v1(doc, predicate, &predicate_ptr, ev)?;
+            v1(doc, predicate, &predicate_ptr, ev, max_steps)?;
         }
-        other => ev.notes.push(Note {
-            code: "predicate-not-read",
-            message: format!(
+        other => ev.notes.push(Note::new(
+            NoteCode::PredicateNotRead,
+            format!(
                 "predicate type {other:?} is not SLSA provenance: only the subjects and the \
                  predicate type are reported"
             ),
-            pointer: root.key("predicateType"),
-        }),
+            root.key("predicateType"),
+        )),
     }
     ev.predicate_type = Some(st.predicate_type);
     Ok(())
@@ -316,11 +322,13 @@ fn v02(
     predicate: &Value,
     ptr: &JsonPointer,
     ev: &mut Evidence,
+    max_steps: usize,
 ) -> Result<(), NormalizeError> {
     let p: ProvenanceV02 = typed_at(doc, predicate, ptr)?;
     ev.builder_id = p.builder.and_then(|b| b.id);
     ev.build_type = p.build_type;
     let metadata = p.metadata.unwrap_or_default();
+    ev.invocation_id = metadata.build_invocation_id;
     ev.build_started_on = metadata.build_started_on;
     ev.build_finished_on = metadata.build_finished_on;
     let producer = Producer::of(ev.build_type.as_deref());
@@ -344,7 +352,7 @@ fn v02(
         }
         Producer::TektonChains => {
             if let Some(config) = member(predicate, "buildConfig") {
-                chains_v02_steps(doc, config, &ptr.key("buildConfig"), ev)?;
+                chains_v02_steps(doc, config, &ptr.key("buildConfig"), ev, max_steps)?;
             }
         }
         Producer::BuildKit | Producer::Other => {}
@@ -359,21 +367,35 @@ fn chains_v02_steps(
     config: &Value,
     ptr: &JsonPointer,
     ev: &mut Evidence,
+    max_steps: usize,
 ) -> Result<(), NormalizeError> {
     let config = object(doc, config, ptr)?;
     let c: ChainsBuildConfig = typed_at(doc, config, ptr)?;
     if let Some(spec) = member(config, "taskSpec") {
         let spec_ptr = ptr.key("taskSpec");
-        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
+        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
         push_extracted(ev, extracted);
-        ev.notes.push(Note {
-            code: "runtime-images-not-joined",
-            message: "this provenance declares the task's steps (buildConfig.taskSpec) but \
+        ev.notes.push(Note::new(
+            NoteCode::RuntimeImagesNotJoined,
+            "this provenance declares the task's steps (buildConfig.taskSpec) but \
                       records runtime images only as materials, which name no step: runtime \
                       ImageIDs are listed under materials, not joined to steps"
                 .to_owned(),
-            pointer: ptr.clone(),
+            ptr.clone(),
+        ));
+    }
+    let total = ev.steps.len()
+        + c.steps.as_ref().map_or(0, Vec::len)
+        + c.tasks
+            .iter()
+            .flatten()
+            .map(|t| t.steps.as_ref().map_or(0, Vec::len))
+            .fold(0usize, usize::saturating_add);
+    if total > max_steps {
+        return Err(NormalizeError::TooManySteps {
+            file: doc.name.clone(),
+            limit: max_steps,
         });
     }
     let mut runtime_steps = 0;
@@ -388,15 +410,15 @@ fn chains_v02_steps(
         runtime_only_steps(ev, steps, &steps_ptr, task.name.clone());
     }
     if runtime_steps > 0 {
-        ev.notes.push(Note {
-            code: "runtime-image-ids-only",
-            message: "Tekton Chains SLSA v0.2 provenance copies each step's runtime ImageID \
+        ev.notes.push(Note::new(
+            NoteCode::RuntimeImageIdsOnly,
+            "Tekton Chains SLSA v0.2 provenance copies each step's runtime ImageID \
                       (environment.image) and does not record the declared image: no step can \
                       have a trusted reference (pass the TaskRun or PipelineRun to recover \
                       declared images)"
                 .to_owned(),
-            pointer: ptr.clone(),
-        });
+            ptr.clone(),
+        ));
     }
     Ok(())
 }
@@ -437,11 +459,13 @@ fn v1(
     predicate: &Value,
     ptr: &JsonPointer,
     ev: &mut Evidence,
+    max_steps: usize,
 ) -> Result<(), NormalizeError> {
     let p: ProvenanceV1 = typed_at(doc, predicate, ptr)?;
     let run = p.run_details.unwrap_or_default();
     ev.builder_id = run.builder.and_then(|b| b.id);
     let metadata = run.metadata.unwrap_or_default();
+    ev.invocation_id = metadata.invocation_id;
     ev.build_started_on = metadata.started_on;
     ev.build_finished_on = metadata.finished_on;
     let definition = p.build_definition;
@@ -466,7 +490,7 @@ fn v1(
         }
         Producer::TektonChains => {
             if let Some(external) = external {
-                chains_v1_steps(doc, external, &external_ptr, ev)?;
+                chains_v1_steps(doc, external, &external_ptr, ev, max_steps)?;
             }
             let has_images = dependencies.iter().any(|d| {
                 d.name.is_none()
@@ -475,14 +499,14 @@ fn v1(
                         .is_some_and(|u| image_uri(u, producer).is_some())
             });
             if has_images && !ev.steps.is_empty() {
-                ev.notes.push(Note {
-                    code: "runtime-images-not-joined",
-                    message: "resolvedDependencies record the runtime images without naming \
+                ev.notes.push(Note::new(
+                    NoteCode::RuntimeImagesNotJoined,
+                    "resolvedDependencies record the runtime images without naming \
                               the step that ran each: they are listed under materials, not \
                               joined to the declared steps"
                         .to_owned(),
-                    pointer: definition_ptr.key("resolvedDependencies"),
-                });
+                    definition_ptr.key("resolvedDependencies"),
+                ));
             }
         }
         Producer::BuildKit | Producer::Other => {}
@@ -501,6 +525,7 @@ fn chains_v1_steps(
     external: &Value,
     ptr: &JsonPointer,
     ev: &mut Evidence,
+    max_steps: usize,
 ) -> Result<(), NormalizeError> {
     let external = object(doc, external, ptr)?;
     let run_ptr = ptr.key("runSpec");
@@ -510,26 +535,26 @@ fn chains_v1_steps(
     let run_spec = object(doc, run_spec, &run_ptr)?;
     if let Some(spec) = member(run_spec, "taskSpec") {
         let spec_ptr = run_ptr.key("taskSpec");
-        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None)
+        let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
         push_extracted(ev, extracted);
     } else if let Some(spec) = member(run_spec, "pipelineSpec") {
         let spec_ptr = run_ptr.key("pipelineSpec");
-        let extracted = tekton::declared_pipeline_spec(&doc.name, spec, &spec_ptr)
+        let extracted = tekton::declared_pipeline_spec(&doc.name, spec, &spec_ptr, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
         push_extracted(ev, extracted);
     } else if let Some(key) = ["taskRef", "pipelineRef"]
         .into_iter()
         .find(|key| member(run_spec, key).is_some())
     {
-        ev.notes.push(Note {
-            code: "declared-by-reference",
-            message: format!(
+        ev.notes.push(Note::new(
+            NoteCode::DeclaredByReference,
+            format!(
                 "runSpec.{key} references the definition instead of embedding it: declared \
                  images are unknown"
             ),
-            pointer: run_ptr.key(key),
-        });
+            run_ptr.key(key),
+        ));
     }
     Ok(())
 }
@@ -616,10 +641,13 @@ fn materials(list: Vec<MaterialIn>, ptr: &JsonPointer, producer: Producer) -> Ve
         .collect()
 }
 
-/// The two ways a material URI names a container image.
+/// The ways a material URI names a container image.
 enum ImageUri<'a> {
     /// `pkg:docker/NAME@VERSION?QUALIFIERS` (BuildKit).
     Purl(&'a str),
+    /// `pkg:oci/NAME@VERSION?QUALIFIERS`: BuildKit's image from a local OCI
+    /// layout, which names no registry.
+    OciLayout,
     /// `oci://REPO` (Chains), or a bare `REPO` from Chains' SLSA v1.0 docs,
     /// as parsed.
     Repository(Result<ImageRef, RefError>),
@@ -628,6 +656,9 @@ enum ImageUri<'a> {
 fn image_uri(uri: &str, producer: Producer) -> Option<ImageUri<'_>> {
     if let Some(rest) = uri.strip_prefix("pkg:docker/") {
         return Some(ImageUri::Purl(rest));
+    }
+    if uri.starts_with("pkg:oci/") {
+        return Some(ImageUri::OciLayout);
     }
     if let Some(rest) = uri.strip_prefix("oci://") {
         return Some(ImageUri::Repository(rest.parse()));
@@ -665,8 +696,10 @@ fn material_image(
         digest: pinned_digest(digest),
         platform: None,
         problem: None,
+        trusted_reference: None,
     };
     match uri {
+        ImageUri::OciLayout => image.origin = ImageOrigin::OciLayout,
         ImageUri::Repository(parsed) => match parsed {
             Ok(r) => {
                 image.repository = Some(r.repository());
@@ -720,6 +753,7 @@ fn material_image(
                     image.repository = Some(r.repository());
                     image.tag = r.tag().map(str::to_owned);
                     image.reference = Some(r.as_str().to_owned());
+                    image.trusted_reference = r.pinned();
                 }
                 Err(e) => image.problem = Some(e.to_string()),
             }
@@ -776,7 +810,7 @@ mod tests {
     }
 
     fn codes(ev: &Evidence) -> Vec<&str> {
-        ev.notes.iter().map(|n| n.code).collect()
+        ev.notes.iter().map(|n| n.code.as_str()).collect()
     }
 
     /// Chains members read as objects are objects: an array is a shape error

@@ -9,12 +9,12 @@
 //! only are kept, with the other side absent.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{JsonPointer, Location, NormalizeError};
-use crate::evidence::{DeclaredImage, Note, Pointers, StepEvidence, StepKind};
+use crate::evidence::{DeclaredImage, Note, NoteCode, Pointers, StepEvidence, StepKind};
 use crate::normalize::image_id::ImageId;
 use crate::normalize::trust::{decide, Declared};
 
@@ -42,6 +42,7 @@ pub(crate) struct RunTimes {
 #[derive(Deserialize, Default)]
 pub(crate) struct Metadata {
     pub(crate) name: Option<String>,
+    pub(crate) uid: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     labels: BTreeMap<String, String>,
 }
@@ -105,6 +106,25 @@ struct TaskSpec<'a> {
     sidecars: Vec<Container<'a>>,
     #[serde(borrow)]
     step_template: Option<Container<'a>>,
+    /// An embedded custom task (`apiVersion`, `kind`, `spec`) is another
+    /// kind of task: no steps to judge.
+    #[serde(borrow)]
+    api_version: Option<Text<'a>>,
+    #[serde(borrow)]
+    kind: Option<Text<'a>>,
+    spec: Option<serde::de::IgnoredAny>,
+}
+
+impl TaskSpec<'_> {
+    /// Whether this is an embedded custom task's spec, not a Tekton Task's.
+    fn is_custom(&self) -> bool {
+        let tekton_api = self
+            .api_version
+            .as_ref()
+            .is_none_or(|v| v.as_str().starts_with("tekton.dev/"));
+        let task_kind = self.kind.as_ref().is_none_or(|k| k.as_str() == "Task");
+        self.spec.is_some() || !tekton_api || !task_kind
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -170,6 +190,7 @@ struct PipelineRun<'a> {
 struct PipelineRunSpec<'a> {
     #[serde(borrow)]
     pipeline_spec: Option<PipelineSpec<'a>>,
+    pipeline_ref: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -177,8 +198,13 @@ struct PipelineRunSpec<'a> {
 struct PipelineRunStatus<'a> {
     #[serde(default, deserialize_with = "nullable", borrow)]
     task_runs: BTreeMap<String, ChildTaskRun<'a>>,
+    /// v1beta1: the custom runs (`Run`) a PipelineRun embeds.
+    #[serde(default, deserialize_with = "nullable")]
+    runs: BTreeMap<String, ChildRun>,
     #[serde(default, deserialize_with = "nullable")]
     child_references: Vec<ChildReference>,
+    #[serde(default, deserialize_with = "nullable")]
+    skipped_tasks: Vec<SkippedTask>,
     #[serde(borrow)]
     pipeline_spec: Option<PipelineSpec<'a>>,
 }
@@ -193,10 +219,21 @@ struct ChildTaskRun<'a> {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
+struct ChildRun {
+    pipeline_task_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
 struct ChildReference {
     kind: Option<String>,
     name: Option<String>,
     pipeline_task_name: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct SkippedTask {
+    name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -213,6 +250,11 @@ struct PipelineTask<'a> {
     name: Option<String>,
     #[serde(borrow)]
     task_spec: Option<TaskSpec<'a>>,
+    task_ref: Option<serde::de::IgnoredAny>,
+    /// A nested pipeline (pipelines in pipelines).
+    #[serde(borrow)]
+    pipeline_spec: Option<Box<PipelineSpec<'a>>>,
+    pipeline_ref: Option<serde::de::IgnoredAny>,
 }
 
 /// Kubernetes objects often carry `null` where a list or object is absent.
@@ -241,19 +283,44 @@ pub(crate) fn typed<'a, T: Deserialize<'a>>(
     })
 }
 
-/// What a TaskRun (alone or inside a PipelineRun) contributes.
-#[derive(Debug, Default)]
+/// What a TaskRun (alone or inside a PipelineRun) contributes, and how
+/// many steps it may hold at most.
+#[derive(Debug)]
 pub(crate) struct Extracted {
     pub(crate) steps: Vec<StepEvidence>,
     pub(crate) notes: Vec<Note>,
+    file: String,
+    max_steps: usize,
 }
 
-/// Steps of a standalone TaskRun.
+impl Extracted {
+    pub(crate) fn new(file: &str, max_steps: usize) -> Self {
+        Self {
+            steps: Vec::new(),
+            notes: Vec::new(),
+            file: file.to_owned(),
+            max_steps,
+        }
+    }
+
+    /// Refuse `more` steps beyond the limit, before any is built.
+    pub(crate) fn make_room(&self, more: usize) -> Result<(), NormalizeError> {
+        if self.steps.len().saturating_add(more) > self.max_steps {
+            return Err(NormalizeError::TooManySteps {
+                file: self.file.clone(),
+                limit: self.max_steps,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Steps of a standalone TaskRun whose object sits at `root` in the file.
 pub(crate) fn task_run(
     file: &str,
     value: &serde_json::Value,
     root: &JsonPointer,
+    max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let tr: TaskRun = typed(file, value)?;
     let root = root.clone();
@@ -268,138 +335,423 @@ pub(crate) fn task_run(
         (None, Some(spec)) => Some((spec, root.key("spec").key("taskSpec"))),
         (None, None) => None,
     };
-    let mut out = Extracted::default();
+    let mut out = Extracted::new(file, max_steps);
+    if spec.is_none() && tr.spec.task_ref.is_some() {
+        out.notes.push(Note::new(
+            NoteCode::TaskByReference,
+            "the TaskRun references its task (`spec.taskRef`) and records no task spec: its \
+             declared images are not judged",
+            root.key("spec").key("taskRef"),
+        ));
+    }
     let run = RunContext {
         task,
         taskrun: tr.metadata.name.clone(),
+        task_pointer: None,
     };
-    run.join(&mut out, spec, Some((&tr.status, root.key("status"))));
+    run.join(&mut out, spec, Some((&tr.status, root.key("status"))))?;
     Ok(out)
 }
 
-/// Steps of every child TaskRun a PipelineRun embeds (or declares inline).
+/// Nested pipelines are followed this deep; deeper ones are not judged.
+const MAX_PIPELINE_DEPTH: usize = 8;
+
+/// How a pipeline task defines its work.
+enum TaskDef<'a> {
+    /// An embedded Tekton task spec, at the pointer.
+    Inline(&'a TaskSpec<'a>, JsonPointer),
+    /// An embedded custom task spec.
+    Custom,
+    /// `taskRef`, at the pointer.
+    ByReference(JsonPointer),
+    /// A nested `pipelineSpec`: its tasks follow as entries of their own.
+    Pipeline,
+    /// `pipelineRef`, at the pointer.
+    PipelineByReference(JsonPointer),
+    /// A nested pipeline deeper than provcheck follows.
+    TooDeep,
+    /// Neither a task nor a pipeline.
+    Nothing,
+}
+
+/// One pipeline task of a pipeline spec, nested pipelines flattened.
+struct TaskEntry<'a> {
+    /// The task's name; `outer/inner` inside a nested pipeline.
+    name: String,
+    /// The top-level pipeline task it belongs to (its own name at the top):
+    /// what runs and skips name.
+    top: String,
+    /// The task entry (`…/tasks/3`).
+    pointer: JsonPointer,
+    def: TaskDef<'a>,
+}
+
+impl TaskEntry<'_> {
+    fn is_top(&self) -> bool {
+        self.name == self.top
+    }
+}
+
+/// Every task of `spec` (at `ptr`), `finally` included, nested pipelines'
+/// tasks after their own entry, named `outer/inner`.
+fn pipeline_tasks<'a>(
+    spec: &'a PipelineSpec<'a>,
+    ptr: &JsonPointer,
+    outer: Option<(&str, &str)>,
+    depth: usize,
+    out: &mut Vec<TaskEntry<'a>>,
+) {
+    for (section, tasks) in [("tasks", &spec.tasks), ("finally", &spec.finally)] {
+        for (i, t) in tasks.iter().enumerate() {
+            let pointer = ptr.key(section).index(i);
+            let own = t
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("(unnamed {section} {i})"));
+            let (name, top) = match outer {
+                Some((prefix, top)) => (format!("{prefix}/{own}"), top.to_owned()),
+                None => (own.clone(), own),
+            };
+            let def = if let Some(task_spec) = &t.task_spec {
+                if task_spec.is_custom() {
+                    TaskDef::Custom
+                } else {
+                    TaskDef::Inline(task_spec, pointer.key("taskSpec"))
+                }
+            } else if t.task_ref.is_some() {
+                TaskDef::ByReference(pointer.key("taskRef"))
+            } else if t.pipeline_spec.is_some() && depth + 1 >= MAX_PIPELINE_DEPTH {
+                TaskDef::TooDeep
+            } else if t.pipeline_spec.is_some() {
+                TaskDef::Pipeline
+            } else if t.pipeline_ref.is_some() {
+                TaskDef::PipelineByReference(pointer.key("pipelineRef"))
+            } else {
+                TaskDef::Nothing
+            };
+            let nested = matches!(def, TaskDef::Pipeline);
+            out.push(TaskEntry {
+                name: name.clone(),
+                top: top.clone(),
+                pointer: pointer.clone(),
+                def,
+            });
+            if let (true, Some(inner)) = (nested, &t.pipeline_spec) {
+                pipeline_tasks(
+                    inner,
+                    &pointer.key("pipelineSpec"),
+                    Some((&name, &top)),
+                    depth + 1,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+/// The tasks of a pipeline spec by name: a name given to several tasks is
+/// a finding (Tekton refuses such a pipeline), noted at each of them.
+fn index_tasks<'e, 'a>(
+    entries: &'e [TaskEntry<'a>],
+    out: &mut Extracted,
+) -> HashMap<&'e str, Vec<&'e TaskEntry<'a>>> {
+    let mut by_name: HashMap<&str, Vec<&TaskEntry<'a>>> = HashMap::new();
+    for e in entries {
+        by_name.entry(e.name.as_str()).or_default().push(e);
+    }
+    for e in entries {
+        if by_name.get(e.name.as_str()).is_some_and(|v| v.len() > 1) {
+            out.notes.push(Note::new(
+                NoteCode::DuplicateTaskName,
+                format!(
+                    "more than one pipeline task is named {:?}: their runs cannot be told apart \
+                     (Tekton refuses such a pipeline)",
+                    e.name
+                ),
+                e.pointer.clone(),
+            ));
+        }
+    }
+    by_name
+}
+
+/// What the status says of the pipeline's tasks, by top-level task name.
+#[derive(Default)]
+struct Runs<'a> {
+    /// Tasks with a child run (embedded or referenced).
+    ran: HashSet<&'a str>,
+    /// Tasks whose embedded child run records its own task spec.
+    resolved: HashSet<&'a str>,
+    /// Tasks listed in `status.skippedTasks`.
+    skipped: HashSet<&'a str>,
+}
+
+/// Judge the tasks a pipeline spec names that no child run judged: an
+/// inline spec's declared steps; a note for each task whose images are
+/// not in the document (by reference, custom, nested too deep), and for
+/// each skipped task. `started`: whether the entries come from a run's
+/// status (a task without a run then did not run).
+fn tasks_without_runs(
+    entries: &[TaskEntry<'_>],
+    by_name: &HashMap<&str, Vec<&TaskEntry<'_>>>,
+    runs: &Runs<'_>,
+    started: bool,
+    out: &mut Extracted,
+) -> Result<(), NormalizeError> {
+    for entry in entries {
+        let ran = runs.ran.contains(entry.top.as_str());
+        if !ran && runs.skipped.contains(entry.top.as_str()) {
+            if entry.is_top() {
+                out.notes.push(Note::new(
+                    NoteCode::TaskSkipped,
+                    format!(
+                        "pipeline task {:?} was skipped (status.skippedTasks): it ran nothing",
+                        entry.name
+                    ),
+                    entry.pointer.clone(),
+                ));
+            }
+            continue;
+        }
+        let duplicated = by_name
+            .get(entry.name.as_str())
+            .is_some_and(|v| v.len() > 1);
+        match &entry.def {
+            TaskDef::Inline(spec, ptr) => {
+                // A task that ran is judged from its run; a duplicated
+                // name's specs are each judged, whatever ran.
+                if ran && entry.is_top() && !duplicated {
+                    continue;
+                }
+                if started && !ran && entry.is_top() {
+                    out.notes.push(Note::new(
+                        NoteCode::TaskNotRun,
+                        format!(
+                            "pipeline task {:?} declares steps but the status has no run of it and \
+                             does not list it as skipped: its declared steps are judged",
+                            entry.name
+                        ),
+                        ptr.clone(),
+                    ));
+                }
+                let run = RunContext {
+                    task: Some(entry.name.clone()),
+                    taskrun: None,
+                    task_pointer: Some(entry.pointer.clone()),
+                };
+                run.join(out, Some((spec, ptr.clone())), None)?;
+            }
+            TaskDef::Custom => out.notes.push(Note::new(
+                NoteCode::CustomTask,
+                format!(
+                    "pipeline task {:?} embeds a custom task (another kind than a Tekton Task): \
+                     it runs no steps provcheck can judge",
+                    entry.name
+                ),
+                entry.pointer.key("taskSpec"),
+            )),
+            TaskDef::ByReference(ptr) => {
+                if !(entry.is_top() && runs.resolved.contains(entry.top.as_str())) {
+                    out.notes.push(Note::new(
+                        NoteCode::TaskByReference,
+                        format!(
+                            "pipeline task {:?} references its task instead of embedding it, and \
+                             no embedded run records its spec: its declared images are not judged",
+                            entry.name
+                        ),
+                        ptr.clone(),
+                    ));
+                }
+            }
+            TaskDef::Pipeline => {}
+            TaskDef::PipelineByReference(ptr) => out.notes.push(Note::new(
+                NoteCode::PipelineByReference,
+                format!(
+                    "pipeline task {:?} runs a pipeline by reference (`pipelineRef`): its tasks \
+                     are not judged",
+                    entry.name
+                ),
+                ptr.clone(),
+            )),
+            TaskDef::TooDeep => out.notes.push(Note::new(
+                NoteCode::PipelineTooDeep,
+                format!(
+                    "pipeline task {:?} nests pipelines deeper than {MAX_PIPELINE_DEPTH} levels: \
+                     its tasks are not judged",
+                    entry.name
+                ),
+                entry.pointer.key("pipelineSpec"),
+            )),
+            TaskDef::Nothing => out.notes.push(Note::new(
+                NoteCode::TaskByReference,
+                format!(
+                    "pipeline task {:?} defines neither a task (`taskSpec`, `taskRef`) nor a \
+                     pipeline: what it runs is not judged",
+                    entry.name
+                ),
+                entry.pointer.clone(),
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// The one task of that top-level name, when exactly one has it.
+fn unique<'e, 'a>(
+    by_name: &HashMap<&str, Vec<&'e TaskEntry<'a>>>,
+    name: Option<&str>,
+) -> Option<&'e TaskEntry<'a>> {
+    match by_name.get(name?).map(Vec::as_slice) {
+        Some([one]) if one.is_top() => Some(*one),
+        _ => None,
+    }
+}
+
+/// Steps of every child TaskRun a PipelineRun embeds, and of every task its
+/// pipeline spec declares inline; a note for every task, run or child whose
+/// images it cannot judge.
 pub(crate) fn pipeline_run(
     file: &str,
     value: &serde_json::Value,
     root: &JsonPointer,
+    max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let pr: PipelineRun = typed(file, value)?;
     let status_ptr = root.key("status");
-    let (pipeline_spec, spec_ptr) = match (&pr.status.pipeline_spec, &pr.spec.pipeline_spec) {
-        (Some(s), _) => (Some(s), status_ptr.key("pipelineSpec")),
-        (None, Some(s)) => (Some(s), root.key("spec").key("pipelineSpec")),
-        (None, None) => (None, root.clone()),
-    };
-    // Embedded task specs by pipeline task name, with their pointers.
-    let mut inline_specs: BTreeMap<&str, (&TaskSpec, JsonPointer)> = BTreeMap::new();
-    if let Some(ps) = pipeline_spec {
-        for (section, tasks) in [("tasks", &ps.tasks), ("finally", &ps.finally)] {
-            for (i, t) in tasks.iter().enumerate() {
-                if let (Some(name), Some(spec)) = (&t.name, &t.task_spec) {
-                    let ptr = spec_ptr.key(section).index(i).key("taskSpec");
-                    inline_specs.insert(name.as_str(), (spec, ptr));
-                }
+    let mut out = Extracted::new(file, max_steps);
+    let mut entries = Vec::new();
+    match (&pr.status.pipeline_spec, &pr.spec.pipeline_spec) {
+        (Some(s), _) => pipeline_tasks(s, &status_ptr.key("pipelineSpec"), None, 0, &mut entries),
+        (None, Some(s)) => pipeline_tasks(
+            s,
+            &root.key("spec").key("pipelineSpec"),
+            None,
+            0,
+            &mut entries,
+        ),
+        (None, None) => {
+            if pr.spec.pipeline_ref.is_some() {
+                out.notes.push(Note::new(
+                    NoteCode::PipelineByReference,
+                    "the PipelineRun references its pipeline (`spec.pipelineRef`) and records no \
+                     pipeline spec: which tasks it runs is not known, so tasks without an \
+                     embedded run are not judged",
+                    root.key("spec").key("pipelineRef"),
+                ));
             }
         }
     }
+    let by_name = index_tasks(&entries, &mut out);
+    let mut runs = Runs {
+        skipped: pr
+            .status
+            .skipped_tasks
+            .iter()
+            .filter_map(|t| t.name.as_deref())
+            .collect(),
+        ..Runs::default()
+    };
 
-    let mut out = Extracted::default();
-    let mut seen_tasks: Vec<&str> = Vec::new();
     let runs_ptr = status_ptr.key("taskRuns");
     for (name, child) in &pr.status.task_runs {
         let child_ptr = runs_ptr.key(name);
-        let pipeline_task = child.pipeline_task_name.as_deref();
-        seen_tasks.extend(pipeline_task);
-        let spec = match (
-            &child.status.task_spec,
-            pipeline_task.and_then(|t| inline_specs.get(t)),
-        ) {
-            (Some(spec), _) => Some((spec, child_ptr.key("status").key("taskSpec"))),
-            (None, Some((spec, ptr))) => Some((*spec, ptr.clone())),
-            (None, None) => None,
+        let task = child.pipeline_task_name.as_deref();
+        runs.ran.extend(task);
+        let entry = unique(&by_name, task);
+        let spec = match (&child.status.task_spec, entry.map(|e| &e.def)) {
+            (Some(spec), _) => {
+                runs.resolved.extend(task);
+                Some((spec, child_ptr.key("status").key("taskSpec")))
+            }
+            (None, Some(TaskDef::Inline(spec, ptr))) => Some((*spec, ptr.clone())),
+            (None, _) => None,
         };
         let run = RunContext {
             task: child.pipeline_task_name.clone(),
             taskrun: Some(name.clone()),
+            task_pointer: entry.map(|e| e.pointer.clone()),
         };
         run.join(
             &mut out,
             spec,
             Some((&child.status, child_ptr.key("status"))),
-        );
+        )?;
+    }
+    for (name, run) in &pr.status.runs {
+        runs.ran.extend(run.pipeline_task_name.as_deref());
+        out.notes.push(Note::new(
+            NoteCode::CustomTask,
+            format!(
+                "custom run {name:?} (pipeline task {:?}) runs a custom task: no steps provcheck \
+                 can judge",
+                run.pipeline_task_name.as_deref().unwrap_or("?")
+            ),
+            status_ptr.key("runs").key(name),
+        ));
     }
 
     let refs_ptr = status_ptr.key("childReferences");
     for (i, child) in pr.status.child_references.iter().enumerate() {
-        let embedded = child
-            .name
-            .as_ref()
-            .is_some_and(|n| pr.status.task_runs.contains_key(n));
+        let task = child.pipeline_task_name.as_deref();
+        runs.ran.extend(task);
+        let named = child.name.as_deref();
+        let embedded = named
+            .is_some_and(|n| pr.status.task_runs.contains_key(n) || pr.status.runs.contains_key(n));
         if embedded {
             continue;
         }
         let kind = child.kind.as_deref().unwrap_or("TaskRun");
-        let name = child.name.as_deref().unwrap_or("(unnamed)");
-        let pipeline_task = child.pipeline_task_name.as_deref();
-        seen_tasks.extend(pipeline_task);
-        // A custom task's spec (a CustomRun) declares no steps to judge.
-        let inline = pipeline_task
-            .and_then(|t| inline_specs.get(t))
-            .filter(|_| kind == "TaskRun");
-        // With the task's spec inline, only the runtime images are missing;
-        // without it, the declared ones are too (nothing judges its steps).
-        out.notes.push(Note {
-            code: if inline.is_some() {
-                "child-runtime-not-embedded"
-            } else {
-                "child-not-embedded"
-            },
-            message: format!(
-                "child {kind} {name:?} (pipeline task {:?}) is referenced, not embedded: {}",
-                pipeline_task.unwrap_or("?"),
-                if inline.is_some() {
-                    "its declared images come from the pipeline spec; pass its object as \
-                     another input to see its runtime images"
-                } else {
-                    "its declared and runtime images are unknown; pass its object as another \
-                     input"
-                }
-            ),
-            pointer: refs_ptr.index(i),
-        });
-        if let Some((spec, ptr)) = inline {
-            let run = RunContext {
-                task: child.pipeline_task_name.clone(),
-                taskrun: child.name.clone(),
-            };
-            run.join(&mut out, Some((spec, ptr.clone())), None);
+        let name = named.unwrap_or("(unnamed)");
+        let task_name = task.unwrap_or("?");
+        let pointer = refs_ptr.index(i);
+        let entry = unique(&by_name, task);
+        match (kind, entry.map(|e| &e.def)) {
+            ("TaskRun", Some(TaskDef::Inline(spec, ptr))) => {
+                out.notes.push(Note::new(
+                    NoteCode::ChildRuntimeNotEmbedded,
+                    format!(
+                        "child TaskRun {name:?} (pipeline task {task_name:?}) is referenced, not \
+                         embedded: its declared images come from the pipeline spec; pass its \
+                         object as another input to see its runtime images"
+                    ),
+                    pointer,
+                ));
+                let run = RunContext {
+                    task: child.pipeline_task_name.clone(),
+                    taskrun: child.name.clone(),
+                    task_pointer: entry.map(|e| e.pointer.clone()),
+                };
+                run.join(&mut out, Some((spec, ptr.clone())), None)?;
+            }
+            ("PipelineRun", Some(TaskDef::Pipeline)) => out.notes.push(Note::new(
+                NoteCode::ChildRuntimeNotEmbedded,
+                format!(
+                    "child PipelineRun {name:?} (pipeline task {task_name:?}) is referenced, not \
+                     embedded: its tasks' declared images come from the nested pipeline spec"
+                ),
+                pointer,
+            )),
+            ("CustomRun" | "Run", _) | (_, Some(TaskDef::Custom)) => out.notes.push(Note::new(
+                NoteCode::CustomTask,
+                format!(
+                    "child {kind} {name:?} (pipeline task {task_name:?}) runs a custom task: no \
+                     steps provcheck can judge"
+                ),
+                pointer,
+            )),
+            _ => out.notes.push(Note::new(
+                NoteCode::ChildNotEmbedded,
+                format!(
+                    "child {kind} {name:?} (pipeline task {task_name:?}) is referenced, not \
+                     embedded, and its task is not defined here: its declared and runtime images \
+                     are not judged; pass its object as another input"
+                ),
+                pointer,
+            )),
         }
     }
 
-    // A PipelineRun whose status names no child run at all is the object as
-    // written (or not yet started): its declared steps are still known, and
-    // are what `--with` joins an attestation with. In a run that did start,
-    // a task without a TaskRun was skipped: its steps ran nowhere.
-    let never_ran = pr.status.task_runs.is_empty() && pr.status.child_references.is_empty();
-    for (task, (spec, ptr)) in &inline_specs {
-        if !seen_tasks.contains(task) {
-            out.notes.push(Note {
-                code: "task-not-run",
-                message: format!(
-                    "pipeline task {task:?} declares steps but the status has no TaskRun for it \
-                     (skipped, not started, or not embedded)"
-                ),
-                pointer: ptr.clone(),
-            });
-            if never_ran {
-                let run = RunContext {
-                    task: Some((*task).to_owned()),
-                    taskrun: None,
-                };
-                run.join(&mut out, Some((spec, ptr.clone())), None);
-            }
-        }
-    }
+    tasks_without_runs(&entries, &by_name, &runs, true, &mut out)?;
     Ok(out)
 }
 
@@ -415,6 +767,8 @@ struct Side<'a> {
 struct RunContext {
     task: Option<String>,
     taskrun: Option<String>,
+    /// The pipeline task that defines the run, when it is one.
+    task_pointer: Option<JsonPointer>,
 }
 
 impl RunContext {
@@ -424,17 +778,24 @@ impl RunContext {
         out: &mut Extracted,
         spec: Option<(&TaskSpec, JsonPointer)>,
         status: Option<(&TaskRunStatus, JsonPointer)>,
-    ) {
+    ) -> Result<(), NormalizeError> {
+        let declared_count = spec
+            .as_ref()
+            .map_or(0, |(s, _)| s.steps.len() + s.sidecars.len());
+        let runtime_count = status
+            .as_ref()
+            .map_or(0, |(s, _)| s.steps.len() + s.sidecars.len());
+        out.make_room(declared_count.saturating_add(runtime_count))?;
         if spec.is_none() {
             if let Some((_, ptr)) = &status {
-                out.notes.push(Note {
-                    code: "no-task-spec",
-                    message: format!(
+                out.notes.push(Note::new(
+                    NoteCode::NoTaskSpec,
+                    format!(
                         "no task spec is embedded for {}: declared images are unknown",
                         self.describe()
                     ),
-                    pointer: ptr.clone(),
-                });
+                    ptr.clone(),
+                ));
             }
         }
         for kind in [StepKind::Step, StepKind::Sidecar] {
@@ -455,9 +816,9 @@ impl RunContext {
                 .map(|(_, p)| p)
                 .or(status.as_ref().map(|(_, p)| p));
             for name in duplicates {
-                out.notes.push(Note {
-                    code: "duplicate-step-name",
-                    message: format!(
+                out.notes.push(Note::new(
+                    NoteCode::DuplicateStepName,
+                    format!(
                         "more than one {} of {} is named {name:?}: they are not joined with \
                          the runtime's, so no runtime ImageID corroborates them",
                         match kind {
@@ -466,10 +827,11 @@ impl RunContext {
                         },
                         self.describe()
                     ),
-                    pointer: at.cloned().unwrap_or_else(JsonPointer::root),
-                });
+                    at.cloned().unwrap_or_else(JsonPointer::root),
+                ));
             }
         }
+        Ok(())
     }
 
     fn describe(&self) -> String {
@@ -500,6 +862,7 @@ impl RunContext {
             runtime,
         );
         step.notes.extend(note);
+        step.pointers.task.clone_from(&self.task_pointer);
         step
     }
 }
@@ -539,6 +902,7 @@ pub(crate) fn step_evidence(
         pointers: Pointers {
             declared_image: declared.map(|(_, p)| p),
             runtime_image_id: runtime.map(|(_, p)| p),
+            ..Pointers::default()
         },
         joined: None,
         via_index: None,
@@ -554,50 +918,35 @@ pub(crate) fn declared_task_spec(
     value: &serde_json::Value,
     ptr: &JsonPointer,
     task: Option<String>,
+    max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let spec: TaskSpec = typed(file, value)?;
-    let mut out = Extracted::default();
+    let mut out = Extracted::new(file, max_steps);
     let run = RunContext {
         task,
         taskrun: None,
+        task_pointer: None,
     };
-    run.join(&mut out, Some((&spec, ptr.clone())), None);
+    run.join(&mut out, Some((&spec, ptr.clone())), None)?;
     Ok(out)
 }
 
 /// The declared steps of every task a pipeline spec embeds (`taskSpec`),
-/// found at `ptr`; tasks that only reference their definition get a note.
+/// found at `ptr`, nested pipelines included; a note for every task whose
+/// images it does not hold (by reference, custom, duplicate names).
 /// Shape errors point inside `value`.
 pub(crate) fn declared_pipeline_spec(
     file: &str,
     value: &serde_json::Value,
     ptr: &JsonPointer,
+    max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let spec: PipelineSpec = typed(file, value)?;
-    let mut out = Extracted::default();
-    for (section, tasks) in [("tasks", &spec.tasks), ("finally", &spec.finally)] {
-        for (i, t) in tasks.iter().enumerate() {
-            let task_ptr = ptr.key(section).index(i);
-            match &t.task_spec {
-                Some(task_spec) => {
-                    let run = RunContext {
-                        task: t.name.clone(),
-                        taskrun: None,
-                    };
-                    run.join(&mut out, Some((task_spec, task_ptr.key("taskSpec"))), None);
-                }
-                None => out.notes.push(Note {
-                    code: "task-by-reference",
-                    message: format!(
-                        "pipeline task {:?} references its task instead of embedding it: \
-                         its declared images are unknown",
-                        t.name.as_deref().unwrap_or("?")
-                    ),
-                    pointer: task_ptr,
-                }),
-            }
-        }
-    }
+    let mut out = Extracted::new(file, max_steps);
+    let mut entries = Vec::new();
+    pipeline_tasks(&spec, ptr, None, 0, &mut entries);
+    let by_name = index_tasks(&entries, &mut out);
+    tasks_without_runs(&entries, &by_name, &Runs::default(), false, &mut out)?;
     Ok(out)
 }
 
@@ -626,14 +975,14 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
                 // StepAction's, which this document does not hold.
                 let pointer = ptr.key(key).index(i).key("ref");
                 return Side {
-                    note: Some(Note {
-                        code: "step-action",
-                        message: format!(
+                    note: Some(Note::new(
+                        NoteCode::StepAction,
+                        format!(
                             "step {name:?} runs a StepAction (`ref`): its image is defined \
                              there, not in this document, so it is not declared here"
                         ),
-                        pointer: pointer.clone(),
-                    }),
+                        pointer.clone(),
+                    )),
                     name,
                     image: None,
                     pointer,
@@ -697,7 +1046,8 @@ type Pair<'a> = (Option<Side<'a>>, Option<Side<'a>>);
 /// Pair entries with equal names; declared order first, then the runtime
 /// entries nobody declared. A name given to more than one entry on either
 /// side is ambiguous (Tekton refuses such a task): its entries stay
-/// unpaired, never matched by position, and the name is returned.
+/// unpaired, never matched by position, and the name is returned. A hash
+/// join: linear in the number of entries.
 fn join_by_name<'a>(
     declared: Vec<Side<'a>>,
     runtime: Vec<Side<'a>>,
@@ -706,26 +1056,40 @@ fn join_by_name<'a>(
     // Nothing is joined when a side is empty (provenance that embeds the
     // task spec alone).
     let both = !declared.is_empty() && !runtime.is_empty();
-    for side in [&declared, &runtime].into_iter().filter(|_| both) {
-        for (i, s) in side.iter().enumerate() {
-            let repeated = side.iter().skip(i + 1).any(|t| t.name == s.name);
-            if repeated && !duplicates.contains(&s.name) {
-                duplicates.push(s.name.clone());
+    let mut runtime_by_name: HashMap<&str, usize> = HashMap::with_capacity(runtime.len());
+    let mut repeated: HashSet<String> = HashSet::new();
+    if both {
+        let mut declared_names: HashSet<&str> = HashSet::with_capacity(declared.len());
+        for d in &declared {
+            if !declared_names.insert(d.name.as_str()) && repeated.insert(d.name.clone()) {
+                duplicates.push(d.name.clone());
+            }
+        }
+        for (i, r) in runtime.iter().enumerate() {
+            if runtime_by_name.insert(r.name.as_str(), i).is_some()
+                && repeated.insert(r.name.clone())
+            {
+                duplicates.push(r.name.clone());
             }
         }
     }
+    let matches: Vec<Option<usize>> = declared
+        .iter()
+        .map(|d| {
+            if repeated.contains(&d.name) {
+                None
+            } else {
+                runtime_by_name.get(d.name.as_str()).copied()
+            }
+        })
+        .collect();
     let mut runtime: Vec<Option<Side<'a>>> = runtime.into_iter().map(Some).collect();
     let mut pairs = Vec::with_capacity(declared.len() + runtime.len());
-    for d in declared {
-        let matched = if duplicates.contains(&d.name) {
-            None
-        } else {
-            runtime
-                .iter_mut()
-                .find(|r| r.as_ref().is_some_and(|r| r.name == d.name))
-                .and_then(Option::take)
-        };
-        pairs.push((Some(d), matched));
+    for (d, matched) in declared.into_iter().zip(matches) {
+        let r = matched
+            .and_then(|i| runtime.get_mut(i))
+            .and_then(Option::take);
+        pairs.push((Some(d), r));
     }
     pairs.extend(runtime.into_iter().flatten().map(|r| (None, Some(r))));
     (pairs, duplicates)
@@ -739,9 +1103,10 @@ mod tests {
     use crate::normalize::trust::TrustStatus;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const MAX: usize = crate::ingest::MAX_STEPS;
 
     fn steps(value: serde_json::Value) -> Vec<StepEvidence> {
-        task_run("t.json", &value, &JsonPointer::root())
+        task_run("t.json", &value, &JsonPointer::root(), MAX)
             .unwrap()
             .steps
     }
@@ -859,7 +1224,7 @@ mod tests {
                     s.name.as_str(),
                     s.trust.status,
                     s.trusted_reference.is_some(),
-                    s.notes.iter().map(|n| n.code).collect::<Vec<_>>(),
+                    s.notes.iter().map(|n| n.code.as_str()).collect::<Vec<_>>(),
                 )
             })
             .collect();
@@ -889,6 +1254,7 @@ mod tests {
                     {"name": "a", "imageID": "quay.io/acme/x@sha256:2"},
                     {"name": "b", "imageID": "rt-b"}]}}),
             &JsonPointer::root(),
+            MAX,
         )
         .unwrap();
         assert_eq!(
@@ -904,7 +1270,7 @@ mod tests {
         let notes: Vec<_> = out
             .notes
             .iter()
-            .map(|n| (n.code, n.pointer.as_str()))
+            .map(|n| (n.code.as_str(), n.pointer.as_str()))
             .collect();
         assert_eq!(notes, [("duplicate-step-name", "/spec/taskSpec")]);
     }
@@ -923,6 +1289,7 @@ mod tests {
             "t.json",
             &json!({"status": {"steps": [{"name": "a", "imageID": "x"}]}}),
             &JsonPointer::root(),
+            MAX,
         )
         .unwrap();
         assert_eq!(out.steps.len(), 1);
@@ -944,6 +1311,7 @@ mod tests {
             "t.yaml",
             &json!({"status": {"steps": [{"name": "a"}, {"imageID": 7}]}}),
             &JsonPointer::root(),
+            MAX,
         )
         .unwrap_err();
         let text = err.to_string();
@@ -962,43 +1330,247 @@ mod tests {
             &json!({"status": {
             "pipelineSpec": {"tasks": [
                 {"name": "build", "taskSpec": {"steps": [{"name": "s", "image": "b:1"}]}},
-                {"name": "skipped", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
+                {"name": "not-run", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
                 {"name": "test", "taskRef": {"name": "t"}}]},
             "childReferences": [
                 {"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"},
                 {"kind": "TaskRun", "name": "pr-test", "pipelineTaskName": "test"}]}}),
             &JsonPointer::root(),
+            MAX,
         )
         .unwrap();
-        assert_eq!(summary(&out.steps), vec![("s".into(), s("b:1"), None)]);
-        assert_eq!(out.steps[0].taskrun.as_deref(), Some("pr-build"));
-        // The build's declared images are known (its spec is inline); the
-        // test's are not.
-        let codes: Vec<_> = out.notes.iter().map(|n| n.code).collect();
+        // The build's declared images are known (its spec is inline), and so
+        // are those of the task that neither ran nor was skipped; the test's
+        // are not.
         assert_eq!(
-            codes,
+            summary(&out.steps),
+            vec![("s".into(), s("b:1"), None), ("s".into(), s("c:1"), None)]
+        );
+        assert_eq!(out.steps[0].taskrun.as_deref(), Some("pr-build"));
+        assert_eq!(
+            out.steps[1].pointers.task.as_ref().map(JsonPointer::as_str),
+            Some("/status/pipelineSpec/tasks/1")
+        );
+        assert_eq!(
+            notes(&out),
             vec![
-                "child-runtime-not-embedded",
-                "child-not-embedded",
-                "task-not-run"
+                (
+                    "child-runtime-not-embedded",
+                    "/status/childReferences/0",
+                    false
+                ),
+                ("child-not-embedded", "/status/childReferences/1", true),
+                (
+                    "task-not-run",
+                    "/status/pipelineSpec/tasks/1/taskSpec",
+                    false
+                ),
+                (
+                    "task-by-reference",
+                    "/status/pipelineSpec/tasks/2/taskRef",
+                    true
+                ),
             ]
         );
     }
 
-    /// A custom task's inline spec declares no steps: its run is not judged.
+    fn notes(out: &Extracted) -> Vec<(&'static str, &str, bool)> {
+        out.notes
+            .iter()
+            .map(|n| (n.code.as_str(), n.pointer.as_str(), n.not_judged))
+            .collect()
+    }
+
+    fn run(value: serde_json::Value) -> Extracted {
+        pipeline_run("p.json", &value, &JsonPointer::root(), MAX).unwrap()
+    }
+
+    /// A custom task's inline spec declares no steps: neither it nor its run
+    /// is judged.
     #[test]
     fn a_custom_run_is_never_judged_from_its_spec() {
-        let out = pipeline_run(
-            "p.json",
-            &json!({"status": {
-                "pipelineSpec": {"tasks": [{"name": "wait", "taskSpec": {
-                    "apiVersion": "example.dev/v1", "kind": "Wait", "spec": {"duration": "1s"}}}]},
-                "childReferences": [{"kind": "CustomRun", "name": "pr-wait", "pipelineTaskName": "wait"}]}}),
-            &JsonPointer::root(),
-        )
-        .unwrap();
+        let out = run(json!({"status": {
+            "pipelineSpec": {"tasks": [{"name": "wait", "taskSpec": {
+                "apiVersion": "example.dev/v1", "kind": "Wait", "spec": {"duration": "1s"}}}]},
+            "childReferences": [{"kind": "CustomRun", "name": "pr-wait", "pipelineTaskName": "wait"}]}}));
         assert!(out.steps.is_empty());
-        let codes: Vec<_> = out.notes.iter().map(|n| n.code).collect();
-        assert_eq!(codes, vec!["child-not-embedded"]);
+        assert_eq!(
+            notes(&out),
+            vec![
+                ("custom-task", "/status/childReferences/0", true),
+                ("custom-task", "/status/pipelineSpec/tasks/0/taskSpec", true),
+            ]
+        );
+    }
+
+    /// The pipeline-task table: how each kind of task definition, run or
+    /// skip is judged, row by row. Every task whose images are not in the
+    /// document leaves a `not judged` note at its place.
+    #[test]
+    fn pipeline_tasks_row_by_row() {
+        let pinned = format!("quay.io/acme/x@sha256:{A}");
+        type Row<'a> = (
+            &'a str,
+            serde_json::Value,
+            Vec<&'a str>,
+            Vec<(&'a str, &'a str, bool)>,
+        );
+        let rows: Vec<Row> = vec![
+            (
+                "a task by reference in finally",
+                json!({"spec": {"pipelineSpec": {
+                    "tasks": [{"name": "a", "taskSpec": {"steps": [{"name": "s", "image": pinned}]}}],
+                    "finally": [{"name": "f", "taskRef": {"name": "cleanup"}}]}}}),
+                vec!["a/s"],
+                vec![
+                    ("task-not-run", "/spec/pipelineSpec/tasks/0/taskSpec", false),
+                    (
+                        "task-by-reference",
+                        "/spec/pipelineSpec/finally/0/taskRef",
+                        true,
+                    ),
+                ],
+            ),
+            (
+                "two tasks of one name: both specs judged, both noted",
+                json!({"spec": {"pipelineSpec": {
+                    "tasks": [{"name": "a", "taskSpec": {"steps": [{"name": "s", "image": pinned}]}}],
+                    "finally": [{"name": "a", "taskSpec": {"steps": [{"name": "s", "image": "evil.io/x:latest"}]}}]}}}),
+                vec!["a/s", "a/s"],
+                vec![
+                    ("duplicate-task-name", "/spec/pipelineSpec/tasks/0", true),
+                    ("duplicate-task-name", "/spec/pipelineSpec/finally/0", true),
+                    ("task-not-run", "/spec/pipelineSpec/tasks/0/taskSpec", false),
+                    (
+                        "task-not-run",
+                        "/spec/pipelineSpec/finally/0/taskSpec",
+                        false,
+                    ),
+                ],
+            ),
+            (
+                "a nested pipeline: its inline tasks judged, its references not",
+                json!({"spec": {"pipelineSpec": {"tasks": [{"name": "outer", "pipelineSpec": {"tasks": [
+                    {"name": "in", "taskSpec": {"steps": [{"name": "s", "image": pinned}]}},
+                    {"name": "ref", "taskRef": {"name": "r"}},
+                    {"name": "pref", "pipelineRef": {"name": "p"}}]}}]}}}),
+                vec!["outer/in/s"],
+                vec![
+                    (
+                        "task-by-reference",
+                        "/spec/pipelineSpec/tasks/0/pipelineSpec/tasks/1/taskRef",
+                        true,
+                    ),
+                    (
+                        "pipeline-by-reference",
+                        "/spec/pipelineSpec/tasks/0/pipelineSpec/tasks/2/pipelineRef",
+                        true,
+                    ),
+                ],
+            ),
+            (
+                "a task listed in status.pipelineSpec that status never ran",
+                json!({"status": {
+                    "pipelineSpec": {"tasks": [
+                        {"name": "ran", "taskRef": {"name": "t"}},
+                        {"name": "ghost", "taskRef": {"name": "t"}}]},
+                    "taskRuns": {"pr-ran": {"pipelineTaskName": "ran", "status": {
+                        "taskSpec": {"steps": [{"name": "s", "image": pinned}]},
+                        "steps": [{"name": "s", "imageID": format!("quay.io/acme/x@sha256:{A}")}]}}}}}),
+                vec!["ran/s"],
+                vec![(
+                    "task-by-reference",
+                    "/status/pipelineSpec/tasks/1/taskRef",
+                    true,
+                )],
+            ),
+            (
+                "a skipped task ran nothing: judged as skipped, not unknown",
+                json!({"status": {
+                    "pipelineSpec": {"tasks": [
+                        {"name": "ran", "taskSpec": {"steps": [{"name": "s", "image": pinned}]}},
+                        {"name": "skip", "taskRef": {"name": "t"}},
+                        {"name": "skip2", "taskSpec": {"steps": [{"name": "s", "image": "evil.io/x:1"}]}}]},
+                    "skippedTasks": [{"name": "skip", "reason": "When Expressions evaluated to false"}, {"name": "skip2"}],
+                    "childReferences": [{"kind": "TaskRun", "name": "pr-ran", "pipelineTaskName": "ran"}]}}),
+                vec!["ran/s"],
+                vec![
+                    (
+                        "child-runtime-not-embedded",
+                        "/status/childReferences/0",
+                        false,
+                    ),
+                    ("task-skipped", "/status/pipelineSpec/tasks/1", false),
+                    ("task-skipped", "/status/pipelineSpec/tasks/2", false),
+                ],
+            ),
+            (
+                "v1beta1 custom runs in status.runs",
+                json!({"status": {"runs": {"pr-wait": {"pipelineTaskName": "wait", "status": {}}}}}),
+                vec![],
+                vec![("custom-task", "/status/runs/pr-wait", true)],
+            ),
+            (
+                "a pipeline by reference that records no spec",
+                json!({"spec": {"pipelineRef": {"name": "p"}}, "status": {}}),
+                vec![],
+                vec![("pipeline-by-reference", "/spec/pipelineRef", true)],
+            ),
+            (
+                "a task that defines nothing",
+                json!({"spec": {"pipelineSpec": {"tasks": [{"name": "empty"}]}}}),
+                vec![],
+                vec![("task-by-reference", "/spec/pipelineSpec/tasks/0", true)],
+            ),
+        ];
+        for (what, value, want_steps, want_notes) in rows {
+            let out = run(value);
+            let got_steps: Vec<String> = out
+                .steps
+                .iter()
+                .map(|s| format!("{}/{}", s.task.as_deref().unwrap_or("-"), s.name))
+                .collect();
+            assert_eq!(got_steps, want_steps, "{what}");
+            assert_eq!(notes(&out), want_notes, "{what}");
+        }
+    }
+
+    /// Nested pipelines are followed to a bounded depth; deeper ones are
+    /// not judged.
+    #[test]
+    fn nested_pipelines_deeper_than_the_bound_are_not_judged() {
+        let mut spec = json!({"tasks": [{"name": "leaf", "taskSpec": {"steps": [{"name": "s", "image": "x:1"}]}}]});
+        for depth in 0..MAX_PIPELINE_DEPTH + 2 {
+            spec = json!({"tasks": [{"name": format!("p{depth}"), "pipelineSpec": spec}]});
+        }
+        let out = run(json!({"spec": {"pipelineSpec": spec}}));
+        assert!(out.steps.is_empty());
+        assert_eq!(
+            out.notes
+                .iter()
+                .map(|n| n.code.as_str())
+                .collect::<Vec<_>>(),
+            ["pipeline-too-deep"]
+        );
+    }
+
+    /// A large task joins every step with its runtime state by name,
+    /// whatever the order (the join's speed is measured by a benchmark).
+    #[test]
+    fn a_large_task_joins_every_step_by_name() {
+        let n = 20_000;
+        let declared: Vec<_> = (0..n)
+            .map(|i| json!({"name": format!("s{i}"), "image": "x:1"}))
+            .collect();
+        let runtime: Vec<_> = (0..n)
+            .rev()
+            .map(|i| json!({"name": format!("s{i}"), "imageID": format!("rt-{i}")}))
+            .collect();
+        let got = steps(json!({"status": {"taskSpec": {"steps": declared}, "steps": runtime}}));
+        assert_eq!(got.len(), n);
+        assert!(got
+            .iter()
+            .enumerate()
+            .all(|(i, s)| s.runtime_image_id.as_deref() == Some(format!("rt-{i}").as_str())));
     }
 }

@@ -121,7 +121,7 @@ pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decisio
             // A digest whose algorithm the OCI image spec does not register
             // (`md5:…`, `foo:…`) is well-formed but pins nothing a registry
             // verifies: content is not identified.
-            (Some(_), Some(d)) if !d.is_registered() => (
+            (None, Some(d)) => (
                 None,
                 TrustStatus::Unpinned,
                 [

@@ -167,6 +167,7 @@ fn write_material(out: &mut impl io::Write, m: &Material) -> io::Result<()> {
         crate::evidence::ImageOrigin::RuntimeImageId => "runtime ImageID",
         crate::evidence::ImageOrigin::Resolved => "requested, resolved",
         crate::evidence::ImageOrigin::Unspecified => "image",
+        crate::evidence::ImageOrigin::OciLayout => "local OCI layout",
     }
     .to_owned()];
     about.extend(image.platform.clone());

@@ -135,9 +135,65 @@ impl IdentityPolicy {
     }
 }
 
+/// The members of a bundle's JSON that its parsed type cannot show: which
+/// signer kinds the verification material names (the parser keeps the
+/// first of several), and how many log entries and timestamps it holds.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawBundle {
+    #[serde(default)]
+    verification_material: RawMaterial,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawMaterial {
+    certificate: Option<serde::de::IgnoredAny>,
+    x509_certificate_chain: Option<serde::de::IgnoredAny>,
+    public_key: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    tlog_entries: Option<Vec<serde::de::IgnoredAny>>,
+}
+
+/// Why the bundle's JSON is refused before it is parsed, if it is: more
+/// than one signer (a protobuf oneof: the identity judged and the evidence
+/// cited could be different certificates), or more log entries than any
+/// stage accepts.
+fn refused(text: &str) -> Option<String> {
+    let raw: RawBundle = serde_json::from_str(text).ok()?;
+    let m = raw.verification_material;
+    let signers = [
+        m.certificate.is_some(),
+        m.x509_certificate_chain.is_some(),
+        m.public_key.is_some(),
+    ];
+    if signers.iter().filter(|s| **s).count() > 1 {
+        return Some(
+            "the verification material names more than one signer (certificate, \
+             x509CertificateChain, publicKey are one of a kind)"
+                .to_owned(),
+        );
+    }
+    let entries = m.tlog_entries.map_or(0, |e| e.len());
+    (entries > crate::ingest::layers::MAX_SIGNATURES).then(|| {
+        format!(
+            "{entries} transparency log entries: more than the {} any stage accepts",
+            crate::ingest::layers::MAX_SIGNATURES
+        )
+    })
+}
+
 /// Verify one bundle (its JSON text) and judge its identity and subjects.
 pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
     let mut out = Outcome::default();
+    if let Some(why) = refused(text) {
+        out.signature(
+            Status::Fail,
+            format!("not a valid Sigstore bundle, nothing verified: {why}"),
+        );
+        out.subjects_undecided(trust, "the bundle is invalid");
+        return out;
+    }
     let bundle = match Bundle::from_json(text) {
         Ok(b) => b,
         Err(e) => {
@@ -195,7 +251,7 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
             Some(d) => d,
             None => {
                 out.signature(
-                    Status::Unknown,
+                    trust.unverified(),
                     "not verified: the statement names no SHA-256 or SHA-512 subject digest, the only ones sigstore-verify binds a DSSE bundle to".into(),
                 );
                 out.subjects_undecided(trust, "the signature was not verified");
@@ -219,7 +275,7 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
                     out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
                 } else {
                     out.signature(
-                        Status::Unknown,
+                        trust.unverified(),
                         "not verified: a message-signature bundle signs the artifact itself: give --artifact FILE or --digest sha256:HEX".into(),
                     );
                 }
@@ -233,7 +289,7 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
         Ok(v) => v,
         Err(e) => {
             out.signature(
-                Status::Unknown,
+                trust.unverified(),
                 format!("not verified: trusted root unusable: {e}"),
             );
             return out;
@@ -253,8 +309,7 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
             out.subjects_undecided(trust, "the signature was not verified");
             return out;
         }
-        // Authorized by --key; identity constraints are for
-        // certificate-signed documents.
+        // Authorized by --key.
         let mut errors = Vec::new();
         let mut verified = Vec::new();
         for key in &trust.keys {
@@ -286,16 +341,34 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
                 ),
             );
         }
+        // Every requirement given must be met by the document itself: a
+        // key signature is not the signer identity the gate also asked for.
+        if trust.identity.is_set() {
+            out.identity(
+                Status::Fail,
+                "identity demanded, but the document is key-signed: it names no certificate \
+                 identity to match"
+                    .into(),
+            );
+        }
     } else {
+        // Keys demanded: a certificate signature is not one of them, and
+        // the threshold counts keys.
+        if !trust.keys.is_empty() {
+            out.signature(
+                Status::Fail,
+                format!(
+                    "--key demanded ({} key(s), threshold {}), but the bundle is signed with a \
+                     Fulcio certificate: no given key signed it",
+                    trust.keys.len(),
+                    trust.threshold.max(1)
+                ),
+            );
+            out.subjects_undecided(trust, "the signature was not verified");
+            return out;
+        }
         if !trust.identity.is_set() && !trust.explicit_root {
-            if trust.keys.is_empty() {
-                out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
-            } else {
-                out.signature(
-                    Status::Fail,
-                    "the bundle is signed with a Fulcio certificate, not with a given --key (give --certificate-identity and --certificate-oidc-issuer)".into(),
-                );
-            }
+            out.signature(Status::Unknown, super::NO_TRUST_MATERIAL.into());
             out.subjects_undecided(trust, "the signature was not verified");
             return out;
         }
@@ -329,7 +402,7 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
                         out.identity(status, message);
                     }
                     None => out.identity(
-                        Status::Unknown,
+                        trust.identity_unmatched(),
                         "the verifier returned no certificate to judge".into(),
                     ),
                 }
@@ -380,6 +453,17 @@ impl Outcome {
             let result = match (signed, expected.sha256()) {
                 (None, _) => {
                     subject::undecided(expected, "the bundle's signature was not verified")
+                }
+                // The bundle signs a digest and names nothing: an image is a
+                // repository and a digest, and the repository is not said.
+                (Some(s), Some(mine))
+                    if s == mine && matches!(expected, Expected::Image { .. }) =>
+                {
+                    subject::undecided(
+                        expected,
+                        "the bundle names no repository: a message signature covers only the \
+                         digest, so the image cannot be told from another repository's",
+                    )
                 }
                 (Some(s), Some(mine)) if s == mine => crate::evaluate::RuleResult::document(
                     subject::RULE,

@@ -20,6 +20,64 @@ pub(crate) struct PublicKey {
     pub(crate) der: DerPublicKey,
     /// What kind of key it is.
     pub(crate) algorithm: KeyAlgorithm,
+    /// The key itself, however its PEM encodes it: two files of one key
+    /// are one signer (`--key-threshold` counts keys, not files).
+    pub(crate) identity: KeyIdentity,
+}
+
+/// A public key's identity: its family and its key material in one
+/// canonical form. The same key written with or without the RSA
+/// algorithm's NULL parameter, under the RSA-PSS algorithm identifier, or
+/// as a compressed or uncompressed EC point, is one identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyIdentity {
+    family: Vec<u8>,
+    material: Vec<u8>,
+}
+
+/// rsaEncryption and id-RSASSA-PSS: one RSA key whichever names it.
+const RSA_OIDS: [&str; 2] = ["1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10"];
+/// id-ecPublicKey: the curve is the parameter.
+const EC_OID: &str = "1.2.840.10045.2.1";
+
+impl KeyIdentity {
+    /// The identity of a DER `SubjectPublicKeyInfo`.
+    fn of(der: &[u8]) -> Result<Self, String> {
+        use spki::der::Decode as _;
+        let info = spki::SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(|e| format!("not a SubjectPublicKeyInfo: {e}"))?;
+        let oid = info.algorithm.oid.to_string();
+        let bits = info.subject_public_key.raw_bytes();
+        let (family, material) = if RSA_OIDS.contains(&oid.as_str()) {
+            (b"rsa".to_vec(), bits.to_vec())
+        } else if oid == EC_OID {
+            let curve = info
+                .algorithm
+                .parameters
+                .map(|p| p.value().to_vec())
+                .unwrap_or_default();
+            (curve, compressed_point(bits))
+        } else {
+            (oid.into_bytes(), bits.to_vec())
+        };
+        Ok(Self { family, material })
+    }
+}
+
+/// An EC point in compressed form (`02|03 || X`): an uncompressed point
+/// (`04 || X || Y`) carries the parity of Y in its last byte.
+fn compressed_point(point: &[u8]) -> Vec<u8> {
+    match point.split_first() {
+        Some((&4, xy)) if xy.len() % 2 == 0 && !xy.is_empty() => {
+            let (x, y) = xy.split_at(xy.len() / 2);
+            let parity = y.last().map_or(0, |b| b & 1);
+            let mut out = Vec::with_capacity(1 + x.len());
+            out.push(2 | parity);
+            out.extend_from_slice(x);
+            out
+        }
+        _ => point.to_vec(),
+    }
 }
 
 impl PublicKey {
@@ -44,10 +102,12 @@ impl PublicKey {
                 "unsupported key type {algorithm:?} (expected ECDSA P-256/P-384, Ed25519 or RSA)"
             )));
         }
+        let identity = KeyIdentity::of(der.as_bytes()).map_err(bad)?;
         Ok(Self {
             name: name.to_owned(),
             der,
             algorithm,
+            identity,
         })
     }
 

@@ -52,6 +52,10 @@ pub const NO_TRUST_MATERIAL: &str = "not verified: no key or identity given";
 /// What `--insecure-skip-signature` adds to every report it was used in.
 pub const INSECURE_SKIP_SIGNATURE: &str = "signature verification skipped";
 
+/// What `--insecure-skip-signature` adds beside it: recorded build times
+/// (for `effective_on` and build-time windows) are taken as stated.
+pub const INSECURE_BUILD_TIME: &str = "build times taken as recorded, not verified";
+
 /// Trust material that cannot be used: provcheck cannot do its job.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -174,7 +178,8 @@ impl TrustBuilder {
     /// [`TrustError::Key`] when it is not a supported public key.
     pub fn add_key_pem(&mut self, name: &str, pem: &[u8]) -> Result<&mut Self, TrustError> {
         let key = PublicKey::from_pem(name, pem)?;
-        if !self.keys.iter().any(|k| k.der == key.der) {
+        // One key however its file encodes it: the threshold counts signers.
+        if !self.keys.iter().any(|k| k.identity == key.identity) {
             self.keys.push(key);
         }
         Ok(self)
@@ -388,6 +393,35 @@ impl Trust {
     /// Whether signatures are skipped (`--insecure-skip-signature`).
     pub fn skips_signature(&self) -> bool {
         self.insecure_skip_signature
+    }
+
+    /// Whether the trust options demand a signature: a key, a signer
+    /// identity or a trusted root was given. A demanded signature that is
+    /// missing or cannot be verified is `fail`, never `unknown`: `--unknown
+    /// warn` must not admit what a demanded check refused.
+    pub fn demands_signature(&self) -> bool {
+        !self.insecure_skip_signature
+            && (!self.keys.is_empty() || self.identity.is_set() || self.explicit_root)
+    }
+
+    /// The status of a signature that was not verified: `fail` when one is
+    /// demanded, `unknown` otherwise.
+    pub(crate) fn unverified(&self) -> Status {
+        if self.demands_signature() {
+            Status::Fail
+        } else {
+            Status::Unknown
+        }
+    }
+
+    /// The status of an identity that could not be matched: `fail` when one
+    /// is demanded, `unknown` otherwise.
+    pub(crate) fn identity_unmatched(&self) -> Status {
+        if self.identity.is_set() {
+            Status::Fail
+        } else {
+            Status::Unknown
+        }
     }
 
     /// The Sigstore verifier for the trusted root in use.
@@ -684,6 +718,15 @@ fn classify(
         .iter()
         .all(|k| object.contains_key(*k))
     {
+        // More signatures than any stage accepts: not verified here (each
+        // would cost every key a check); the ingest stage's error stands.
+        let too_many = object
+            .get("signatures")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(|s| s.len() > crate::ingest::layers::MAX_SIGNATURES);
+        if too_many {
+            return vec![(at, Material::Unsigned, Pointers::default())];
+        }
         return vec![(
             at,
             match serde_json::from_value(value) {
@@ -726,13 +769,19 @@ fn not_verified(trust: &Trust, why: &str) -> Vec<RuleResult> {
     let mut out = Outcome::default();
     if trust.insecure_skip_signature {
         out.signature_skipped();
+    } else if trust.demands_signature() {
+        out.signature(
+            Status::Fail,
+            format!("a signature is demanded, and none is verified: {why}"),
+        );
     } else {
         out.signature(Status::Unknown, why.into());
     }
     if trust.identity.is_set() {
         out.identity(
-            Status::Unknown,
-            "no certificate in the document: no signer identity to match".into(),
+            trust.identity_unmatched(),
+            "identity demanded, but the document holds no certificate: no signer identity to match"
+                .into(),
         );
     }
     out.subjects_undecided(trust, "the document holds no signed statement");
@@ -835,28 +884,38 @@ fn judge_envelope(
     if trust.insecure_skip_signature {
         out.signature_skipped();
     } else if trust.keys.is_empty() {
-        let message = if trust.identity.is_set() || trust.explicit_root {
-            "not verified: the verification material is not in the file: a bare DSSE envelope carries no certificate or log entry (slsa-verifier looks them up in Rekor online; provcheck verifies offline): give the Sigstore bundle, or --key"
+        let message = if trust.demands_signature() {
+            "a signature is demanded, and none is verified: the verification material is not in the file: a bare DSSE envelope carries no certificate or log entry (slsa-verifier looks them up in Rekor online; provcheck verifies offline): give the Sigstore bundle, or --key"
         } else {
             NO_TRUST_MATERIAL
         };
-        out.signature(Status::Unknown, message.into());
+        out.signature(trust.unverified(), message.into());
         if trust.identity.is_set() {
             out.identity(
-                Status::Unknown,
-                "no certificate in the document: no signer identity to match".into(),
+                trust.identity_unmatched(),
+                "identity demanded, but the document holds no certificate: no signer identity to match"
+                    .into(),
             );
         }
         out.subjects_undecided(trust, "the signature was not verified");
         return out;
     } else {
-        // Key-signed: the --key keys authorize it; identity constraints are
-        // for certificate-signed documents.
+        // Key-signed: the --key keys authorize it.
         let (status, message) = dsse::verify_with_keys(env, &trust.keys, trust.threshold);
         out.signature(status, message);
         if status != Status::Pass {
             out.subjects_undecided(trust, "the signature did not verify");
             return out;
+        }
+        // Every requirement given must be met by the document itself: a
+        // key signature is not the signer identity the gate also asked for.
+        if trust.identity.is_set() {
+            out.identity(
+                Status::Fail,
+                "identity demanded, but the document is key-signed: it names no certificate \
+                 identity to match"
+                    .into(),
+            );
         }
     }
     if trust.subjects.is_empty() && env.payload_type != dsse::IN_TOTO {

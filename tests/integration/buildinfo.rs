@@ -216,16 +216,16 @@ fn build_info_is_judged_like_buildkit_provenance() {
         "{text}"
     );
 
-    // Never signed: with a key, the signature is not verified (unknown).
+    // Never signed: a key demanded a signature, and there is none (fail).
     let key = crate::util::corpus()
         .join("npm/sigstore-go/publish_key.pub")
         .display()
         .to_string();
     let out = provcheck(&["verify", &fixture(), "--key", &key, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["results"][0]["rule"], "signature");
-    assert_eq!(report["results"][0]["status"], "unknown");
+    assert_eq!(report["results"][0]["status"], "fail");
 }
 
 #[test]

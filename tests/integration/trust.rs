@@ -346,20 +346,41 @@ fn real_rows() -> Vec<Row> {
             verdicts: &["fail"], code: 1,
             expect: vec![("signature", "fail", "no --key was given")],
         },
+        // Every requirement given must be met by each document itself: a
+        // registry key and a GitHub identity together are met by neither
+        // the key-signed publish attestation nor the keyless provenance.
         Row {
-            what: "npm registry attestations document: publish (key) + provenance (certificate)",
+            what: "npm registry attestations document: publish (key) + provenance (certificate), key and identity demanded",
             file: "slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json",
             args: plus(id_re("^https://github.com/ramonpetgrave64/gundam-visor/"),
                 &["--key", &c("npm/sigstore-go/publish_key.pub"), "--artifact", &c("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz")]),
-            verdicts: &["pass", "pass"], code: 0,
-            expect: vec![],
+            verdicts: &["fail", "fail"], code: 1,
+            expect: vec![
+                ("identity", "fail", "identity demanded, but the document is key-signed"),
+                ("signature", "fail", "--key demanded"),
+            ],
+        },
+        Row {
+            what: "npm registry attestations document, the GitHub identity demanded",
+            file: "slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json",
+            args: plus(id_re("^https://github.com/ramonpetgrave64/gundam-visor/"),
+                &["--artifact", &c("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz")]),
+            verdicts: &["fail", "pass"], code: 1,
+            expect: vec![("signature", "fail", "no --key was given")],
+        },
+        Row {
+            what: "npm registry attestations document, the registry key demanded",
+            file: "slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz.json",
+            args: vec!["--key".into(), c("npm/sigstore-go/publish_key.pub"), "--artifact".into(), c("slsa-verifier/npm/gha/gundam-visor-cli-v1-tag.tgz")],
+            verdicts: &["pass", "fail"], code: 1,
+            expect: vec![("signature", "fail", "--key demanded")],
         },
         Row {
             what: "npm attestations document with a corrupted provenance signature",
             file: "slsa-verifier/npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz.json",
             args: plus(id_re("^https://github.com/trishankatdatadog/supreme-goggles/"),
-                &["--key", &c("npm/sigstore-go/publish_key.pub"), "--artifact", &c("slsa-verifier/npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz")]),
-            verdicts: &["pass", "fail"], code: 1,
+                &["--artifact", &c("slsa-verifier/npm/gha/supreme-googles-cli-v02-tag-invalidsigprov.tgz")]),
+            verdicts: &["fail", "fail"], code: 1,
             expect: vec![("signature", "fail", "signature invalid")],
         },
         Row {
@@ -458,43 +479,43 @@ fn real_rows() -> Vec<Row> {
             what: "older slsa-verifier envelope (no certificate in the file)",
             file: "slsa-verifier/gha_generic/v1.2.2/binary-linux-amd64-workflow_dispatch.intoto.jsonl",
             args: ids("https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v1.2.2"),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only)],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only)],
         },
         Row {
             what: "multi-subject envelope (no certificate in the file)",
             file: "slsa-verifier/binary-linux-amd64-multi-subject-first.intoto.jsonl",
             args: plus(id_re("^https://github.com/slsa-framework/"), &["--artifact", &c("slsa-verifier/binary-linux-amd64-multi-subject-first")]),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only), ("subject", "unknown", "not checked")],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only), ("subject", "unknown", "not checked")],
         },
         Row {
             what: "annotated-tag envelope (no certificate in the file)",
             file: "slsa-verifier/annotated-tag.intoto.jsonl",
             args: id_re("^https://github.com/"),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only)],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only)],
         },
         Row {
             what: "workflow-inputs envelope (no certificate in the file)",
             file: "slsa-verifier/workflow-inputs.intoto.jsonl",
             args: id_re("^https://github.com/"),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only)],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only)],
         },
         Row {
             what: "untrusted-builder envelope (no certificate in the file)",
             file: "slsa-verifier/binary-linux-amd64-untrusted-builder.intoto.jsonl",
             args: id_re("^https://github.com/"),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only)],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only)],
         },
         Row {
             what: "ec-cli DSSE layer (no certificate in the file)",
             file: "chains/ec-cli/testimage-attestation.dsse.json",
             args: id_re("."),
-            verdicts: &["unknown"], code: 3,
-            expect: vec![("signature", "unknown", envelope_only)],
+            verdicts: &["fail"], code: 1,
+            expect: vec![("signature", "fail", envelope_only)],
         },
         Row {
             what: "a bundle with subject flags only: nobody to trust",
@@ -504,9 +525,19 @@ fn real_rows() -> Vec<Row> {
             expect: vec![("signature", "unknown", "not verified: no key or identity given")],
         },
         Row {
-            what: "a Tekton TaskRun has no signature material",
+            what: "a Tekton TaskRun has no signature material, and an identity demanded one",
             file: "tekton/chains-testdata/pipeline-v1/taskrun1.json",
             args: id_re("."),
+            verdicts: &["fail"], code: 1,
+            expect: vec![
+                ("signature", "fail", "no signature material"),
+                ("identity", "fail", "holds no certificate"),
+            ],
+        },
+        Row {
+            what: "a Tekton TaskRun has no signature material, and nothing demanded one",
+            file: "tekton/chains-testdata/pipeline-v1/taskrun1.json",
+            args: vec!["--digest".into(), format!("sha256:{SUBJECT_HEX}")],
             verdicts: &["unknown"], code: 3,
             expect: vec![("signature", "unknown", "no signature material")],
         },
@@ -964,7 +995,13 @@ fn issue_7_insecure_skip_signature_is_in_every_report() {
         &format!("sha256:{SUBJECT_HEX}"),
     ]);
     assert_eq!(code, 0, "{r:#?}");
-    assert_eq!(r.insecure, ["signature verification skipped"]);
+    assert_eq!(
+        r.insecure,
+        [
+            "signature verification skipped",
+            "build times taken as recorded, not verified"
+        ]
+    );
     let sig = r.rule("signature");
     assert_eq!(sig.status, "pass");
     assert!(sig.warning.is_some(), "{r:#?}");
@@ -977,7 +1014,13 @@ fn issue_7_insecure_skip_signature_is_in_every_report() {
         "--allow-registry",
         "gcr.io",
     ]);
-    assert_eq!(r.insecure, ["signature verification skipped"]);
+    assert_eq!(
+        r.insecure,
+        [
+            "signature verification skipped",
+            "build times taken as recorded, not verified"
+        ]
+    );
     assert!(r.results.iter().any(|x| x.rule == "registry.allowed"));
     // The text report says it too.
     let out = provcheck(&["verify", &env, "--insecure-skip-signature"]);
@@ -1249,8 +1292,8 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
         assert_eq!((code, status.as_str()), want, "{name}: {message}");
     }
 
-    // An envelope inside YAML is not verified — and never passes silently,
-    // with trust options or without.
+    // An envelope inside YAML is not verified — and never passes silently:
+    // with a key that demanded a signature it fails, without it is unknown.
     let yaml = format!(
         "payloadType: {}\npayload: {}\nsignatures:\n  - sig: {}\n",
         good["payloadType"], good["payload"], good["signatures"][0]["sig"]
@@ -1267,11 +1310,12 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
             all.push(file);
             let (report, code) = one_report(&all);
             let (status, message) = signature(&report);
-            assert_eq!(
-                (code, status.as_str()),
-                (3, "unknown"),
-                "{args:?}: {message}"
-            );
+            let want = if args[0] == "--key" {
+                (1, "fail")
+            } else {
+                (3, "unknown")
+            };
+            assert_eq!((code, status.as_str()), want, "{args:?}: {message}");
             if args[0] == "--key" {
                 assert!(message.contains("inside YAML or a list"), "{message}");
             }
@@ -1502,10 +1546,11 @@ fn a_list_that_looks_like_an_envelope_lends_no_signature() {
     }]);
     let file = dir.file("list.json", doc.to_string().as_bytes());
     let (reports, code) = verify(&["--key", &key, "--allow-registry", "evil.io", &file]);
-    assert_eq!(code, 3, "{reports:?}");
+    // The key demanded a signature; the item carries none of its own.
+    assert_eq!(code, 1, "{reports:?}");
     assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0].verdict, "unknown");
-    assert_eq!(reports[0].rule("signature").status, "unknown");
+    assert_eq!(reports[0].verdict, "fail");
+    assert_eq!(reports[0].rule("signature").status, "fail");
 }
 
 /// The `signature` result of a report as `verify --format json` prints it.
@@ -1516,4 +1561,95 @@ fn signature_of(report: &serde_json::Value) -> &serde_json::Value {
         .iter()
         .find(|x| x["rule"] == "signature")
         .unwrap()
+}
+
+/// DER length octets for `len`.
+fn der_len(len: usize) -> Vec<u8> {
+    match len {
+        0..=0x7f => vec![u8::try_from(len).unwrap()],
+        0x80..=0xff => vec![0x81, u8::try_from(len).unwrap()],
+        _ => vec![
+            0x82,
+            u8::try_from(len >> 8).unwrap(),
+            u8::try_from(len & 0xff).unwrap(),
+        ],
+    }
+}
+
+/// A `SubjectPublicKeyInfo` from an `AlgorithmIdentifier`'s DER and the key bits.
+fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
+    let mut bits = vec![0x03];
+    bits.extend(der_len(key.len() + 1));
+    bits.push(0);
+    bits.extend_from_slice(key);
+    let mut body = algorithm.to_vec();
+    body.extend(bits);
+    let mut out = vec![0x30];
+    out.extend(der_len(body.len()));
+    out.extend(body);
+    out
+}
+
+/// One key is one signer, however its PEM encodes it: the RSA algorithm
+/// with or without its NULL parameter, or an EC point compressed or not.
+/// `--key-threshold 2` over two encodings of one key cannot be met.
+#[test]
+fn one_key_in_two_encodings_is_one_signer() {
+    let dir = Scratch::new("trust-key-encodings");
+    let rsa = signature::RsaKeyPair::from_pkcs8(rsa_pkcs8(0)).unwrap();
+    let rsa_der = rsa.public_key().as_der().unwrap().as_ref().to_vec();
+    // rsaEncryption's AlgorithmIdentifier, with and without NULL.
+    let oid = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ];
+    let with_null: Vec<u8> = [&[0x30, 0x0d][..], &oid, &[0x05, 0x00]].concat();
+    let without_null: Vec<u8> = [&[0x30, 0x0b][..], &oid].concat();
+    let at = rsa_der
+        .windows(with_null.len())
+        .position(|w| w == with_null.as_slice())
+        .unwrap();
+    // The BIT STRING after the AlgorithmIdentifier: its tag, length, unused-bits octet.
+    let bits = &rsa_der[at + with_null.len()..];
+    let key = &bits[1 + der_len(bits.len() - 1 - 4).len() + 1..];
+    assert_eq!(
+        spki(&with_null, key),
+        rsa_der,
+        "the test rebuilds the key as written"
+    );
+    let a = dir.file("rsa-null.pem", pem(&spki(&with_null, key)).as_bytes());
+    let b = dir.file("rsa-bare.pem", pem(&spki(&without_null, key)).as_bytes());
+
+    let ec = signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let ec_der = ec.public_key().as_der().unwrap().as_ref().to_vec();
+    let point = &ec_der[ec_der.len() - 65..];
+    assert_eq!(point[0], 4);
+    let ec_algorithm = &ec_der[2..ec_der.len() - 65 - 3];
+    let mut compressed = vec![2 | (point[64] & 1)];
+    compressed.extend_from_slice(&point[1..33]);
+    assert_eq!(spki(ec_algorithm, point), ec_der);
+    let c = dir.file("ec-full.pem", pem(&ec_der).as_bytes());
+    let d = dir.file(
+        "ec-compressed.pem",
+        pem(&spki(ec_algorithm, &compressed)).as_bytes(),
+    );
+
+    let doc = dir.file("doc.json", b"{}");
+    for (one, other) in [(&a, &b), (&c, &d)] {
+        let out = provcheck(&[
+            "verify",
+            &doc,
+            "--key",
+            one,
+            "--key",
+            other,
+            "--key-threshold",
+            "2",
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{one} {other}: {stderr}");
+        assert!(
+            stderr.contains("--key-threshold 2 cannot be met: 1 distinct key(s) given"),
+            "{one} {other}: {stderr}"
+        );
+    }
 }

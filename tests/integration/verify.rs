@@ -687,9 +687,12 @@ fn document_rules_on_a_real_github_attestation() {
     );
 }
 
-/// A Tekton run is judged by the rules in force when it started.
+/// A Tekton run's recorded start is not covered by a signature: it never
+/// moves `effective_on` (a forged early `startTime` would turn failures into
+/// warnings). Unsigned history judged as stated, under
+/// `--insecure-skip-signature`, is the exception, and the report says so.
 #[test]
-fn effective_on_uses_the_recorded_build_time() {
+fn effective_on_uses_only_a_verified_build_time() {
     let dir = Scratch::new("verify-effective");
     let run = |start: &str| {
         let doc = json!({"kind": "TaskRun", "status": {"startTime": start,
@@ -701,7 +704,26 @@ fn effective_on_uses_the_recorded_build_time() {
     };
     let policy = dir.file("p.yaml", b"pinned: {effective_on: 2025-01-01}\n");
     let (old, code) = verify_json(&[&run("2024-06-01T00:00:00Z"), "--policy", &policy]);
-    assert_eq!((old.verdict.as_str(), code), ("pass", 0), "{old:?}");
+    assert_eq!((old.verdict.as_str(), code), ("fail", 1), "{old:?}");
     let (new, code) = verify_json(&[&run("2025-06-01T00:00:00Z"), "--policy", &policy]);
     assert_eq!((new.verdict.as_str(), code), ("fail", 1));
+    let old = run("2024-06-01T00:00:00Z");
+    let out = provcheck(&[
+        "verify",
+        &old,
+        "--policy",
+        &policy,
+        "--insecure-skip-signature",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report["insecure"].as_array().unwrap().iter().any(|i| i
+            .as_str()
+            .unwrap()
+            .contains("build times taken as recorded")),
+        "{report}"
+    );
 }

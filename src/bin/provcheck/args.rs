@@ -92,6 +92,10 @@ pub(crate) struct NormalizeArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Input")]
     pub(crate) max_bytes: u64,
+    /// Most steps and sidecars one document may hold; a document with more
+    /// is refused (exit 2) before its steps are built.
+    #[arg(long, value_name = "N", default_value_t = provcheck::ingest::MAX_STEPS, help_heading = "Input")]
+    pub(crate) max_steps: usize,
     #[command(flatten)]
     pub(crate) combine: CombineArgs,
 }
@@ -170,6 +174,10 @@ pub(crate) struct CheckArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Input")]
     pub(crate) max_bytes: u64,
+    /// Most steps and sidecars one document may hold; a document with more
+    /// is refused (exit 2) before its steps are built.
+    #[arg(long, value_name = "N", default_value_t = provcheck::ingest::MAX_STEPS, help_heading = "Input")]
+    pub(crate) max_steps: usize,
     #[command(flatten)]
     pub(crate) combine: CombineArgs,
     #[command(flatten)]

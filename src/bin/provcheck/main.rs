@@ -124,6 +124,7 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
     stdin_once(&args.files, &args.combine)?;
     let limits = Limits {
         max_bytes: args.max_bytes,
+        max_steps: args.max_steps,
     };
     let options = combine_options(&args.combine, &limits)?;
     let mut evidence = Vec::new();
@@ -262,6 +263,7 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
     }
     let limits = Limits {
         max_bytes: args.max_bytes,
+        max_steps: args.max_steps,
     };
     let mut verifier = Verifier::new(builder.build()?)
         .with_limits(limits)
