@@ -285,8 +285,8 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
     };
     let artifact = Artifact::from_digest(artifact);
 
-    let verifier = match trust.sigstore() {
-        Ok(v) => v,
+    let (verifier, tlogs) = match trust.sigstore() {
+        Ok(s) => (s.verifier.as_ref(), s.tlogs.as_slice()),
         Err(e) => {
             out.signature(
                 trust.unverified(),
@@ -295,6 +295,17 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
             return out;
         }
     };
+    // What sigstore-verify does not check of the log entries.
+    if trust.has_tlogs {
+        if let Err(why) = log_entries(&bundle, tlogs) {
+            out.signature(
+                Status::Fail,
+                format!("Sigstore verification failed: transparency log entry refused: {why}"),
+            );
+            out.subjects_undecided(trust, "the signature did not verify");
+            return out;
+        }
+    }
 
     if keyed {
         if trust.keys.is_empty() {
@@ -432,6 +443,112 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
         out.subjects_undecided(trust, "the signature did not verify");
     }
     out
+}
+
+/// The log-entry checks sigstore-verify 0.15 leaves out, and sigstore-go
+/// or sigstore-python make (`docs/dependencies.md` lists each):
+///
+/// - the entry's log (`logId`) is a transparency log of the trusted root;
+/// - the inclusion proof's `rootHash` and `treeSize` are the signed
+///   checkpoint's (Rekor v2 ignores its copies; v1 checks the root only);
+/// - Rekor v2: the proof's `logIndex` is the entry's, and the checkpoint's
+///   origin is the host of the log's `baseUrl`;
+/// - the inclusion proof holds over its own index and size (RFC 6962);
+/// - a Rekor v2 entry carries no `integratedTime` (v2 writes none; the
+///   verifier ignores it, sigstore-go judges it against the certificate);
+/// - the checkpoint is signed by the log `logId` names, not by any log of
+///   the root.
+fn log_entries(
+    bundle: &Bundle,
+    tlogs: &[sigstore_trust_root::TransparencyLog],
+) -> Result<(), String> {
+    use sigstore_types::KindVersion;
+    use sigstore_verify::crypto::VerificationKey;
+    for (i, entry) in bundle.verification_material.tlog_entries.iter().enumerate() {
+        let v2 = entry.kind_version == KindVersion::HashedRekordV002;
+        let Some(log) = tlogs
+            .iter()
+            .find(|t| t.log_id.key_id == entry.log_id.key_id)
+        else {
+            return Err(format!(
+                "entry {i}: its log {} is not a transparency log of the trusted root",
+                entry.log_id.key_id
+            ));
+        };
+        // Rekor v2 records no integrated time (RFC 3161 timestamps stand in):
+        // sigstore-verify ignores one there, which nothing signs.
+        if v2 && entry.integrated_time.is_some() {
+            return Err(format!(
+                "entry {i}: a Rekor v2 entry carries an integratedTime, which Rekor v2 never \
+                 writes and nothing signs"
+            ));
+        }
+        let Some(proof) = &entry.inclusion_proof else {
+            // An inclusion promise (SET) alone signs the entry's log id and
+            // index; sigstore-verify checks it with that log's key.
+            continue;
+        };
+        let Some(checkpoint) = proof.checkpoint.checkpoint() else {
+            continue;
+        };
+        if proof.root_hash.as_bytes() != checkpoint.root_hash().as_bytes() {
+            return Err(format!(
+                "entry {i}: inclusionProof.rootHash is not the signed checkpoint's root"
+            ));
+        }
+        if proof.tree_size != checkpoint.tree_size() {
+            return Err(format!(
+                "entry {i}: inclusionProof.treeSize {} is not the signed checkpoint's size {}",
+                proof.tree_size,
+                checkpoint.tree_size()
+            ));
+        }
+        if v2 && proof.log_index != entry.log_index {
+            return Err(format!(
+                "entry {i}: inclusionProof.logIndex is not the entry's logIndex"
+            ));
+        }
+        // The proof itself, over its own index and size: the leaf is in the
+        // tree the checkpoint signs.
+        let leaf = sigstore_merkle::hash_leaf(entry.canonicalized_body.as_bytes());
+        sigstore_merkle::verify_inclusion_proof(
+            &leaf,
+            proof.log_index.get(),
+            proof.tree_size,
+            &proof.hashes,
+            &proof.root_hash,
+        )
+        .map_err(|e| format!("entry {i}: the inclusion proof does not hold: {e}"))?;
+        if v2 && Some(checkpoint.origin()) != host(&log.base_url) {
+            return Err(format!(
+                "entry {i}: the checkpoint's origin {:?} is not the log's host ({})",
+                checkpoint.origin(),
+                log.base_url
+            ));
+        }
+        let key = VerificationKey::from_spki(&log.public_key.raw_bytes)
+            .map_err(|e| format!("entry {i}: the log's key is not usable: {e}"))?;
+        let hint = entry.log_id.key_id.as_bytes().get(..4);
+        let signed = checkpoint.signatures().iter().any(|s| {
+            Some(&s.key_id.as_bytes()[..]) == hint
+                && (!v2 || s.name == checkpoint.origin())
+                && key.verify(checkpoint.signed_data(), &s.signature).is_ok()
+        });
+        if !signed {
+            return Err(format!(
+                "entry {i}: the checkpoint is not signed by the log its logId names"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The host of a URL: `https://log.example/x` → `log.example`.
+fn host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next()?;
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    Some(host.split(':').next().unwrap_or(host)).filter(|h| !h.is_empty())
 }
 
 fn digest(alg: HashAlgorithm, hex: &str) -> Option<ArtifactDigest> {

@@ -336,7 +336,10 @@ impl TrustBuilder {
                         file,
                         reason: e.to_string(),
                     })?;
-                let _ = sigstore.set(Ok(Arc::new(verifier)));
+                let _ = sigstore.set(Ok(Sigstore {
+                    verifier: Arc::new(verifier),
+                    tlogs: Arc::new(root.tlogs),
+                }));
                 None
             }
             None => Some(SigstoreInstance::PublicGood),
@@ -356,7 +359,16 @@ impl TrustBuilder {
     }
 }
 
-type SigstoreVerifier = Result<Arc<sigstore_verify::Verifier>, String>;
+/// The Sigstore verifier for a trusted root, and the root's transparency
+/// logs (the checks sigstore-verify leaves out need them: see
+/// [`bundle`]'s log-entry checks).
+#[derive(Clone)]
+pub(crate) struct Sigstore {
+    pub(crate) verifier: Arc<sigstore_verify::Verifier>,
+    pub(crate) tlogs: Arc<Vec<sigstore_trust_root::TransparencyLog>>,
+}
+
+type SigstoreVerifier = Result<Sigstore, String>;
 
 /// Checked trust material, shared by every input of a run.
 #[derive(Clone)]
@@ -424,14 +436,16 @@ impl Trust {
         }
     }
 
-    /// The Sigstore verifier for the trusted root in use.
-    pub(crate) fn sigstore(&self) -> Result<&sigstore_verify::Verifier, String> {
+    /// The Sigstore verifier for the trusted root in use, with its logs.
+    pub(crate) fn sigstore(&self) -> Result<&Sigstore, String> {
         let built = self.sigstore.get_or_init(|| {
             let instance = self.embedded.unwrap_or(SigstoreInstance::PublicGood);
             let root = TrustedRoot::from_embedded(instance).map_err(|e| e.to_string())?;
-            sigstore_verify::Verifier::new(&root)
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
+            let verifier = sigstore_verify::Verifier::new(&root).map_err(|e| e.to_string())?;
+            Ok(Sigstore {
+                verifier: Arc::new(verifier),
+                tlogs: Arc::new(root.tlogs),
+            })
         });
         match built {
             Ok(v) => Ok(v),
