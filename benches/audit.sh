@@ -1,13 +1,13 @@
 #!/bin/sh
-# The audit benchmark (issue 8): provcheck audit over N generated signed
+# The audit benchmark: provcheck audit over N generated signed
 # attestations, keyed signatures with the native rules and with the shipped
 # Rego pack; peak RSS from /usr/bin/time -v; and the raw cost of reading,
 # parsing and verifying the same files (benches/audit_raw.rs).
 #
 #   sh benches/audit.sh 100000 [DIR]     # from the repository root
 #
-# Not a test: the numbers depend on the machine (the README gives this
-# 2-core machine's).
+# Not a test: the numbers depend on the machine (benches/README.md gives
+# a 2-core machine's).
 set -eu
 N=${1:-100000}
 DIR=${2:-/tmp/provcheck-bench-$N}

@@ -65,6 +65,16 @@
 
 #![forbid(unsafe_code)]
 
+/// The Rust examples of the README and of the book, compiled (and run) by
+/// `cargo test`: an example that no longer compiles fails the tests.
+#[cfg(doctest)]
+mod documentation_examples {
+    #[doc = include_str!("../README.md")]
+    struct Readme;
+    #[doc = include_str!("../docs/src/library.md")]
+    struct Library;
+}
+
 pub mod audit;
 pub mod error;
 pub mod evaluate;
