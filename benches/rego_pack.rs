@@ -36,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "pinned": {},
             "builders": {"allow": ["https://tekton.dev/chains/v2"]},
         }),
-    );
+    )?;
     let policy = builder.build()?;
     // REGO_PACK_INPUT=FILE judges that document's Evidence instead (e.g. one
     // of `gen_attestations`' attestations, as the audit benchmark sees them).

@@ -433,6 +433,16 @@ pub struct Pointers {
     /// when it is one; absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<JsonPointer>,
+    /// The child run reference (`…/childReferences/2`) whose declared steps
+    /// come from the pipeline spec because the run is not embedded; absent
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<JsonPointer>,
+    /// Where the step is declared or reported without an image: a spec step
+    /// that names none (or runs a `StepAction`), a runtime state without an
+    /// ImageID; absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<JsonPointer>,
     /// The materials that record this step's image as it ran (a runtime
     /// ImageID copied into the provenance), when any do; absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -59,10 +59,14 @@ contradicted contains i if {
 }
 
 # Every place a step stands for, as the native rules cite it: its declared
-# image, its runtime ImageID, the pipeline task that defines it, and the
-# materials that copy its runtime image.
+# image, its runtime ImageID, the pipeline task and the child run that
+# define it, its entries that name no image, and the materials that copy its
+# runtime image.
 step_evidence(s) := array.concat(
-	[p | some p in [s.pointers.declared_image, s.pointers.runtime_image_id, object.get(s.pointers, "task", null)]; p != null],
+	array.concat(
+		[p | some p in [s.pointers.declared_image, s.pointers.runtime_image_id, object.get(s.pointers, "task", null), object.get(s.pointers, "run", null)]; p != null],
+		object.get(s.pointers, "entries", []),
+	),
 	object.get(s.pointers, "materials", []),
 )
 

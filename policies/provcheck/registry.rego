@@ -13,7 +13,9 @@ import rego.v1
 # declared repository lies under an entry, on a path-component boundary
 # (`quay.io/acme` covers `quay.io/acme/tool`, never `quay.io/acme-evil`),
 # with entries normalized (`alpine` is `docker.io/library/alpine`). One call
-# per list judges every step; regorus charges a builtin call or two per step
+# per list judges every step (`provcheck_steps_denied` for the deny list: an
+# entry without a port covers its host on every port, as natively); regorus
+# charges a builtin call or two per step
 # when the matching is written out in Rego. (A single rule rather than one
 # per fact: each rule costs as much as several expressions.)
 settings := {"allowed": allowed, "allowed_resolved": allowed_resolved, "accept_tags": accept_tags, "effective_on": effective_on} if {
@@ -32,14 +34,14 @@ settings := {"allowed": allowed, "allowed_resolved": allowed_resolved, "accept_t
 
 	# No allow list: every declared step is allowed unless denied.
 	anything := {i | count(allow) == 0; steps[i].declared.repository}
-	allowed := (anything | provcheck_steps_under(steps, allow)) - provcheck_steps_under(steps, deny)
+	allowed := (anything | provcheck_steps_under(steps, allow)) - provcheck_steps_denied(steps, deny)
 	accept_tags := object.get(config, "accept_tags", false)
 
 	# The images a builder resolved (BuildKit materials), as the facts the
 	# builtin reads: indexes into `images`, `resolved[k]` the material's.
 	images := [{"declared": {"repository": object.get(input.materials[j], ["image", "repository"], null)}} | some j in resolved]
 	anything_resolved := {k | count(allow) == 0; images[k].declared.repository}
-	allowed_resolved := (anything_resolved | provcheck_steps_under(images, allow)) - provcheck_steps_under(images, deny)
+	allowed_resolved := (anything_resolved | provcheck_steps_under(images, allow)) - provcheck_steps_denied(images, deny)
 
 	# Every result carries the section's effective_on (null when it has none).
 	effective_on := object.get(config, "effective_on", null)

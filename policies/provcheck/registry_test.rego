@@ -128,3 +128,11 @@ test_a_section_that_lists_nothing_is_unknown if {
 	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as {"allow": []}
 	codes(registry.unknown) == {"registry.allowed"} with input as {"steps": [pinned("quay.io/acme/tool")]} with data.registry as {}
 }
+
+# A deny entry without a port covers its host on every port, and the
+# repository of a step declared through a Docker Hub alias is docker.io's.
+test_a_deny_entry_covers_every_port_of_its_host if {
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("quay.io:443/acme/legacy/x")]} with data.registry as {"deny": ["quay.io/acme/legacy"]}
+	codes(registry.deny) == {"registry.allowed"} with input as {"steps": [pinned("docker.io:8443/library/alpine")]} with data.registry as {"deny": ["docker.io"]}
+	count(registry.deny) == 0 with input as {"steps": [pinned("quay.io:443/acme/tool")]} with data.registry as {"deny": ["quay.io/acme/legacy"]}
+}

@@ -41,3 +41,11 @@ unknown contains {"code": "source.matches", "msg": "the document records no sour
 	on := effective_on
 	not input.build_source.repository
 }
+
+# A ref is required and the document records none: unknown, as natively
+# (never a pass on the repository alone).
+unknown contains {"code": "source.matches", "msg": "the document records no source ref", "effective_on": on} if {
+	on := effective_on
+	want_ref
+	not input.build_source.ref
+}

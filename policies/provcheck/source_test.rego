@@ -26,3 +26,9 @@ test_missing_source_is_unknown if {
 test_a_false_repository_checks_nothing if {
 	count(source.deny) + count(source.unknown) == 0 with input as doc with data.source as {"repository": false}
 }
+
+test_a_required_ref_the_document_does_not_record_is_unknown if {
+	no_ref := {"build_source": {"repository": "https://github.com/acme/app"}}
+	count(source.deny) == 0 with input as no_ref with data.source as {"repository": "https://github.com/acme/app", "ref": "refs/heads/main"}
+	count(source.unknown) == 1 with input as no_ref with data.source as {"repository": "https://github.com/acme/app", "ref": "refs/heads/main"}
+}

@@ -148,6 +148,18 @@ struct TimeSection {
     effective_on: Option<String>,
 }
 
+/// The keys of policy data the starter pack reads as its configuration:
+/// the native policy file's sections, checked as such.
+const PACK_SETTINGS: [&str; 7] = [
+    "registry",
+    "pinned",
+    "runtime_digest",
+    "builders",
+    "source",
+    "predicate_types",
+    "build_time",
+];
+
 /// A configured rule with the date it takes effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section<T> {
@@ -339,14 +351,47 @@ impl PolicyBuilder {
         let bytes = ingest::read_input(path, &ingest::Limits::default())?;
         let name = path.display().to_string();
         let value = ingest::decode_text(&name, &bytes)?;
-        self.rego.add_data(&name, value);
-        Ok(self)
+        self.add_data_value(&name, value)
     }
 
-    /// Add policy data given as a value.
-    pub fn add_data_value(&mut self, name: &str, value: serde_json::Value) -> &mut Self {
+    /// Add policy data given as a value, named `name` in messages.
+    ///
+    /// The keys the starter pack reads as its configuration (`registry`,
+    /// `pinned`, `runtime_digest`, `builders`, `source`, `predicate_types`,
+    /// `build_time`) are checked as a native policy file's are, before any
+    /// evaluation: `accept_tags: "false"` (a string) is refused here, not
+    /// read as true by Rego. Other keys are the policy author's, and free.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] when a configuration key is not what the
+    /// native policy schema says (the error points at it).
+    pub fn add_data_value(
+        &mut self,
+        name: &str,
+        value: serde_json::Value,
+    ) -> Result<&mut Self, PolicyError> {
+        if let Some(object) = value.as_object() {
+            let settings: serde_json::Map<String, serde_json::Value> = PACK_SETTINGS
+                .iter()
+                .filter_map(|k| object.get(*k).map(|v| ((*k).to_owned(), v.clone())))
+                .filter(|(_, v)| !v.is_null())
+                .collect();
+            if !settings.is_empty() {
+                let settings = serde_json::Value::Object(settings);
+                let file: PolicyFile =
+                    serde_path_to_error::deserialize(&settings).map_err(|e| {
+                        let pointer = JsonPointer::from_serde_path(e.path());
+                        PolicyError::Invalid {
+                            at: Location::new(name, pointer),
+                            message: e.into_inner().to_string(),
+                        }
+                    })?;
+                native_policy(name, file)?;
+            }
+        }
         self.rego.add_data(name, value);
-        self
+        Ok(self)
     }
 
     /// Add a BuildKit source policy file (`--source-policy`).

@@ -279,9 +279,36 @@ fn prefix_of(entry: &Value, builtin: &str) -> anyhow::Result<super::registry::Re
     Ok(entry.parse()?)
 }
 
+/// See [`NORMALIZE_PREFIX_BUILTIN`]: the indexes of the steps a deny list
+/// covers, matched as the native rule's deny entries match (an entry
+/// without a port covers its host on every port).
+pub const STEPS_DENIED_BUILTIN: &str = "provcheck_steps_denied";
+
 /// `provcheck_steps_under(steps, entries)`.
 fn steps_under(args: Vec<Value>) -> anyhow::Result<Value> {
-    let builtin = STEPS_UNDER_BUILTIN;
+    steps_matching(
+        args,
+        STEPS_UNDER_BUILTIN,
+        super::registry::RegistryPrefix::matches_repository,
+    )
+}
+
+/// `provcheck_steps_denied(steps, entries)`.
+fn steps_denied(args: Vec<Value>) -> anyhow::Result<Value> {
+    steps_matching(
+        args,
+        STEPS_DENIED_BUILTIN,
+        super::registry::RegistryPrefix::denies_repository,
+    )
+}
+
+/// The indexes of the `steps` (objects with `declared.repository`) that
+/// one of `entries` covers, by `covers`.
+fn steps_matching(
+    args: Vec<Value>,
+    builtin: &str,
+    covers: fn(&super::registry::RegistryPrefix, &str) -> bool,
+) -> anyhow::Result<Value> {
     let (Some(steps), Some(entries)) = (args.first(), args.get(1)) else {
         anyhow::bail!("{builtin} takes two arguments");
     };
@@ -301,7 +328,7 @@ fn steps_under(args: Vec<Value>) -> anyhow::Result<Value> {
     let mut under = std::collections::BTreeSet::new();
     for (i, step) in steps.iter().enumerate() {
         if let Value::String(repo) = &step[&declared][&repository] {
-            if entries.iter().any(|p| p.matches_repository(repo)) {
+            if entries.iter().any(|p| covers(p, repo)) {
                 under.insert(Value::from(i as u64));
             }
         }
@@ -324,6 +351,9 @@ fn add_builtins(engine: &mut Engine) -> Result<(), PolicyError> {
         .map_err(|e| rego_error("(builtins)", &e))?;
     engine
         .add_extension(STEPS_UNDER_BUILTIN.to_owned(), 2, Box::new(steps_under))
+        .map_err(|e| rego_error("(builtins)", &e))?;
+    engine
+        .add_extension(STEPS_DENIED_BUILTIN.to_owned(), 2, Box::new(steps_denied))
         .map_err(|e| rego_error("(builtins)", &e))
 }
 

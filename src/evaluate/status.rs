@@ -119,6 +119,8 @@ impl RuleResult {
                 .iter()
                 .chain(&pointers.runtime_image_id)
                 .chain(&pointers.task)
+                .chain(&pointers.run)
+                .chain(&pointers.entries)
                 .chain(&pointers.materials)
                 .cloned()
                 .collect(),

@@ -348,6 +348,7 @@ pub(crate) fn task_run(
         task,
         taskrun: tr.metadata.name.clone(),
         task_pointer: None,
+        run_pointer: None,
     };
     run.join(&mut out, spec, Some((&tr.status, root.key("status"))))?;
     Ok(out)
@@ -538,6 +539,7 @@ fn tasks_without_runs(
                     task: Some(entry.name.clone()),
                     taskrun: None,
                     task_pointer: Some(entry.pointer.clone()),
+                    run_pointer: None,
                 };
                 run.join(out, Some((spec, ptr.clone())), None)?;
             }
@@ -670,6 +672,7 @@ pub(crate) fn pipeline_run(
             task: child.pipeline_task_name.clone(),
             taskrun: Some(name.clone()),
             task_pointer: entry.map(|e| e.pointer.clone()),
+            run_pointer: None,
         };
         run.join(
             &mut out,
@@ -714,12 +717,13 @@ pub(crate) fn pipeline_run(
                          embedded: its declared images come from the pipeline spec; pass its \
                          object as another input to see its runtime images"
                     ),
-                    pointer,
+                    pointer.clone(),
                 ));
                 let run = RunContext {
                     task: child.pipeline_task_name.clone(),
                     taskrun: child.name.clone(),
                     task_pointer: entry.map(|e| e.pointer.clone()),
+                    run_pointer: Some(pointer.clone()),
                 };
                 run.join(&mut out, Some((spec, ptr.clone())), None)?;
             }
@@ -760,6 +764,9 @@ struct Side<'a> {
     name: String,
     image: Option<&'a str>,
     pointer: JsonPointer,
+    /// The entry itself, when `pointer` names another place (an image
+    /// inherited from the step template).
+    entry: Option<JsonPointer>,
     /// Why the image is not declared here, when the document says.
     note: Option<Note>,
 }
@@ -769,6 +776,8 @@ struct RunContext {
     taskrun: Option<String>,
     /// The pipeline task that defines the run, when it is one.
     task_pointer: Option<JsonPointer>,
+    /// The child run reference, when the run is referenced, not embedded.
+    run_pointer: Option<JsonPointer>,
 }
 
 impl RunContext {
@@ -849,6 +858,15 @@ impl RunContext {
             .map(|s| s.name.clone())
             .unwrap_or_default();
         let note = d.as_mut().and_then(|s| s.note.take());
+        // An entry without an image still says where the step is.
+        let entries: Vec<JsonPointer> = [&d, &r]
+            .into_iter()
+            .flatten()
+            .flat_map(|s| {
+                let bare = s.image.is_none().then(|| s.pointer.clone());
+                bare.into_iter().chain(s.entry.clone())
+            })
+            .collect();
         let declared = d.and_then(|s| s.image.map(|image| (image, s.pointer)));
         let runtime = r.and_then(|s| s.image.map(|image| (image, s.pointer)));
         let mut step = step_evidence(
@@ -863,6 +881,8 @@ impl RunContext {
         );
         step.notes.extend(note);
         step.pointers.task.clone_from(&self.task_pointer);
+        step.pointers.run.clone_from(&self.run_pointer);
+        step.pointers.entries = entries;
         step
     }
 }
@@ -926,6 +946,7 @@ pub(crate) fn declared_task_spec(
         task,
         taskrun: None,
         task_pointer: None,
+        run_pointer: None,
     };
     run.join(&mut out, Some((&spec, ptr.clone())), None)?;
     Ok(out)
@@ -986,18 +1007,21 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
                     name,
                     image: None,
                     pointer,
+                    entry: None,
                 };
             }
             let own = c
                 .image
                 .as_ref()
                 .map(|image| (image.as_str(), ptr.key(key).index(i).key("image")));
+            let inherited = own.is_none();
             let (image, pointer) = match own.or_else(|| template.clone()) {
                 Some((image, pointer)) => (Some(image), pointer),
                 None => (None, ptr.key(key).index(i)),
             };
             Side {
                 name,
+                entry: (inherited && image.is_some()).then(|| ptr.key(key).index(i)),
                 image,
                 pointer,
                 note: None,
@@ -1030,6 +1054,7 @@ fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind
                 } else {
                     entry
                 },
+                entry: None,
                 note: None,
             }
         })

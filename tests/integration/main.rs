@@ -15,6 +15,7 @@ mod audit;
 mod buildinfo;
 mod cli;
 mod combine;
+mod completeness;
 mod docs;
 mod examples;
 mod golden;

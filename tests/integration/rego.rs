@@ -247,7 +247,8 @@ fn native_and_rego_registry_results_agree() {
         let native = native.build().unwrap();
         let mut rego = PolicyBuilder::new();
         rego.add_path(&root().join("policies/provcheck")).unwrap();
-        rego.add_data_value("data", json!({"registry": config}));
+        rego.add_data_value("data", json!({"registry": config}))
+            .unwrap();
         let rego = rego.build().unwrap();
         for d in &declared {
             let ev = evidence(d.as_deref(), Some(&runtime));
@@ -348,7 +349,8 @@ fn native_and_rego_agree_on_builder_resolved_images_and_on_nothing_to_judge() {
         let native = native.build().unwrap();
         let mut rego = PolicyBuilder::new();
         rego.add_path(&root().join("policies/provcheck")).unwrap();
-        rego.add_data_value("data", json!({"registry": config}));
+        rego.add_data_value("data", json!({"registry": config}))
+            .unwrap();
         let rego = rego.build().unwrap();
         for (what, ev) in &documents {
             let now = chrono::Utc::now();
@@ -391,20 +393,74 @@ fn a_malformed_registry_list_is_an_error_not_a_pass() {
         json!({"deny": "", "allow": []}),
         json!({"allow": ["Bad Entry"]}),
     ];
+    // Policy data is checked as a native policy file is, before any
+    // evaluation: a malformed section is refused, naming its pointer.
     for config in configs {
         let mut rego = PolicyBuilder::new();
         rego.add_path(&root().join("policies/provcheck")).unwrap();
-        rego.add_data_value("data", json!({"registry": config}));
-        let rego = rego.build().unwrap();
-        let now = chrono::Utc::now();
-        for ev in [
-            evidence(Some(&format!("quay.io/acme/tool@sha256:{A}")), None),
-            evidence(None, None),
-        ] {
-            let got = provcheck::evaluate::evaluate(&rego, &ev, now);
-            assert!(got.is_err(), "{config}: {got:?}");
-        }
+        let err = rego
+            .add_data_value("data", json!({"registry": config}))
+            .err()
+            .unwrap_or_else(|| panic!("{config}: accepted"));
+        assert!(err.to_string().starts_with("data: at /registry"), "{err}");
     }
+    // Data that reaches the pack unchecked (a Rego test's `with`) is still
+    // an evaluation error, never an empty list that passes.
+    let mut rego = PolicyBuilder::new();
+    rego.add_path(&root().join("policies/provcheck")).unwrap();
+    rego.add_rego_source(
+        "override.rego",
+        "package provcheck.override\nimport rego.v1\nwarn contains {\"msg\": m} if { some m in data.provcheck.registry.deny with data.registry as {\"allow\": \"\"} }\n",
+    );
+    let rego = rego.build().unwrap();
+    let ev = evidence(Some(&format!("quay.io/acme/tool@sha256:{A}")), None);
+    assert!(provcheck::evaluate::evaluate(&rego, &ev, chrono::Utc::now()).is_err());
+}
+
+/// The pack's own configuration keys are checked against the native policy
+/// schema before evaluation: `accept_tags: "false"` (a string) is refused,
+/// never read as true; other keys are free.
+#[test]
+fn policy_data_is_checked_as_a_policy_file() {
+    let dir = Scratch::new("rego-data-checked");
+    let data = dir.file(
+        "data.yaml",
+        b"registry:\n  allow: [quay.io/acme]\n  accept_tags: \"false\"\n",
+    );
+    let doc = dir.file(
+        "tr.json",
+        br#"{"kind": "TaskRun", "status": {"taskSpec": {"steps": [{"name": "s", "image": "quay.io/acme/t:v1"}]}}}"#,
+    );
+    let pack = root().join("policies/provcheck");
+    let out = provcheck(&[
+        "verify",
+        &doc,
+        "--policy",
+        pack.to_str().unwrap(),
+        "--policy-data",
+        &data,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("at /registry/accept_tags"), "{stderr}");
+    let free = dir.file(
+        "free.yaml",
+        b"acme: {anything: [1, 2]}\nregistry: {allow: [quay.io/acme]}\n",
+    );
+    let out = provcheck(&[
+        "verify",
+        &doc,
+        "--policy",
+        pack.to_str().unwrap(),
+        "--policy-data",
+        &free,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn source_policy_status(dir: &Scratch, policy: serde_json::Value, declared: &str) -> (String, i32) {
@@ -568,7 +624,7 @@ fn native_and_rego_agree_on_pinning_of_builder_resolved_images() {
     let native = native.build().unwrap();
     let mut rego = PolicyBuilder::new();
     rego.add_path(&root().join("policies/provcheck")).unwrap();
-    rego.add_data_value("data", config.clone());
+    rego.add_data_value("data", config.clone()).unwrap();
     let rego = rego.build().unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for (what, ev) in &documents {
