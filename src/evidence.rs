@@ -305,11 +305,11 @@ pub struct StepEvidence {
     /// What a Tekton run given with `--with` contributed (the declared
     /// image, and the run's own ImageID for comparison); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub joined: Option<JoinedRun>,
+    pub joined: Option<Box<JoinedRun>>,
     /// The image index through which the runtime digest corroborates the
     /// declared one (`corroboration: match-via-index`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub via_index: Option<ViaIndex>,
+    pub via_index: Option<Box<ViaIndex>>,
     /// Findings about this step (sources that disagree, an index that could
     /// not be used); absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -373,21 +373,16 @@ pub struct ViaIndex {
 }
 
 /// The parsed declared image: its normalized parts, or why it is invalid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+///
+/// In JSON a parsed image is `{reference, registry, repository, tag,
+/// digest}`: the parts are read from the one normalized reference
+/// ([`DeclaredImage::registry`] …), not kept beside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeclaredImage {
     /// A valid reference.
     Parsed {
         /// Full normalized form, `registry/path[:tag][@digest]`.
         reference: ImageRef,
-        /// The registry (host and port).
-        registry: String,
-        /// `registry/path`.
-        repository: String,
-        /// The tag, if written.
-        tag: Option<String>,
-        /// The digest, if written.
-        digest: Option<String>,
     },
     /// Not usable as a reference.
     Invalid {
@@ -396,16 +391,64 @@ pub enum DeclaredImage {
     },
 }
 
+impl DeclaredImage {
+    /// The reference, when it parsed.
+    pub fn reference(&self) -> Option<&ImageRef> {
+        match self {
+            Self::Parsed { reference } => Some(reference),
+            Self::Invalid { .. } => None,
+        }
+    }
+
+    /// The registry (host and port), when it parsed.
+    pub fn registry(&self) -> Option<&str> {
+        self.reference().map(ImageRef::domain)
+    }
+
+    /// `registry/path`, when it parsed.
+    pub fn repository(&self) -> Option<&str> {
+        self.reference().map(ImageRef::repository_str)
+    }
+
+    /// The tag, when it parsed and one was written.
+    pub fn tag(&self) -> Option<&str> {
+        self.reference().and_then(ImageRef::tag)
+    }
+
+    /// The digest (`algorithm:hex`), when it parsed and one was written.
+    pub fn digest(&self) -> Option<&str> {
+        self.reference()
+            .and_then(ImageRef::digest)
+            .map(|d| d.as_str())
+    }
+}
+
+impl Serialize for DeclaredImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        match self {
+            Self::Parsed { reference } => {
+                let mut map = serializer.serialize_map(Some(5))?;
+                map.serialize_entry("reference", reference)?;
+                map.serialize_entry("registry", reference.domain())?;
+                map.serialize_entry("repository", reference.repository_str())?;
+                map.serialize_entry("tag", &reference.tag())?;
+                map.serialize_entry("digest", &reference.digest().map(|d| d.as_str()))?;
+                map.end()
+            }
+            Self::Invalid { error } => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("error", error)?;
+                map.end()
+            }
+        }
+    }
+}
+
 impl From<Declared> for DeclaredImage {
     fn from(d: Declared) -> Self {
         match d {
-            Declared::Ref(r) => Self::Parsed {
-                registry: r.domain().to_owned(),
-                repository: r.repository(),
-                tag: r.tag().map(str::to_owned),
-                digest: r.digest().map(|d| d.as_str().to_owned()),
-                reference: r,
-            },
+            Declared::Ref(r) => Self::Parsed { reference: r },
             Declared::Unresolved(var) => Self::Invalid {
                 error: format!("unresolved variable {var}"),
             },

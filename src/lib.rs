@@ -136,6 +136,6 @@ pub fn normalize_bytes_with(
 ) -> Vec<Result<Evidence, Error>> {
     ingest::ingest_all(name, bytes)
         .into_iter()
-        .map(|doc| Ok(normalize::normalize_with(&doc?, limits)?))
+        .map(|doc| Ok(normalize::normalize_document(doc?, limits)?))
         .collect()
 }

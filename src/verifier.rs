@@ -338,7 +338,7 @@ impl Verifier {
         let normalized: Vec<Result<Evidence, Error>> = docs
             .into_iter()
             .map(|doc| {
-                let ev = crate::normalize::normalize_with(&doc?, &self.limits)?;
+                let ev = crate::normalize::normalize_document(doc?, &self.limits)?;
                 Ok(self.options.apply(ev))
             })
             .collect();

@@ -37,9 +37,16 @@ deny contains {"code": "source.matches", "msg": msg, "effective_on": on} if {
 	msg := sprintf("ref %s is not %s", [got, want_ref])
 }
 
-unknown contains {"code": "source.matches", "msg": "the document records no source", "effective_on": on} if {
+# What the document records of its source: defined only when not null.
+recorded(field) := v if {
+	v := input.build_source[field]
+	v != null
+}
+
+unknown contains {"code": "source.matches", "msg": "the document records no source repository", "effective_on": on} if {
 	on := effective_on
-	not input.build_source.repository
+	data.source.repository
+	not recorded("repository")
 }
 
 # A ref is required and the document records none: unknown, as natively
@@ -47,5 +54,5 @@ unknown contains {"code": "source.matches", "msg": "the document records no sour
 unknown contains {"code": "source.matches", "msg": "the document records no source ref", "effective_on": on} if {
 	on := effective_on
 	want_ref
-	not input.build_source.ref
+	not recorded("ref")
 }

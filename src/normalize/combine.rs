@@ -426,7 +426,7 @@ fn join_step(step: &mut StepEvidence, source: &str, uid: Option<&str>, run: &Ste
     step.trusted_reference = decision.trusted_reference;
     step.trust = decision.trust;
     step.corroboration = decision.corroboration;
-    step.joined = Some(JoinedRun {
+    step.joined = Some(Box::new(JoinedRun {
         source: source.to_owned(),
         taskrun: run.taskrun.clone(),
         uid: uid.map(str::to_owned),
@@ -437,7 +437,7 @@ fn join_step(step: &mut StepEvidence, source: &str, uid: Option<&str>, run: &Ste
             runtime_image_id: run.pointers.runtime_image_id.clone(),
             ..Pointers::default()
         },
-    });
+    }));
 }
 
 /// Whether the attestation's ImageID and the run's name the same content.
@@ -479,11 +479,7 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
         if step.corroboration != Some(Corroboration::Mismatch) {
             continue;
         }
-        let Some(DeclaredImage::Parsed {
-            digest: Some(declared),
-            ..
-        }) = &step.declared
-        else {
+        let Some(declared) = step.declared.as_ref().and_then(DeclaredImage::digest) else {
             continue;
         };
         let Some(runtime) = step
@@ -502,7 +498,7 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
             .unwrap_or_default();
         let declared_index = indexes
             .iter()
-            .position(|i| &i.digest.to_string() == declared)
+            .position(|i| i.digest.to_string() == declared)
             .and_then(|n| {
                 if let Some(c) = considered.get_mut(n) {
                     *c = true;
@@ -513,13 +509,13 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
             Some(index) => match index.entry(&runtime) {
                 Some(entry) => {
                     step.corroboration = Some(Corroboration::MatchViaIndex);
-                    step.via_index = Some(ViaIndex {
+                    step.via_index = Some(Box::new(ViaIndex {
                         source: index.source.clone(),
                         digest: index.digest.to_string(),
                         media_type: index.media_type.clone(),
                         manifest: entry.digest.to_string(),
                         platform: entry.platform.clone(),
-                    });
+                    }));
                 }
                 None => step.notes.push(Note::new(
                     NoteCode::IndexLacksRuntimeManifest,

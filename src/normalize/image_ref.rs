@@ -153,7 +153,8 @@ impl ImageRef {
         self.repository_str().to_owned()
     }
 
-    fn repository_str(&self) -> &str {
+    /// `domain/path`, borrowed.
+    pub fn repository_str(&self) -> &str {
         self.text.get(..self.path_end).unwrap_or_default()
     }
 

@@ -42,8 +42,41 @@ pub fn normalize(doc: &Document) -> Result<Evidence, NormalizeError> {
 ///
 /// As [`normalize`], and [`NormalizeError::TooManySteps`].
 pub fn normalize_with(doc: &Document, limits: &Limits) -> Result<Evidence, NormalizeError> {
-    let max_steps = limits.max_steps;
-    let mut ev = Evidence {
+    let (mut ev, extracted) = read(doc, limits)?;
+    finish(&mut ev, extracted)?;
+    Ok(ev)
+}
+
+/// [`normalize_with`], taking the document: the decoded value of a Tekton
+/// object (which can be large) is released before its steps are built, so
+/// the two are never held at once.
+///
+/// # Errors
+///
+/// As [`normalize_with`].
+pub fn normalize_document(mut doc: Document, limits: &Limits) -> Result<Evidence, NormalizeError> {
+    let (mut ev, extracted) = read(&doc, limits)?;
+    doc.value = serde_json::Value::Null;
+    drop(doc);
+    finish(&mut ev, extracted)?;
+    Ok(ev)
+}
+
+/// A Tekton object's name, uid and times, into `ev`.
+fn tekton_header(doc: &Document, ev: &mut Evidence) -> Result<(), NormalizeError> {
+    let header: tekton::Header = typed_at(doc, &doc.value, &doc.base)?;
+    ev.document.api_version = header.api_version;
+    ev.document.name = header.metadata.name;
+    ev.document.uid = header.metadata.uid;
+    ev.build_started_on = header.status.start_time;
+    ev.build_finished_on = header.status.completion_time;
+    Ok(())
+}
+
+/// The Evidence of `doc` before its content is read: its name, kind,
+/// layers and signature material.
+fn shell(doc: &Document) -> Evidence {
+    Evidence {
         // One of several documents of a file is named by its place there.
         source: match &doc.part {
             Some(part) => format!("{}#{part}", doc.name),
@@ -70,26 +103,44 @@ pub fn normalize_with(doc: &Document, limits: &Limits) -> Result<Evidence, Norma
         signatures: signature_material(doc),
         steps: Vec::new(),
         notes: Vec::new(),
-    };
+    }
+}
+
+/// The steps a Tekton object joined, built into `ev`; then runtime images
+/// recorded as materials related to the steps.
+fn finish(ev: &mut Evidence, extracted: Option<tekton::Extracted>) -> Result<(), NormalizeError> {
+    if let Some(extracted) = extracted {
+        let (steps, notes) = extracted.build()?;
+        ev.steps = steps;
+        ev.notes = notes;
+    }
+    runtime_materials::account(ev, &[]);
+    Ok(())
+}
+
+/// The Evidence of `doc`, but for a Tekton object's steps: joined, not yet
+/// built (see [`finish`]).
+fn read(
+    doc: &Document,
+    limits: &Limits,
+) -> Result<(Evidence, Option<tekton::Extracted>), NormalizeError> {
+    let max_steps = limits.max_steps;
+    let mut extracted = None;
+    let mut ev = shell(doc);
     match doc.kind {
         DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun => {
             // Pointers name places in the file: an item of a List starts at /items/i.
             let root = &doc.base;
-            let header: tekton::Header = typed_at(doc, &doc.value, root)?;
-            let extracted = match doc.kind {
-                DocumentKind::TektonPipelineRun => {
-                    tekton::pipeline_run(&doc.name, &doc.value, root, max_steps)
+            tekton_header(doc, &mut ev)?;
+            extracted = Some(
+                match doc.kind {
+                    DocumentKind::TektonPipelineRun => {
+                        tekton::pipeline_run(&doc.name, &doc.value, root, max_steps)
+                    }
+                    _ => tekton::task_run(&doc.name, &doc.value, root, max_steps),
                 }
-                _ => tekton::task_run(&doc.name, &doc.value, root, max_steps),
-            }
-            .map_err(|e| relocate(doc, root, e))?;
-            ev.document.api_version = header.api_version;
-            ev.document.name = header.metadata.name;
-            ev.document.uid = header.metadata.uid;
-            ev.build_started_on = header.status.start_time;
-            ev.build_finished_on = header.status.completion_time;
-            ev.steps = extracted.steps;
-            ev.notes = extracted.notes;
+                .map_err(|e| relocate(doc, root, e))?,
+            );
         }
         DocumentKind::BuildkitBuildInfo => buildinfo::build_info(doc, &mut ev)?,
         DocumentKind::InTotoStatement
@@ -108,8 +159,7 @@ pub fn normalize_with(doc: &Document, limits: &Limits) -> Result<Evidence, Norma
             }
         }
     }
-    runtime_materials::account(&mut ev, &[]);
-    Ok(ev)
+    Ok((ev, extracted))
 }
 
 /// What signature material the document carried (counted, not verified).

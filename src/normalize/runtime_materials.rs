@@ -44,11 +44,7 @@ pub(crate) fn account(ev: &mut Evidence, indexes: &[ImageIndex]) {
         if let Some(d) = step.runtime.as_ref().and_then(|r| r.digest.as_ref()) {
             digests.push(d.as_str().to_ascii_lowercase());
         }
-        if let Some(DeclaredImage::Parsed {
-            digest: Some(declared),
-            ..
-        }) = &step.declared
-        {
+        if let Some(declared) = step.declared.as_ref().and_then(DeclaredImage::digest) {
             let declared = declared.to_ascii_lowercase();
             // A declared index's platform manifests, when the index is given.
             for index in indexes

@@ -375,7 +375,7 @@ fn chains_v02_steps(
         let spec_ptr = ptr.key("taskSpec");
         let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
-        push_extracted(ev, extracted);
+        push_extracted(ev, extracted)?;
         ev.notes.push(Note::new(
             NoteCode::RuntimeImagesNotJoined,
             "this provenance declares the task's steps (buildConfig.taskSpec) but \
@@ -439,7 +439,7 @@ fn runtime_only_steps(
                 |c| c.strip_prefix("step-").unwrap_or(c).to_owned(),
             );
         let runtime = env
-            .and_then(|e| e.image.as_deref())
+            .and_then(|e| e.image.clone())
             .map(|image| (image, ptr.index(i).key("environment").key("image")));
         ev.steps.push(step_evidence(
             StepIdentity {
@@ -537,12 +537,12 @@ fn chains_v1_steps(
         let spec_ptr = run_ptr.key("taskSpec");
         let extracted = tekton::declared_task_spec(&doc.name, spec, &spec_ptr, None, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
-        push_extracted(ev, extracted);
+        push_extracted(ev, extracted)?;
     } else if let Some(spec) = member(run_spec, "pipelineSpec") {
         let spec_ptr = run_ptr.key("pipelineSpec");
         let extracted = tekton::declared_pipeline_spec(&doc.name, spec, &spec_ptr, max_steps)
             .map_err(|e| relocate(doc, &spec_ptr, e))?;
-        push_extracted(ev, extracted);
+        push_extracted(ev, extracted)?;
     } else if let Some(key) = ["taskRef", "pipelineRef"]
         .into_iter()
         .find(|key| member(run_spec, key).is_some())
@@ -559,9 +559,11 @@ fn chains_v1_steps(
     Ok(())
 }
 
-fn push_extracted(ev: &mut Evidence, extracted: Extracted) {
-    ev.steps.extend(extracted.steps);
-    ev.notes.extend(extracted.notes);
+fn push_extracted(ev: &mut Evidence, extracted: Extracted) -> Result<(), NormalizeError> {
+    let (steps, notes) = extracted.build()?;
+    ev.steps.extend(steps);
+    ev.notes.extend(notes);
+    Ok(())
 }
 
 /// GitHub workflow build type: the workflow's repository, ref and path;

@@ -283,35 +283,111 @@ pub(crate) fn typed<'a, T: Deserialize<'a>>(
     })
 }
 
-/// What a TaskRun (alone or inside a PipelineRun) contributes, and how
-/// many steps it may hold at most.
+/// What a TaskRun (alone or inside a PipelineRun) contributes: its steps
+/// joined but not built yet (their text owned, so the document they were
+/// read from can be released first: [`Extracted::build`]), its notes, and
+/// how many steps it may hold at most.
 #[derive(Debug)]
 pub(crate) struct Extracted {
-    pub(crate) steps: Vec<StepEvidence>,
+    unjoined: Vec<Unjoined>,
+    /// Entries read so far, declared and runtime.
+    entries: usize,
     pub(crate) notes: Vec<Note>,
     file: String,
     max_steps: usize,
 }
 
+/// One run's declared and runtime entries, read, to be joined by name.
+#[derive(Debug)]
+struct Unjoined {
+    run: RunContext,
+    sides: [(StepKind, Vec<Side>, Vec<Side>, Bases); 2],
+    /// Where the run's steps are declared (or reported), for notes.
+    at: JsonPointer,
+}
+
+/// A step joined from its declared and runtime entries, to be built.
+#[derive(Debug)]
+struct Pending {
+    /// The run it belongs to (an index into `Extracted::runs`).
+    run: usize,
+    kind: StepKind,
+    declared: Option<Side>,
+    runtime: Option<Side>,
+}
+
 impl Extracted {
     pub(crate) fn new(file: &str, max_steps: usize) -> Self {
         Self {
-            steps: Vec::new(),
+            unjoined: Vec::new(),
+            entries: 0,
             notes: Vec::new(),
             file: file.to_owned(),
             max_steps,
         }
     }
 
-    /// Refuse `more` steps beyond the limit, before any is built.
-    pub(crate) fn make_room(&self, more: usize) -> Result<(), NormalizeError> {
-        if self.steps.len().saturating_add(more) > self.max_steps {
-            return Err(NormalizeError::TooManySteps {
-                file: self.file.clone(),
-                limit: self.max_steps,
-            });
+    /// Join each run's entries by name and build its steps (the decision
+    /// table applied to each); then the notes. Steps past the limit are
+    /// refused before any is built.
+    pub(crate) fn build(mut self) -> Result<(Vec<StepEvidence>, Vec<Note>), NormalizeError> {
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut runs: Vec<(RunContext, [Bases; 2])> = Vec::with_capacity(self.unjoined.len());
+        for unjoined in std::mem::take(&mut self.unjoined) {
+            let run = runs.len();
+            let mut bases: [Bases; 2] = Default::default();
+            for ((kind, declared, runtime, base), slot) in
+                unjoined.sides.into_iter().zip(&mut bases)
+            {
+                *slot = base;
+                let (matches, duplicates) = match_by_name(&declared, &runtime);
+                let joined = matches.iter().flatten().count();
+                let count = declared.len() + runtime.len() - joined;
+                if pending.len().saturating_add(count) > self.max_steps {
+                    return Err(NormalizeError::TooManySteps {
+                        file: self.file,
+                        limit: self.max_steps,
+                    });
+                }
+                pending.reserve(count);
+                pair_by_name(declared, runtime, matches, |declared, runtime| {
+                    pending.push(Pending {
+                        run,
+                        kind,
+                        declared,
+                        runtime,
+                    });
+                });
+                for name in duplicates {
+                    self.notes.push(Note::new(
+                        NoteCode::DuplicateStepName,
+                        format!(
+                            "more than one {} of {} is named {name:?}: they are not joined \
+                             with the runtime's, so no runtime ImageID corroborates them",
+                            match kind {
+                                StepKind::Step => "step",
+                                StepKind::Sidecar => "sidecar",
+                            },
+                            unjoined.run.describe()
+                        ),
+                        unjoined.at.clone(),
+                    ));
+                }
+            }
+            runs.push((unjoined.run, bases));
         }
-        Ok(())
+        let steps = pending
+            .into_iter()
+            .filter_map(|p| {
+                let (run, bases) = runs.get(p.run)?;
+                let base = match p.kind {
+                    StepKind::Step => &bases[0],
+                    StepKind::Sidecar => &bases[1],
+                };
+                Some(run.step(p.kind, p.declared, p.runtime, base))
+            })
+            .collect();
+        Ok((steps, self.notes))
     }
 }
 
@@ -323,6 +399,15 @@ pub(crate) fn task_run(
     max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let tr: TaskRun = typed(file, value)?;
+    task_run_from(file, &tr, root, max_steps)
+}
+
+fn task_run_from(
+    file: &str,
+    tr: &TaskRun<'_>,
+    root: &JsonPointer,
+    max_steps: usize,
+) -> Result<Extracted, NormalizeError> {
     let root = root.clone();
     let task = tr
         .metadata
@@ -619,6 +704,15 @@ pub(crate) fn pipeline_run(
     max_steps: usize,
 ) -> Result<Extracted, NormalizeError> {
     let pr: PipelineRun = typed(file, value)?;
+    pipeline_run_from(file, &pr, root, max_steps)
+}
+
+fn pipeline_run_from(
+    file: &str,
+    pr: &PipelineRun<'_>,
+    root: &JsonPointer,
+    max_steps: usize,
+) -> Result<Extracted, NormalizeError> {
     let status_ptr = root.key("status");
     let mut out = Extracted::new(file, max_steps);
     let mut entries = Vec::new();
@@ -759,18 +853,63 @@ pub(crate) fn pipeline_run(
     Ok(out)
 }
 
-/// A declared or runtime container, flattened for joining.
-struct Side<'a> {
+/// A declared or runtime container, flattened for joining (its text
+/// copied out of the document once).
+#[derive(Debug)]
+struct Side {
     name: String,
-    image: Option<&'a str>,
-    pointer: JsonPointer,
-    /// The entry itself, when `pointer` names another place (an image
-    /// inherited from the step template).
-    entry: Option<JsonPointer>,
-    /// Why the image is not declared here, when the document says.
-    note: Option<Note>,
+    image: Option<String>,
+    /// Its index in its list (`steps`, `sidecars`).
+    index: usize,
+    /// What of the entry names its image; the pointer is made when the
+    /// step is built (a large task holds many entries).
+    member: Member,
 }
 
+/// The member of an entry that names its image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    /// `image` (a declared step or sidecar).
+    Image,
+    /// `imageID` (a runtime state).
+    ImageId,
+    /// None: the image is the step template's.
+    Template,
+    /// None: the step runs a `StepAction` (`ref`).
+    StepAction,
+    /// None at all: the entry names no image.
+    Nothing,
+}
+
+/// Where a run's entries of one kind are: the declared list, the runtime
+/// list, and the step template's image.
+#[derive(Debug, Clone, Default)]
+struct Bases {
+    declared: JsonPointer,
+    runtime: JsonPointer,
+    template: JsonPointer,
+}
+
+impl Side {
+    /// The pointer of what names the image (the entry, when nothing does)
+    /// and, for an image inherited from the template, the entry itself.
+    fn pointers(
+        &self,
+        list: &JsonPointer,
+        template: &JsonPointer,
+    ) -> (JsonPointer, Option<JsonPointer>) {
+        let entry = list.index(self.index);
+        match self.member {
+            Member::Image => (entry.key("image"), None),
+            Member::ImageId => (entry.key("imageID"), None),
+            Member::StepAction => (entry.key("ref"), None),
+            Member::Template => (template.clone(), Some(entry)),
+            Member::Nothing => (entry, None),
+        }
+    }
+}
+
+#[derive(Debug)]
 struct RunContext {
     task: Option<String>,
     taskrun: Option<String>,
@@ -781,20 +920,33 @@ struct RunContext {
 }
 
 impl RunContext {
-    /// Join the spec's steps and sidecars with the status's, by name.
+    /// Read the spec's steps and sidecars and the status's, to be joined
+    /// by name once the document is released ([`Extracted::build`]).
     fn join(
-        &self,
+        self,
         out: &mut Extracted,
         spec: Option<(&TaskSpec, JsonPointer)>,
         status: Option<(&TaskRunStatus, JsonPointer)>,
     ) -> Result<(), NormalizeError> {
+        // Each step is a declared entry, a runtime entry, or both: more
+        // entries than two per step of room cannot fit, and are refused
+        // before anything is read from them.
         let declared_count = spec
             .as_ref()
             .map_or(0, |(s, _)| s.steps.len() + s.sidecars.len());
         let runtime_count = status
             .as_ref()
             .map_or(0, |(s, _)| s.steps.len() + s.sidecars.len());
-        out.make_room(declared_count.saturating_add(runtime_count))?;
+        out.entries = out
+            .entries
+            .saturating_add(declared_count)
+            .saturating_add(runtime_count);
+        if out.entries > out.max_steps.saturating_mul(2) {
+            return Err(NormalizeError::TooManySteps {
+                file: out.file.clone(),
+                limit: out.max_steps,
+            });
+        }
         if spec.is_none() {
             if let Some((_, ptr)) = &status {
                 out.notes.push(Note::new(
@@ -807,39 +959,38 @@ impl RunContext {
                 ));
             }
         }
-        for kind in [StepKind::Step, StepKind::Sidecar] {
+        let sides = [StepKind::Step, StepKind::Sidecar].map(|kind| {
+            let key = match kind {
+                StepKind::Step => "steps",
+                StepKind::Sidecar => "sidecars",
+            };
             let declared = spec
                 .as_ref()
-                .map(|(s, ptr)| declared_side(s, ptr, kind))
+                .map(|(s, _)| declared_side(s, kind))
                 .unwrap_or_default();
             let runtime = status
                 .as_ref()
-                .map(|(s, ptr)| runtime_side(s, ptr, kind))
+                .map(|(s, _)| runtime_side(s, kind))
                 .unwrap_or_default();
-            let (pairs, duplicates) = join_by_name(declared, runtime);
-            for (d, r) in pairs {
-                out.steps.push(self.step(kind, d, r));
-            }
-            let at = spec
-                .as_ref()
-                .map(|(_, p)| p)
-                .or(status.as_ref().map(|(_, p)| p));
-            for name in duplicates {
-                out.notes.push(Note::new(
-                    NoteCode::DuplicateStepName,
-                    format!(
-                        "more than one {} of {} is named {name:?}: they are not joined with \
-                         the runtime's, so no runtime ImageID corroborates them",
-                        match kind {
-                            StepKind::Step => "step",
-                            StepKind::Sidecar => "sidecar",
-                        },
-                        self.describe()
-                    ),
-                    at.cloned().unwrap_or_else(JsonPointer::root),
-                ));
-            }
-        }
+            let bases = Bases {
+                declared: spec.as_ref().map(|(_, p)| p.key(key)).unwrap_or_default(),
+                runtime: status.as_ref().map(|(_, p)| p.key(key)).unwrap_or_default(),
+                template: spec
+                    .as_ref()
+                    .map(|(_, p)| p.key("stepTemplate").key("image"))
+                    .unwrap_or_default(),
+            };
+            (kind, declared, runtime, bases)
+        });
+        let at = spec
+            .map(|(_, p)| p)
+            .or(status.map(|(_, p)| p))
+            .unwrap_or_else(JsonPointer::root);
+        out.unjoined.push(Unjoined {
+            run: self,
+            sides,
+            at,
+        });
         Ok(())
     }
 
@@ -851,24 +1002,52 @@ impl RunContext {
         }
     }
 
-    fn step(&self, kind: StepKind, mut d: Option<Side<'_>>, r: Option<Side<'_>>) -> StepEvidence {
-        let name = d
+    fn step(
+        &self,
+        kind: StepKind,
+        mut d: Option<Side>,
+        mut r: Option<Side>,
+        bases: &Bases,
+    ) -> StepEvidence {
+        let name = match (&mut d, &mut r) {
+            (Some(s), _) | (None, Some(s)) => std::mem::take(&mut s.name),
+            (None, None) => String::new(),
+        };
+        let d = d.map(|s| {
+            let (pointer, entry) = s.pointers(&bases.declared, &bases.template);
+            (s, pointer, entry)
+        });
+        let r = r.map(|s| {
+            let (pointer, entry) = s.pointers(&bases.runtime, &bases.template);
+            (s, pointer, entry)
+        });
+        // Neither an `image` beside the `ref` (Tekton refuses one) nor the
+        // step template's applies: the image is the StepAction's, which
+        // this document does not hold.
+        let note = d
             .as_ref()
-            .or(r.as_ref())
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let note = d.as_mut().and_then(|s| s.note.take());
+            .filter(|(s, _, _)| s.member == Member::StepAction)
+            .map(|(_, pointer, _)| {
+                Note::new(
+                    NoteCode::StepAction,
+                    format!(
+                        "step {name:?} runs a StepAction (`ref`): its image is defined there, \
+                         not in this document, so it is not declared here"
+                    ),
+                    pointer.clone(),
+                )
+            });
         // An entry without an image still says where the step is.
         let entries: Vec<JsonPointer> = [&d, &r]
             .into_iter()
             .flatten()
-            .flat_map(|s| {
-                let bare = s.image.is_none().then(|| s.pointer.clone());
-                bare.into_iter().chain(s.entry.clone())
+            .flat_map(|(s, pointer, entry)| {
+                let bare = s.image.is_none().then(|| pointer.clone());
+                bare.into_iter().chain(entry.clone())
             })
             .collect();
-        let declared = d.and_then(|s| s.image.map(|image| (image, s.pointer)));
-        let runtime = r.and_then(|s| s.image.map(|image| (image, s.pointer)));
+        let declared = d.and_then(|(s, pointer, _)| s.image.map(|image| (image, pointer)));
+        let runtime = r.and_then(|(s, pointer, _)| s.image.map(|image| (image, pointer)));
         let mut step = step_evidence(
             StepIdentity {
                 name,
@@ -899,29 +1078,29 @@ pub(crate) struct StepIdentity {
 /// pointer, either may be absent), with the decision table applied.
 pub(crate) fn step_evidence(
     who: StepIdentity,
-    declared: Option<(&str, JsonPointer)>,
-    runtime: Option<(&str, JsonPointer)>,
+    declared: Option<(String, JsonPointer)>,
+    runtime: Option<(String, JsonPointer)>,
 ) -> StepEvidence {
-    let declared_image = declared.as_ref().map(|(image, _)| *image);
-    let runtime_image_id = runtime.as_ref().map(|(image, _)| *image);
-    let parsed_declared = declared_image.map(Declared::parse);
-    let parsed_runtime = runtime_image_id.map(ImageId::parse);
+    let (declared_image, declared_pointer) = declared.unzip();
+    let (runtime_image_id, runtime_pointer) = runtime.unzip();
+    let parsed_declared = declared_image.as_deref().map(Declared::parse);
+    let parsed_runtime = runtime_image_id.as_deref().map(ImageId::parse);
     let decision = decide(parsed_declared.as_ref(), parsed_runtime.as_ref());
     StepEvidence {
         name: who.name,
         kind: who.kind,
         task: who.task,
         taskrun: who.taskrun,
-        declared_image: declared_image.map(str::to_owned),
-        runtime_image_id: runtime_image_id.map(str::to_owned),
+        declared_image,
+        runtime_image_id,
         declared: parsed_declared.map(DeclaredImage::from),
         runtime: parsed_runtime,
         trusted_reference: decision.trusted_reference,
         trust: decision.trust,
         corroboration: decision.corroboration,
         pointers: Pointers {
-            declared_image: declared.map(|(_, p)| p),
-            runtime_image_id: runtime.map(|(_, p)| p),
+            declared_image: declared_pointer,
+            runtime_image_id: runtime_pointer,
             ..Pointers::default()
         },
         joined: None,
@@ -971,10 +1150,10 @@ pub(crate) fn declared_pipeline_spec(
     Ok(out)
 }
 
-fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> Vec<Side<'a>> {
-    let (list, key, unnamed) = match kind {
-        StepKind::Step => (&spec.steps, "steps", "unnamed"),
-        StepKind::Sidecar => (&spec.sidecars, "sidecars", "unnamed-sidecar"),
+fn declared_side(spec: &TaskSpec, kind: StepKind) -> Vec<Side> {
+    let (list, unnamed) = match kind {
+        StepKind::Step => (&spec.steps, "unnamed"),
+        StepKind::Sidecar => (&spec.sidecars, "unnamed-sidecar"),
     };
     // A step without an image inherits the step template's (steps only).
     let template = match kind {
@@ -982,7 +1161,7 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
             .step_template
             .as_ref()
             .and_then(|t| t.image.as_ref())
-            .map(|image| (image.as_str(), ptr.key("stepTemplate").key("image"))),
+            .map(Text::as_str),
         StepKind::Sidecar => None,
     };
     list.iter()
@@ -990,50 +1169,30 @@ fn declared_side<'a>(spec: &'a TaskSpec, ptr: &JsonPointer, kind: StepKind) -> V
         .map(|(i, c)| {
             let name = non_empty(c.name.as_ref().map(Text::as_str))
                 .map_or_else(|| format!("{unnamed}-{i}"), str::to_owned);
-            if c.step_action.is_some() {
-                // Neither an `image` beside the `ref` (Tekton refuses one)
-                // nor the step template's applies: the image is the
-                // StepAction's, which this document does not hold.
-                let pointer = ptr.key(key).index(i).key("ref");
-                return Side {
-                    note: Some(Note::new(
-                        NoteCode::StepAction,
-                        format!(
-                            "step {name:?} runs a StepAction (`ref`): its image is defined \
-                             there, not in this document, so it is not declared here"
-                        ),
-                        pointer.clone(),
-                    )),
-                    name,
-                    image: None,
-                    pointer,
-                    entry: None,
-                };
-            }
-            let own = c
-                .image
-                .as_ref()
-                .map(|image| (image.as_str(), ptr.key(key).index(i).key("image")));
-            let inherited = own.is_none();
-            let (image, pointer) = match own.or_else(|| template.clone()) {
-                Some((image, pointer)) => (Some(image), pointer),
-                None => (None, ptr.key(key).index(i)),
+            let (image, member) = if c.step_action.is_some() {
+                // The image is the StepAction's (see `RunContext::step`).
+                (None, Member::StepAction)
+            } else if let Some(image) = &c.image {
+                (Some(image.as_str()), Member::Image)
+            } else if let Some(image) = template {
+                (Some(image), Member::Template)
+            } else {
+                (None, Member::Nothing)
             };
             Side {
                 name,
-                entry: (inherited && image.is_some()).then(|| ptr.key(key).index(i)),
-                image,
-                pointer,
-                note: None,
+                image: image.map(str::to_owned),
+                index: i,
+                member,
             }
         })
         .collect()
 }
 
-fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind) -> Vec<Side<'a>> {
-    let (list, key, prefix) = match kind {
-        StepKind::Step => (&status.steps, "steps", "step-"),
-        StepKind::Sidecar => (&status.sidecars, "sidecars", "sidecar-"),
+fn runtime_side(status: &TaskRunStatus, kind: StepKind) -> Vec<Side> {
+    let (list, prefix) = match kind {
+        StepKind::Step => (&status.steps, "step-"),
+        StepKind::Sidecar => (&status.sidecars, "sidecar-"),
     };
     list.iter()
         .enumerate()
@@ -1045,17 +1204,15 @@ fn runtime_side<'a>(status: &'a TaskRunStatus, ptr: &JsonPointer, kind: StepKind
                         .map(|c| c.strip_prefix(prefix).unwrap_or(c).to_owned())
                 })
                 .unwrap_or_else(|| format!("status-{i}"));
-            let entry = ptr.key(key).index(i);
             Side {
                 name,
-                image: s.image_id.as_ref().map(Text::as_str),
-                pointer: if s.image_id.is_some() {
-                    entry.key("imageID")
+                image: s.image_id.as_ref().map(|t| t.as_str().to_owned()),
+                index: i,
+                member: if s.image_id.is_some() {
+                    Member::ImageId
                 } else {
-                    entry
+                    Member::Nothing
                 },
-                entry: None,
-                note: None,
             }
         })
         .collect()
@@ -1065,59 +1222,62 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
     s.filter(|s| !s.is_empty())
 }
 
-/// A declared side and a runtime side joined (either may be missing).
-type Pair<'a> = (Option<Side<'a>>, Option<Side<'a>>);
-
-/// Pair entries with equal names; declared order first, then the runtime
-/// entries nobody declared. A name given to more than one entry on either
-/// side is ambiguous (Tekton refuses such a task): its entries stay
-/// unpaired, never matched by position, and the name is returned. A hash
-/// join: linear in the number of entries.
-fn join_by_name<'a>(
-    declared: Vec<Side<'a>>,
-    runtime: Vec<Side<'a>>,
-) -> (Vec<Pair<'a>>, Vec<String>) {
+/// Match entries with equal names: for each declared entry, the index of
+/// its runtime entry; and the names given to more than one entry on either
+/// side. Such a name is ambiguous (Tekton refuses such a task): its entries
+/// stay unmatched, never matched by position. A hash join: linear in the
+/// number of entries. Nothing is matched when a side is empty (provenance
+/// that embeds the task spec alone).
+fn match_by_name(declared: &[Side], runtime: &[Side]) -> (Vec<Option<usize>>, Vec<String>) {
     let mut duplicates: Vec<String> = Vec::new();
-    // Nothing is joined when a side is empty (provenance that embeds the
-    // task spec alone).
-    let both = !declared.is_empty() && !runtime.is_empty();
+    if declared.is_empty() || runtime.is_empty() {
+        return (vec![None; declared.len()], duplicates);
+    }
     let mut runtime_by_name: HashMap<&str, usize> = HashMap::with_capacity(runtime.len());
-    let mut repeated: HashSet<String> = HashSet::new();
-    if both {
-        let mut declared_names: HashSet<&str> = HashSet::with_capacity(declared.len());
-        for d in &declared {
-            if !declared_names.insert(d.name.as_str()) && repeated.insert(d.name.clone()) {
-                duplicates.push(d.name.clone());
-            }
-        }
-        for (i, r) in runtime.iter().enumerate() {
-            if runtime_by_name.insert(r.name.as_str(), i).is_some()
-                && repeated.insert(r.name.clone())
-            {
-                duplicates.push(r.name.clone());
-            }
+    let mut repeated: HashSet<&str> = HashSet::new();
+    let mut declared_names: HashSet<&str> = HashSet::with_capacity(declared.len());
+    for d in declared {
+        if !declared_names.insert(d.name.as_str()) && repeated.insert(d.name.as_str()) {
+            duplicates.push(d.name.clone());
         }
     }
-    let matches: Vec<Option<usize>> = declared
+    for (i, r) in runtime.iter().enumerate() {
+        if runtime_by_name.insert(r.name.as_str(), i).is_some() && repeated.insert(r.name.as_str())
+        {
+            duplicates.push(r.name.clone());
+        }
+    }
+    let matches = declared
         .iter()
         .map(|d| {
-            if repeated.contains(&d.name) {
+            if repeated.contains(d.name.as_str()) {
                 None
             } else {
                 runtime_by_name.get(d.name.as_str()).copied()
             }
         })
         .collect();
-    let mut runtime: Vec<Option<Side<'a>>> = runtime.into_iter().map(Some).collect();
-    let mut pairs = Vec::with_capacity(declared.len() + runtime.len());
+    (matches, duplicates)
+}
+
+/// The pairs of [`match_by_name`]'s matches, to `emit`: declared order
+/// first, then the runtime entries nobody declared.
+fn pair_by_name(
+    declared: Vec<Side>,
+    runtime: Vec<Side>,
+    matches: Vec<Option<usize>>,
+    mut emit: impl FnMut(Option<Side>, Option<Side>),
+) {
+    let mut runtime: Vec<Option<Side>> = runtime.into_iter().map(Some).collect();
     for (d, matched) in declared.into_iter().zip(matches) {
         let r = matched
             .and_then(|i| runtime.get_mut(i))
             .and_then(Option::take);
-        pairs.push((Some(d), r));
+        emit(Some(d), r);
     }
-    pairs.extend(runtime.into_iter().flatten().map(|r| (None, Some(r))));
-    (pairs, duplicates)
+    for r in runtime.into_iter().flatten() {
+        emit(None, Some(r));
+    }
 }
 
 #[cfg(test)]
@@ -1130,10 +1290,19 @@ mod tests {
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const MAX: usize = crate::ingest::MAX_STEPS;
 
+    /// Extracted steps, built, and notes.
+    struct Built {
+        steps: Vec<StepEvidence>,
+        notes: Vec<Note>,
+    }
+
+    fn built(x: Extracted) -> Built {
+        let (steps, notes) = x.build().unwrap();
+        Built { steps, notes }
+    }
+
     fn steps(value: serde_json::Value) -> Vec<StepEvidence> {
-        task_run("t.json", &value, &JsonPointer::root(), MAX)
-            .unwrap()
-            .steps
+        built(task_run("t.json", &value, &JsonPointer::root(), MAX).unwrap()).steps
     }
 
     fn summary(steps: &[StepEvidence]) -> Vec<(String, Option<String>, Option<String>)> {
@@ -1267,9 +1436,10 @@ mod tests {
     /// its own side, and a note says why.
     #[test]
     fn duplicate_step_names_are_not_joined() {
-        let out = task_run(
-            "t.json",
-            &json!({
+        let out = built(
+            task_run(
+                "t.json",
+                &json!({
                 "spec": {"taskSpec": {"steps": [
                     {"name": "a", "image": format!("quay.io/acme/x@sha256:{A}")},
                     {"name": "a", "image": "evil.io/y:1"},
@@ -1278,10 +1448,11 @@ mod tests {
                     {"name": "a", "imageID": "evil.io/y@sha256:1"},
                     {"name": "a", "imageID": "quay.io/acme/x@sha256:2"},
                     {"name": "b", "imageID": "rt-b"}]}}),
-            &JsonPointer::root(),
-            MAX,
-        )
-        .unwrap();
+                &JsonPointer::root(),
+                MAX,
+            )
+            .unwrap(),
+        );
         assert_eq!(
             summary(&out.steps),
             vec![
@@ -1310,13 +1481,15 @@ mod tests {
 
     #[test]
     fn missing_spec_is_a_note_not_an_error() {
-        let out = task_run(
-            "t.json",
-            &json!({"status": {"steps": [{"name": "a", "imageID": "x"}]}}),
-            &JsonPointer::root(),
-            MAX,
-        )
-        .unwrap();
+        let out = built(
+            task_run(
+                "t.json",
+                &json!({"status": {"steps": [{"name": "a", "imageID": "x"}]}}),
+                &JsonPointer::root(),
+                MAX,
+            )
+            .unwrap(),
+        );
         assert_eq!(out.steps.len(), 1);
         assert_eq!(out.steps[0].trust.status, TrustStatus::Undeclared);
         assert_eq!(out.notes[0].code, "no-task-spec");
@@ -1350,9 +1523,10 @@ mod tests {
 
     #[test]
     fn pipeline_run_child_references_and_inline_specs() {
-        let out = pipeline_run(
-            "p.json",
-            &json!({"status": {
+        let out = built(
+            pipeline_run(
+                "p.json",
+                &json!({"status": {
             "pipelineSpec": {"tasks": [
                 {"name": "build", "taskSpec": {"steps": [{"name": "s", "image": "b:1"}]}},
                 {"name": "not-run", "taskSpec": {"steps": [{"name": "s", "image": "c:1"}]}},
@@ -1360,10 +1534,11 @@ mod tests {
             "childReferences": [
                 {"kind": "TaskRun", "name": "pr-build", "pipelineTaskName": "build"},
                 {"kind": "TaskRun", "name": "pr-test", "pipelineTaskName": "test"}]}}),
-            &JsonPointer::root(),
-            MAX,
-        )
-        .unwrap();
+                &JsonPointer::root(),
+                MAX,
+            )
+            .unwrap(),
+        );
         // The build's declared images are known (its spec is inline), and so
         // are those of the task that neither ran nor was skipped; the test's
         // are not.
@@ -1399,15 +1574,15 @@ mod tests {
         );
     }
 
-    fn notes(out: &Extracted) -> Vec<(&'static str, &str, bool)> {
+    fn notes(out: &Built) -> Vec<(&'static str, &str, bool)> {
         out.notes
             .iter()
             .map(|n| (n.code.as_str(), n.pointer.as_str(), n.not_judged))
             .collect()
     }
 
-    fn run(value: serde_json::Value) -> Extracted {
-        pipeline_run("p.json", &value, &JsonPointer::root(), MAX).unwrap()
+    fn run(value: serde_json::Value) -> Built {
+        built(pipeline_run("p.json", &value, &JsonPointer::root(), MAX).unwrap())
     }
 
     /// A custom task's inline spec declares no steps: neither it nor its run

@@ -326,3 +326,298 @@ fn every_image_and_task_of_the_crafted_documents_is_cited() {
         }
     }
 }
+
+/// What an attacker may add to a document that passes, or to its policy.
+#[derive(Debug, Clone)]
+enum Addition {
+    /// A pipeline task by reference, in `tasks` or `finally`.
+    UndefinedTask { finally: bool },
+    /// A second task named as the first, running a denied image.
+    DuplicateTask { finally: bool },
+    /// A custom task, embedded.
+    CustomTask,
+    /// A nested pipeline whose task runs an image of a registry not allowed.
+    NestedPipeline,
+    /// A step whose image is on a denied host, the host in some letter case
+    /// and spelling of Docker Hub.
+    DeniedStep { host: usize, case_mask: u32 },
+    /// A step of a registry not allowed.
+    NotAllowedStep,
+    /// A step that names no image.
+    StepWithoutImage,
+    /// A child run referenced, not embedded, for a task not defined.
+    ChildNotEmbedded,
+    /// A second policy file that fails the document on its own.
+    SecondPolicy,
+    /// A second source policy that fails the document on its own.
+    SecondSourcePolicy,
+}
+
+fn addition() -> impl proptest::strategy::Strategy<Value = Addition> {
+    use proptest::prelude::*;
+    prop_oneof![
+        any::<bool>().prop_map(|finally| Addition::UndefinedTask { finally }),
+        any::<bool>().prop_map(|finally| Addition::DuplicateTask { finally }),
+        Just(Addition::CustomTask),
+        Just(Addition::NestedPipeline),
+        (0..4usize, any::<u32>())
+            .prop_map(|(host, case_mask)| Addition::DeniedStep { host, case_mask }),
+        Just(Addition::NotAllowedStep),
+        Just(Addition::StepWithoutImage),
+        Just(Addition::ChildNotEmbedded),
+        Just(Addition::SecondPolicy),
+        Just(Addition::SecondSourcePolicy),
+    ]
+}
+
+/// A host spelled with the letters `mask` names in upper case.
+fn mangle(host: &str, mask: u32) -> String {
+    host.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if mask >> (i % 32) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A PipelineRun that passes: one inline task, pinned, from the allowed place.
+fn passing_run() -> Value {
+    json!({"kind": "PipelineRun", "spec": {"pipelineSpec": {"tasks": [
+        {"name": "a", "taskSpec": {"steps": [{"name": "s", "image": format!("quay.io/acme/x@sha256:{A}")}]}}
+    ]}}})
+}
+
+/// The verdict of `doc` under the base policy plus what `additions` add.
+fn verdict(doc: &Value, second_policy: bool, second_source_policy: bool) -> Status {
+    let dir = crate::util::Scratch::new("monotonic");
+    let mut policy = PolicyBuilder::new();
+    policy
+        .add_value(
+            "base.yaml",
+            &json!({"registry": {"allow": ["quay.io/acme"], "deny": ["docker.io"]}, "pinned": {}}),
+        )
+        .unwrap();
+    let allow_all = dir.file(
+        "allow.json",
+        br#"{"rules": [{"action": "ALLOW", "selector": {"identifier": "docker-image://*"}}]}"#,
+    );
+    policy.add_source_policy_file(allow_all.as_ref()).unwrap();
+    if second_policy {
+        policy
+            .add_value("second.yaml", &json!({"registry": {"allow": ["gcr.io"]}}))
+            .unwrap();
+    }
+    if second_source_policy {
+        let deny = dir.file(
+            "deny.json",
+            br#"{"rules": [{"action": "DENY", "selector": {"identifier": "docker-image://quay.io/acme/*"}}]}"#,
+        );
+        policy.add_source_policy_file(deny.as_ref()).unwrap();
+    }
+    let policy = policy.build().unwrap();
+    let verifier = provcheck::Verifier::new(policy);
+    let bytes = serde_json::to_vec(doc).unwrap();
+    let reports: Vec<_> = verifier
+        .verify_bytes("doc.json", &bytes)
+        .into_iter()
+        .map(|r| r.unwrap().verdict)
+        .collect();
+    reports.into_iter().max().unwrap()
+}
+
+fn apply(doc: &mut Value, addition: &Addition, n: usize) -> (bool, bool) {
+    let pinned = |repo: &str| format!("{repo}@sha256:{A}");
+    let spec = doc.pointer_mut("/spec/pipelineSpec").unwrap();
+    let section = |finally: bool| if finally { "finally" } else { "tasks" };
+    let mut push = |key: &str, task: Value| {
+        let list = spec
+            .as_object_mut()
+            .unwrap()
+            .entry(key)
+            .or_insert_with(|| json!([]));
+        list.as_array_mut().unwrap().push(task);
+    };
+    match addition {
+        Addition::UndefinedTask { finally } => {
+            push(
+                section(*finally),
+                json!({"name": format!("ref-{n}"), "taskRef": {"name": "t"}}),
+            );
+        }
+        Addition::DuplicateTask { finally } => push(
+            section(*finally),
+            json!({"name": "a", "taskSpec": {"steps": [{"name": "s", "image": "evil.io/x:latest"}]}}),
+        ),
+        Addition::CustomTask => push(
+            "tasks",
+            json!({"name": format!("custom-{n}"), "taskSpec": {"apiVersion": "example.dev/v1", "kind": "Wait", "spec": {}}}),
+        ),
+        Addition::NestedPipeline => push(
+            "tasks",
+            json!({"name": format!("nested-{n}"), "pipelineSpec": {"tasks": [
+                {"name": "in", "taskSpec": {"steps": [{"name": "s", "image": pinned("evil.io/x")}]}}]}}),
+        ),
+        Addition::DeniedStep { host, case_mask } => {
+            let hosts = [
+                "docker.io",
+                "index.docker.io",
+                "registry-1.docker.io",
+                "registry.hub.docker.com",
+            ];
+            let image = pinned(&format!(
+                "{}/library/alpine",
+                mangle(hosts[*host], *case_mask)
+            ));
+            push(
+                "tasks",
+                json!({"name": format!("denied-{n}"), "taskSpec": {"steps": [{"name": "s", "image": image}]}}),
+            );
+        }
+        Addition::NotAllowedStep => push(
+            "tasks",
+            json!({"name": format!("other-{n}"), "taskSpec": {"steps": [{"name": "s", "image": pinned("quay.io/acme-evil/x")}]}}),
+        ),
+        Addition::StepWithoutImage => push(
+            "tasks",
+            json!({"name": format!("bare-{n}"), "taskSpec": {"steps": [{"name": "s", "script": "echo"}]}}),
+        ),
+        Addition::ChildNotEmbedded => {
+            let status = doc
+                .as_object_mut()
+                .unwrap()
+                .entry("status")
+                .or_insert_with(|| json!({}));
+            let refs = status
+                .as_object_mut()
+                .unwrap()
+                .entry("childReferences")
+                .or_insert_with(|| json!([]));
+            refs.as_array_mut().unwrap().push(json!({"kind": "TaskRun", "name": format!("pr-{n}"), "pipelineTaskName": format!("undefined-{n}")}));
+        }
+        Addition::SecondPolicy => return (true, false),
+        Addition::SecondSourcePolicy => return (false, true),
+    }
+    (false, false)
+}
+
+#[test]
+fn the_base_document_passes() {
+    assert_eq!(verdict(&passing_run(), false, false), Status::Pass);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Adding any unjudged or failing thing never leaves the document
+    /// passing (nor does a second policy that fails it on its own).
+    #[test]
+    fn adding_what_cannot_be_judged_never_keeps_a_pass(
+        additions in proptest::collection::vec(addition(), 1..4)
+    ) {
+        let mut doc = passing_run();
+        let (mut second_policy, mut second_source_policy) = (false, false);
+        for (n, a) in additions.iter().enumerate() {
+            let (p, s) = apply(&mut doc, a, n);
+            second_policy |= p;
+            second_source_policy |= s;
+        }
+        let got = verdict(&doc, second_policy, second_source_policy);
+        proptest::prop_assert_ne!(got, Status::Pass, "{:?}", additions);
+    }
+}
+
+/// The native rules and the Rego pack give one meaning to each rule they
+/// share, over every corpus document and the crafted ones: the same
+/// results that are not a pass (status and evidence), and for the
+/// document rules the same worst status. (The pack reports no passes.)
+#[test]
+fn native_and_rego_agree_on_every_shared_rule() {
+    let configs = [
+        json!({"registry": {"allow": ["quay.io/acme", "gcr.io"], "deny": ["docker.io"]}, "pinned": {}}),
+        json!({"registry": {"deny": ["DOCKER.IO:443"]}, "pinned": {}}),
+        json!({"registry": {"allow": ["quay.io", "distroless.dev", "docker.io/library"], "accept_tags": true}}),
+        json!({"builders": {"allow": ["https://tekton.dev/chains/v2"]}, "source": {"repository": "https://github.com/slsa-framework/slsa-verifier", "ref": "refs/heads/main"}}),
+        json!({"source": {"repository": "https://github.com/aspect-build/rules_lint"}}),
+        json!({"source": {"repository": "https://github.com/acme/app", "ref": "refs/heads/main"}}),
+        json!({"source": {"tag": "v1.0.0"}}),
+    ];
+    let mut documents: Vec<(String, provcheck::Evidence)> = Vec::new();
+    for path in files(&corpus(), &["json", "jsonl", "yaml", "sigstore"]) {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.strip_prefix(corpus()).unwrap().display().to_string();
+        for ev in provcheck::normalize_bytes(&name, &bytes)
+            .into_iter()
+            .flatten()
+        {
+            documents.push((name.clone(), ev));
+        }
+    }
+    for (what, value) in crafted_documents() {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        let ev = provcheck::normalize_bytes(what, &bytes).remove(0).unwrap();
+        documents.push((what.to_owned(), ev));
+    }
+    // A GitHub provenance that records a repository and no ref.
+    let no_ref = json!({"_type": "https://in-toto.io/Statement/v1", "predicateType": "https://slsa.dev/provenance/v1",
+        "subject": [{"name": "x", "digest": {"sha256": A}}],
+        "predicate": {"buildDefinition": {"buildType": "https://actions.github.io/buildtypes/workflow/v1",
+            "externalParameters": {"workflow": {"repository": "https://github.com/acme/app", "path": ".github/workflows/r.yml"}}},
+            "runDetails": {"builder": {"id": "https://tekton.dev/chains/v2"}}}});
+    let bytes = serde_json::to_vec(&no_ref).unwrap();
+    let ev = provcheck::normalize_bytes("no-ref.json", &bytes)
+        .remove(0)
+        .unwrap();
+    documents.push(("no-ref.json".to_owned(), ev));
+    assert!(documents.len() > 100, "{}", documents.len());
+    let now = chrono::Utc::now();
+    let mut compared = 0;
+    for config in &configs {
+        let mut native = PolicyBuilder::new();
+        native.add_value("native", config).unwrap();
+        let native = native.build().unwrap();
+        let mut rego = PolicyBuilder::new();
+        rego.add_path(&crate::util::root().join("policies/provcheck"))
+            .unwrap();
+        rego.add_data_value("data", config.clone()).unwrap();
+        let rego = rego.build().unwrap();
+        for (what, ev) in &documents {
+            let n = evaluate(&native, ev, now).unwrap();
+            let r = evaluate(&rego, ev, now).unwrap();
+            for rule in ["registry.allowed", "steps.pinned"] {
+                let not_pass = |results: &[provcheck::RuleResult]| {
+                    let mut v: Vec<(Status, Vec<String>)> = results
+                        .iter()
+                        .filter(|x| x.rule == rule && x.status != Status::Pass)
+                        .map(|x| {
+                            (
+                                x.status,
+                                x.evidence.iter().map(|p| p.as_str().to_owned()).collect(),
+                            )
+                        })
+                        .collect();
+                    v.sort();
+                    v
+                };
+                assert_eq!(not_pass(&n), not_pass(&r), "{what}: {rule} with {config}");
+            }
+            for rule in ["builder.allowed", "source.matches"] {
+                let worst = |results: &[provcheck::RuleResult]| {
+                    results
+                        .iter()
+                        .filter(|x| x.rule == rule)
+                        .map(|x| x.status)
+                        .max()
+                };
+                let native_worst = worst(&n);
+                let rego_worst = worst(&r).or(native_worst.map(|_| Status::Pass));
+                assert_eq!(native_worst, rego_worst, "{what}: {rule} with {config}");
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 500);
+}

@@ -21,5 +21,6 @@ mod examples;
 mod golden;
 mod rego;
 mod trust;
+mod undeserved;
 mod util;
 mod verify;
