@@ -126,11 +126,18 @@ pub struct Judged {
     pub report: Report,
     /// The Evidence, when the document was normalized.
     pub evidence: Option<Evidence>,
+    /// Whether a verified signature covers the build time the document
+    /// records: an audit's `--since`/`--until` window may skip by it.
+    pub build_time_verified: bool,
 }
 
 impl Judged {
     fn of(report: Report, evidence: Option<Evidence>) -> Self {
-        Self { report, evidence }
+        Self {
+            report,
+            evidence,
+            build_time_verified: false,
+        }
     }
 }
 
@@ -210,6 +217,11 @@ impl Verifier {
     /// The policy in use.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// The trust material in use, if any ([`with_trust`](Self::with_trust)).
+    pub fn trust(&self) -> Option<&Trust> {
+        self.trust.as_ref()
     }
 
     /// Judge normalized evidence. Nothing verified its signature here, so
@@ -374,7 +386,10 @@ impl Verifier {
                 self.judge_evidence(&ev, verified)?
                     .with_first(trust_results),
             );
-            Ok(Judged::of(report, Some(ev)))
+            Ok(Judged {
+                build_time_verified: verified && !trust.skips_signature(),
+                ..Judged::of(report, Some(ev))
+            })
         };
         // A signed document provcheck does not read: its trust results stand
         // in, and with a policy an `unknown` says no rule judged it.

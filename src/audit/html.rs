@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::summary::{by_count, headline, Counts, Summary};
+use super::summary::{by_count, coverage, headline, Counts, Summary};
 
 const PASS: &str = "#2e7d32";
 const FAIL: &str = "#c62828";
@@ -154,11 +154,14 @@ pub fn write_summary_html(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         ".legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 1rem;vertical-align:middle}",
         "</style></head><body>\n<h1>provcheck audit summary</h1>\n"
     ));
-    let _ = write!(
-        page,
-        "<p>{}</p><div class=\"cards\">",
-        escape_markup(&headline(s))
-    );
+    let _ = write!(page, "<p>{}</p>", escape_markup(&headline(s)));
+    // The run, the shard or the shards missing, the window, the paths not
+    // judged twice: what the counts cover.
+    page.push_str("<ul class=\"coverage\">");
+    for line in coverage(s) {
+        let _ = write!(page, "<li>{}</li>", escape_markup(line.trim()));
+    }
+    page.push_str("</ul><div class=\"cards\">");
     for (what, n, colour) in [
         ("pass", v.pass, PASS),
         ("fail", v.fail, FAIL),

@@ -5,7 +5,10 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Tally, TallyStatus, Verdict};
+use super::record::{Duplicate, Tally, TallyStatus};
+use super::shard::Shard;
+use super::window::{BuildTimes, Placement};
+use super::Verdict;
 use crate::report::text_line;
 
 /// Distinct keys kept per table (reasons, images, builders, days); further
@@ -72,16 +75,34 @@ impl StepCounts {
 /// What an audit found, as `--summary-json` writes it.
 ///
 /// Every count is a sum over records, so summaries of shards merge into the
-/// summary of the whole ([`Summary::merge`]).
+/// summary of the whole ([`Summary::merge`]). The counts add up:
+/// `inputs = pass + fail + unknown + error + skipped` ([`Summary::adds_up`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Summary {
-    /// Documents judged: `pass + fail + unknown + error`.
+    /// The run's fingerprint: its options, explicit inputs and provcheck
+    /// version. Shards of one run, and a run and its resumption, share it.
+    pub fingerprint: String,
+    /// Which shard of the run this is (`1/1`: the whole run, or a complete
+    /// merge). Absent from a merge that lacks shards ([`Summary::partial`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
+    /// A merge of some shards only (`audit merge --allow-partial`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
+    /// Documents: `pass + fail + unknown + error + skipped`.
     pub inputs: u64,
-    /// Documents by verdict (`error`: could not be read or decoded).
+    /// Documents judged, by verdict (`error`: could not be read or decoded).
     pub verdicts: Counts,
-    /// Documents outside the `--since`/`--until` window (not in `inputs`).
+    /// Documents skipped by the `--since`/`--until` window.
     pub skipped: u64,
+    /// The `--since`/`--until` window, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowSummary>,
+    /// Paths that reach a file audited under another name (not judged again,
+    /// not in `inputs`).
+    #[serde(default)]
+    pub duplicates: Duplicates,
     /// Results by rule id.
     pub rules: BTreeMap<String, Counts>,
     /// Steps by trust status.
@@ -98,6 +119,93 @@ pub struct Summary {
     pub by_day: BTreeMap<String, Counts>,
     /// Verdicts of documents that record no build time (errors included).
     pub no_build_time: Counts,
+}
+
+/// The shards a partial merge lacks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partial {
+    /// How many shards the run has.
+    pub count: u64,
+    /// The indexes of the shards not merged.
+    pub missing: Vec<u64>,
+}
+
+/// The `--since`/`--until` window of a run, and how it placed documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowSummary {
+    /// `--since`, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// `--until`, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Which build times the window went by.
+    pub build_times: BuildTimes,
+    /// Skipped: built before `--since`.
+    pub before_since: u64,
+    /// Skipped: built at or after `--until`.
+    pub after_until: u64,
+    /// Judged and counted, not placed: no verified signature covers the
+    /// build time.
+    pub unverified_time: u64,
+    /// Judged and counted, not placed: no build time recorded.
+    pub no_build_time: u64,
+}
+
+impl WindowSummary {
+    /// The window of a run, nothing counted yet.
+    pub(crate) fn new(since: Option<String>, until: Option<String>, times: BuildTimes) -> Self {
+        Self {
+            since,
+            until,
+            build_times: times,
+            before_since: 0,
+            after_until: 0,
+            unverified_time: 0,
+            no_build_time: 0,
+        }
+    }
+
+    fn count(&mut self, p: Placement) {
+        match p {
+            Placement::BeforeSince => self.before_since += 1,
+            Placement::AfterUntil => self.after_until += 1,
+            Placement::UnverifiedTime => self.unverified_time += 1,
+            Placement::NoBuildTime => self.no_build_time += 1,
+        }
+    }
+
+    fn add(&mut self, other: &Self) {
+        self.before_since += other.before_since;
+        self.after_until += other.after_until;
+        self.unverified_time += other.unverified_time;
+        self.no_build_time += other.no_build_time;
+    }
+}
+
+/// Paths reaching a file audited under another name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicates {
+    /// How many.
+    pub count: u64,
+    /// The first 10 000, in the order of the walk.
+    pub paths: Vec<Duplicate>,
+}
+
+impl Duplicates {
+    pub(crate) fn add(&mut self, d: Duplicate) {
+        self.count += 1;
+        if self.paths.len() < MAX_KEYS {
+            self.paths.push(d);
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        self.count += other.count;
+        self.paths.extend(other.paths.iter().cloned());
+        self.paths.sort_by_key(|d| d.unit);
+        self.paths.truncate(MAX_KEYS);
+    }
 }
 
 fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
@@ -137,7 +245,11 @@ impl Summary {
                 ..Counts::default()
             },
             Some(Verdict::Skipped) => {
+                self.inputs += 1;
                 self.skipped += 1;
+                if let (Some(w), Some(p)) = (&mut self.window, t.window) {
+                    w.count(p);
+                }
                 return;
             }
             Some(Verdict::Error) | None => Counts {
@@ -147,6 +259,9 @@ impl Summary {
         };
         self.inputs += 1;
         self.verdicts.add(&one);
+        if let (Some(w), Some(p)) = (&mut self.window, t.window) {
+            w.count(p);
+        }
         // The UTC day of the instant, read as the window and the rules read
         // it (`2026-03-31T23:30:00-05:00` is built on 2026-04-01).
         let day = t
@@ -207,11 +322,18 @@ impl Summary {
         }
     }
 
-    /// Add another summary's counts (another shard of the same audit).
+    /// Add another summary's counts (another shard of the same audit; see
+    /// [`super::merge`] for the checks that it is one).
     pub fn merge(&mut self, other: &Self) {
         self.inputs += other.inputs;
         self.verdicts.add(&other.verdicts);
         self.skipped += other.skipped;
+        match (&mut self.window, &other.window) {
+            (Some(mine), Some(theirs)) => mine.add(theirs),
+            (None, Some(theirs)) => self.window = Some(theirs.clone()),
+            _ => {}
+        }
+        self.duplicates.merge(&other.duplicates);
         for (k, c) in &other.rules {
             bump_counts(&mut self.rules, k, c);
         }
@@ -237,9 +359,14 @@ impl Summary {
         self.no_build_time.add(&other.no_build_time);
     }
 
-    /// Whether `inputs = pass + fail + unknown + error` holds.
+    /// Whether the counts add up: `inputs = pass + fail + unknown + error +
+    /// skipped`, and (with a window) every skipped document has its reason.
     pub fn adds_up(&self) -> bool {
-        self.inputs == self.verdicts.total()
+        let reasons = self
+            .window
+            .as_ref()
+            .map_or(0, |w| w.before_since + w.after_until);
+        self.inputs == self.verdicts.total() + self.skipped && self.skipped == reasons
     }
 
     /// The most frequent failing results: `(rule, message, count)`, most
@@ -270,8 +397,8 @@ pub(crate) fn by_count(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
 /// how they add up.
 pub(crate) fn headline(s: &Summary) -> String {
     let v = &s.verdicts;
-    let skipped = if s.skipped > 0 {
-        format!("  (skipped outside --since/--until: {})", s.skipped)
+    let skipped = if s.window.is_some() || s.skipped > 0 {
+        format!(" + skipped {}", s.skipped)
     } else {
         String::new()
     };
@@ -281,6 +408,64 @@ pub(crate) fn headline(s: &Summary) -> String {
     )
 }
 
+/// What the summary covers, for people: the run, the shard or the shards
+/// missing, the window and the paths not judged twice, one line each.
+pub(crate) fn coverage(s: &Summary) -> Vec<String> {
+    let mut lines = Vec::new();
+    let run = if s.fingerprint.is_empty() {
+        "(none)"
+    } else {
+        s.fingerprint.as_str()
+    };
+    match (&s.shard, &s.partial) {
+        (_, Some(p)) => {
+            let missing: Vec<String> = p.missing.iter().map(u64::to_string).collect();
+            lines.push(format!(
+                "run {run}, PARTIAL: shards {} of {} missing; the counts cover the other shards only",
+                missing.join(", "),
+                p.count
+            ));
+        }
+        (Some(shard), None) if shard.count() > 1 => {
+            lines.push(format!("run {run}, shard {shard}"));
+        }
+        _ => lines.push(format!("run {run}")),
+    }
+    if let Some(w) = &s.window {
+        let bound = |b: &Option<String>| b.clone().unwrap_or_else(|| "(open)".to_owned());
+        lines.push(format!(
+            "window    since {} until {}: skipped {} (before --since {}, at or after --until {})",
+            bound(&w.since),
+            bound(&w.until),
+            w.before_since + w.after_until,
+            w.before_since,
+            w.after_until
+        ));
+        match w.build_times {
+            BuildTimes::Signed => lines.push(format!(
+                "          judged and counted, not placed: {} whose build time no verified \
+                 signature covers, {} with no build time",
+                w.unverified_time, w.no_build_time
+            )),
+            BuildTimes::AsRecorded => lines.push(format!(
+                "          build times taken as recorded: no signature verified them (no trust \
+                 options, or --insecure-skip-signature); {} with no build time judged and counted",
+                w.no_build_time
+            )),
+        }
+    }
+    if s.duplicates.count > 0 {
+        lines.push(format!(
+            "duplicates {} paths reach a file audited under another name (not judged again):",
+            s.duplicates.count
+        ));
+        for d in s.duplicates.paths.iter().take(10) {
+            lines.push(format!("  {} (the same as {})", d.path, d.same_as));
+        }
+    }
+    lines
+}
+
 /// Write the summary for people.
 ///
 /// # Errors
@@ -288,6 +473,9 @@ pub(crate) fn headline(s: &Summary) -> String {
 /// Whatever `out` returns.
 pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
     text_line!(out, "{}", headline(s))?;
+    for line in coverage(s) {
+        text_line!(out, "{line}")?;
+    }
     if !s.adds_up() {
         text_line!(out, "warning: the counts do not add up")?;
     }
@@ -375,5 +563,34 @@ mod tests {
         let days: Vec<&str> = s.by_day.keys().map(String::as_str).collect();
         assert_eq!(days, ["2026-02-28", "2026-03-05", "2026-04-01"]);
         assert_eq!(s.no_build_time.total(), 1);
+    }
+
+    /// A skipped document is an input, counted with its reason; a document
+    /// judged without being placed is counted as judged.
+    #[test]
+    fn skipped_documents_are_inputs_with_a_reason() {
+        let mut s = Summary {
+            window: Some(WindowSummary::new(None, None, BuildTimes::Signed)),
+            ..Summary::default()
+        };
+        let tally = |verdict, window| Tally {
+            path: "p".into(),
+            verdict: Some(verdict),
+            window,
+            ..Tally::default()
+        };
+        s.add(&tally(Verdict::Skipped, Some(Placement::BeforeSince)));
+        s.add(&tally(Verdict::Skipped, Some(Placement::AfterUntil)));
+        s.add(&tally(Verdict::Fail, Some(Placement::UnverifiedTime)));
+        s.add(&tally(Verdict::Error, None));
+        assert_eq!((s.inputs, s.skipped), (4, 2));
+        let w = s.window.clone().unwrap();
+        assert_eq!(
+            (w.before_since, w.after_until, w.unverified_time),
+            (1, 1, 1)
+        );
+        assert!(s.adds_up());
+        s.skipped += 1;
+        assert!(!s.adds_up(), "a skipped document without a reason");
     }
 }

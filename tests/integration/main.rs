@@ -12,6 +12,7 @@
 
 mod attestations;
 mod audit;
+mod audit_integrity;
 mod buildinfo;
 mod cli;
 mod combine;

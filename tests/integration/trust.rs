@@ -13,7 +13,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::util::{assert_valid, corpus, provcheck, Scratch};
+use crate::util::{assert_valid, corpus, pae, pem, provcheck, Scratch};
 
 const GH: &str = "https://token.actions.githubusercontent.com";
 
@@ -638,28 +638,6 @@ fn issue_7_one_flipped_byte_fails() {
 // Keyed DSSE
 
 /// The DSSE PAE, written here independently of the library.
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {payload_type} {} ",
-        payload_type.len(),
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
-
-fn pem(spki: &[u8]) -> String {
-    let b64 = STANDARD.encode(spki);
-    let mut out = String::from("-----BEGIN PUBLIC KEY-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(chunk).unwrap());
-        out.push('\n');
-    }
-    out.push_str("-----END PUBLIC KEY-----\n");
-    out
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Alg {
     P256,

@@ -117,3 +117,46 @@ pub(crate) fn assert_valid(schema_name: &str, instance: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// DSSE's pre-authentication encoding: the bytes a signature covers.
+pub(crate) fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "DSSEv1 {} {payload_type} {} ",
+        payload_type.len(),
+        payload.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A PEM public key from its `SubjectPublicKeyInfo` DER.
+pub(crate) fn pem(spki: &[u8]) -> String {
+    let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, spki);
+    let mut out = String::from("-----BEGIN PUBLIC KEY-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap());
+        out.push('\n');
+    }
+    out.push_str("-----END PUBLIC KEY-----\n");
+    out
+}
+
+/// An audit summary (`--summary-json`), checked against its schema and its
+/// identity: `inputs = pass + fail + unknown + error + skipped`, and every
+/// skipped document has its reason.
+pub(crate) fn audit_summary(path: &Path) -> serde_json::Value {
+    let s: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert_valid("audit-summary.schema.json", &s);
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let v = &s["verdicts"];
+    let judged = n(&v["pass"]) + n(&v["fail"]) + n(&v["unknown"]) + n(&v["error"]);
+    assert_eq!(n(&s["inputs"]), judged + n(&s["skipped"]), "{s:#}");
+    let w = &s["window"];
+    assert_eq!(
+        n(&s["skipped"]),
+        n(&w["before_since"]) + n(&w["after_until"]),
+        "{s:#}"
+    );
+    s
+}

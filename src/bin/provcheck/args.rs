@@ -154,7 +154,7 @@ pub(crate) struct VerifyArgs {
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Policy")]
 pub(crate) struct CheckArgs {
-    /// A policy (repeatable, merged): a native policy file (YAML or JSON), a
+    /// A policy (repeatable; each must pass): a native policy file (YAML or JSON), a
     /// Rego file (`.rego`, packages under `provcheck.`), or a directory of
     /// Rego files (`*_test.rego` skipped).
     #[arg(long, value_name = "FILE|DIR")]
@@ -210,7 +210,9 @@ pub(crate) struct AuditRunArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub(crate) jobs: usize,
     /// Only builds that started (else finished) at or after this time
-    /// (YYYY-MM-DD or RFC 3339); others get a `skipped` record.
+    /// (YYYY-MM-DD or RFC 3339); others get a `skipped` record. With trust
+    /// options only a build time a verified signature covers can skip a
+    /// document; without, times are taken as recorded (the summary says so).
     #[arg(long, value_name = "TIME")]
     pub(crate) since: Option<String>,
     /// Only builds that started (else finished) before this time.
@@ -222,11 +224,12 @@ pub(crate) struct AuditRunArgs {
     #[arg(long, value_name = "I/N")]
     pub(crate) shard: Option<String>,
     /// Go on from an interrupted run: keep the complete records of --output,
-    /// cut a half-written last line, audit the rest.
+    /// cut a half-written last line, audit the rest. Refused when the
+    /// options, the inputs or the shard differ from the interrupted run's.
     #[arg(long, requires = "output")]
     pub(crate) resume: bool,
-    /// Evaluate documents that record no build time as of this time instead
-    /// of now (reproducible runs).
+    /// Judge as of this time instead of now the documents whose build time
+    /// no verified signature covers, or that record none (reproducible runs).
     #[arg(long, value_name = "TIME")]
     pub(crate) at: Option<String>,
     /// Write every result into the records, plain passes too (by default a
@@ -271,6 +274,10 @@ pub(crate) struct MergeArgs {
     /// Record files of the shards, merged in the order of one unsharded run.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub(crate) records: Vec<PathBuf>,
+    /// Merge the shards given even when some are missing; the summary names
+    /// the shards missing.
+    #[arg(long)]
+    pub(crate) allow_partial: bool,
     #[command(flatten)]
     pub(crate) out: AuditOutArgs,
 }

@@ -435,14 +435,24 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         (Some(path), true) => Some(Resume::from_file(path)?),
         _ => None,
     };
-    // No output may overwrite an input (the records file of a resumed run
-    // is appended to, not overwritten); none is read as one.
-    let records = args.out.output.iter().filter(|_| !args.run.resume);
+    // No two outputs may be one file, no output an input (the records file
+    // of a resumed run is appended to, not overwritten); none is read as one.
     let summaries = [
         &args.out.summary,
         &args.out.summary_json,
         &args.out.summary_html,
     ];
+    let outputs: Vec<std::path::PathBuf> = args
+        .out
+        .output
+        .iter()
+        .chain(summaries.into_iter().flatten())
+        .cloned()
+        .collect();
+    provcheck::audit::refuse_same_outputs(
+        &outputs.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
+    )?;
+    let records = args.out.output.iter().filter(|_| !args.run.resume);
     for path in records.chain(summaries.into_iter().flatten()) {
         provcheck::audit::refuse_overwrite(&args.paths, path)?;
     }
@@ -450,13 +460,6 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     for path in summaries.into_iter().flatten() {
         std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
-    let outputs = args
-        .out
-        .output
-        .iter()
-        .chain(summaries.into_iter().flatten())
-        .cloned()
-        .collect();
     let options = AuditOptions {
         jobs: args.run.jobs,
         since,
@@ -465,6 +468,7 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         resume,
         all_results: args.run.all_results,
         outputs,
+        settings: run_settings(&args.check, args.run.at.as_deref())?,
     };
     let mut out: Box<dyn Write + Send> = match &args.out.output {
         Some(path) => {
@@ -525,6 +529,92 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     })
 }
 
+/// A file created at its first write or flush, so a refused merge leaves
+/// no empty output behind.
+struct CreatedOnWrite {
+    path: std::path::PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl CreatedOnWrite {
+    fn file(&mut self) -> std::io::Result<&mut std::io::BufWriter<std::fs::File>> {
+        if self.file.is_none() {
+            let f = std::fs::File::create(&self.path).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("{}: {e}", self.path.display()))
+            })?;
+            self.file = Some(std::io::BufWriter::new(f));
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| std::io::Error::other("unreachable"))
+    }
+}
+
+impl Write for CreatedOnWrite {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file()?.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file()?.flush()
+    }
+}
+
+/// What decides an audit's records besides its inputs and window, for the
+/// run's fingerprint: every judging option as given, and the contents of
+/// every file they name (a policy edited between a run and its resumption
+/// is another run).
+fn run_settings(check: &CheckArgs, at: Option<&str>) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write as _;
+    let mut text = format!("{check:?}\nat={at:?}\n");
+    let combine = &check.combine;
+    let trust = &check.trust;
+    let files = check
+        .policy
+        .iter()
+        .chain(&check.policy_data)
+        .chain(&check.source_policy)
+        .chain(&combine.with)
+        .chain(&combine.index)
+        .chain(&trust.key)
+        .chain(&trust.trusted_root)
+        .chain(&trust.artifact)
+        .filter(|p| p.as_os_str() != "-");
+    for path in files {
+        let mut found = Vec::new();
+        collect_files(path, &mut found, 0);
+        found.sort();
+        for file in found {
+            // Streamed: an --artifact can be large.
+            let mut hasher = Sha256::new();
+            std::fs::File::open(&file)
+                .and_then(|mut f| std::io::copy(&mut f, &mut hasher))
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let hex: String = hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            writeln!(text, "{} sha256:{hex}", file.display())?;
+        }
+    }
+    Ok(text)
+}
+
+/// The files at `path`: itself, or those below it (a policy directory).
+fn collect_files(path: &std::path::Path, found: &mut Vec<std::path::PathBuf>, depth: usize) {
+    match std::fs::read_dir(path) {
+        Ok(entries) if depth < 16 => {
+            for entry in entries.flatten() {
+                collect_files(&entry.path(), found, depth + 1);
+            }
+        }
+        Ok(_) => {}
+        Err(_) => found.push(path.to_path_buf()),
+    }
+}
+
 /// Write the text summary (stderr unless `--summary`), and the JSON and
 /// HTML summaries when asked.
 fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> anyhow::Result<()> {
@@ -557,20 +647,10 @@ fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> 
     Ok(())
 }
 
-/// `provcheck audit merge`: add the shards' summaries, merge their records.
+/// `provcheck audit merge`: the library's [`provcheck::audit::merge`], its
+/// outputs checked first and the merged records written only when the merge
+/// is accepted.
 fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
-    // A shard given twice would be counted twice; an output must not
-    // overwrite a part being merged.
-    for list in [&args.summaries, &args.records] {
-        let mut seen = Vec::new();
-        for path in list {
-            let at = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            if seen.contains(&at) {
-                anyhow::bail!("{}: given twice: each shard is merged once", path.display());
-            }
-            seen.push(at);
-        }
-    }
     let inputs: Vec<std::path::PathBuf> = args
         .summaries
         .iter()
@@ -578,7 +658,7 @@ fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
         .cloned()
         .collect();
     let out = &args.out;
-    for path in [
+    let outputs: Vec<&std::path::Path> = [
         &out.output,
         &out.summary,
         &out.summary_json,
@@ -586,42 +666,28 @@ fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
     ]
     .into_iter()
     .flatten()
-    {
+    .map(std::path::PathBuf::as_path)
+    .collect();
+    provcheck::audit::refuse_same_outputs(&outputs)?;
+    for path in &outputs {
         provcheck::audit::refuse_overwrite(&inputs, path)?;
     }
-    let mut summary = provcheck::audit::Summary::default();
-    for path in &args.summaries {
-        let text = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let part: provcheck::audit::Summary = serde_json::from_slice(&text)
-            .map_err(|e| anyhow::anyhow!("{}: not an audit summary: {e}", path.display()))?;
-        summary.merge(&part);
-    }
-    if !args.records.is_empty() {
-        let mut out: Box<dyn Write> = match &args.out.output {
-            Some(path) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
-            )),
-            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        };
-        // The summary the records make is exact (a summary keeps at most
-        // 10 000 keys per table, so merging summaries only approximates).
-        let from_records = provcheck::audit::merge_records(&args.records, &mut out)?;
-        out.flush()?;
-        if !args.summaries.is_empty()
-            && (from_records.inputs, from_records.skipped) != (summary.inputs, summary.skipped)
-        {
-            anyhow::bail!(
-                "the summaries count {} inputs and {} skipped, the records {} and {}: \
-                 a shard's summary or records are missing",
-                summary.inputs,
-                summary.skipped,
-                from_records.inputs,
-                from_records.skipped
-            );
-        }
-        summary = from_records;
-    }
+    let mut records: Box<dyn Write> = match (&args.out.output, args.records.is_empty()) {
+        (_, true) => Box::new(std::io::sink()),
+        (Some(path), false) => Box::new(CreatedOnWrite {
+            path: path.clone(),
+            file: None,
+        }),
+        (None, false) => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let summary = provcheck::audit::merge(
+        &args.summaries,
+        &args.records,
+        &mut records,
+        args.allow_partial,
+    )?;
+    records.flush()?;
+    drop(records);
     write_summaries(&args.out, &summary)?;
     Ok(if summary.verdicts.error > 0 {
         Exit::Invalid
