@@ -312,6 +312,13 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    /// Whether the input is refused whatever its signature: past a limit
+    /// (signatures, log entries, timestamps, subjects, lines). Such an error
+    /// stands (exit 2) beside a signature result, as without trust options.
+    pub(crate) fn past_a_limit(&self) -> bool {
+        matches!(self, Self::TooMany { .. })
+    }
+
     /// The location this error names, when it names one inside a document.
     pub(crate) fn location_mut(&mut self) -> Option<&mut Location> {
         match self {

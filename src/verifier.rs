@@ -510,10 +510,12 @@ impl Verifier {
                     // payload does not make the input invalid): the trust
                     // results stand in. Otherwise the error stands: an
                     // unsigned document provcheck cannot read is invalid
-                    // input, as without trust options.
+                    // input, as without trust options, and so is one past a
+                    // limit.
                     let unread = matches!(e, Error::Ingest(IngestError::Unrecognized { .. }));
                     let failed = f.results.iter().any(|r| r.status == Status::Fail);
-                    if f.signed && (unread || failed) {
+                    let limit = matches!(&e, Error::Ingest(i) if i.past_a_limit());
+                    if f.signed && (unread || failed) && !limit {
                         out.push(Ok(alone(f)));
                     } else {
                         out.push(Err(e));

@@ -153,6 +153,15 @@ struct RawMaterial {
     public_key: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     tlog_entries: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    timestamp_verification_data: Option<RawTimestamps>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct RawTimestamps {
+    #[serde(default)]
+    rfc3161_timestamps: Option<Vec<serde::de::IgnoredAny>>,
 }
 
 /// Why the bundle's JSON is refused before it is parsed, if it is: more
@@ -174,13 +183,19 @@ fn refused(text: &str) -> Option<String> {
                 .to_owned(),
         );
     }
+    let limit = crate::ingest::layers::MAX_SIGNATURES;
+    let timestamps = m
+        .timestamp_verification_data
+        .and_then(|t| t.rfc3161_timestamps)
+        .map_or(0, |t| t.len());
     let entries = m.tlog_entries.map_or(0, |e| e.len());
-    (entries > crate::ingest::layers::MAX_SIGNATURES).then(|| {
-        format!(
-            "{entries} transparency log entries: more than the {} any stage accepts",
-            crate::ingest::layers::MAX_SIGNATURES
-        )
-    })
+    [
+        (entries, "transparency log entries"),
+        (timestamps, "RFC 3161 timestamps"),
+    ]
+    .into_iter()
+    .find(|(n, _)| *n > limit)
+    .map(|(n, what)| format!("{n} {what}: more than the {limit} any stage accepts"))
 }
 
 /// Verify one bundle (its JSON text) and judge its identity and subjects.

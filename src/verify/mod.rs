@@ -784,6 +784,9 @@ fn not_verified(trust: &Trust, why: &str) -> Vec<RuleResult> {
     if trust.insecure_skip_signature {
         out.signature_skipped();
     } else if trust.demands_signature() {
+        // "not verified: why" reads "a signature is demanded, and none is
+        // verified: why".
+        let why = why.strip_prefix("not verified: ").unwrap_or(why);
         out.signature(
             Status::Fail,
             format!("a signature is demanded, and none is verified: {why}"),

@@ -245,6 +245,43 @@ fn d08_signatures_are_capped_in_every_stage() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("more than 64 signatures"), "{stderr}");
+
+    // A bundle's log entries and timestamps likewise, with trust options
+    // or without: refused (exit 2), never handed to a verifier one by one.
+    let case = corpus().join("sigstore/conformance/bundle-verify/happy-path-v0.3");
+    let bundle: Value =
+        serde_json::from_slice(&std::fs::read(case.join("bundle.sigstore.json")).unwrap()).unwrap();
+    let entry = bundle["verificationMaterial"]["tlogEntries"][0].clone();
+    let mut entries = bundle.clone();
+    entries["verificationMaterial"]["tlogEntries"] = json!(vec![entry; 65]);
+    let mut stamps = bundle;
+    stamps["verificationMaterial"]["timestampVerificationData"] =
+        json!({"rfc3161Timestamps": vec![json!({"signedTimestamp": "AAAA"}); 65]});
+    let artifact = corpus().join("sigstore/conformance/bundle-verify/a.txt");
+    for (name, doc, what) in [
+        ("entries.json", entries, "more than 64 tlog entries"),
+        ("stamps.json", stamps, "more than 64 RFC 3161 timestamps"),
+    ] {
+        let file = dir.file(name, doc.to_string().as_bytes());
+        for trust in [
+            &[
+                "--artifact",
+                artifact.to_str().unwrap(),
+                "--certificate-identity-regexp",
+                ".",
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+            ][..],
+            &[][..],
+        ] {
+            let mut args = vec!["verify", file.as_str()];
+            args.extend(trust);
+            let out = provcheck(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name} {trust:?}: {stderr}");
+            assert!(stderr.contains(what), "{name} {trust:?}: {stderr}");
+        }
+    }
 }
 
 /// 9. A Rego `deny` outside `provcheck.` is refused at load:
