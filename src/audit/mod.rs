@@ -22,7 +22,7 @@
 //!
 //! Every record carries `unit`, the index of its input in the walk of the
 //! whole run, the run's `fingerprint` and its `shard`: [`Resume`] and
-//! [`merge`] order records by unit and refuse records of another run.
+//! [`merge()`] order records by unit and refuse records of another run.
 //!
 //! A record (one line). `results` are the results of the report of
 //! `provcheck verify` that are not a plain pass (failures, unknowns,
@@ -43,7 +43,7 @@
 //! ```
 //!
 //! The summary is a fold over records (`Summary::add`), so a resumed run
-//! ([`Resume`]) and merged shards ([`merge`]) give the same summary as one
+//! ([`Resume`]) and merged shards ([`merge()`]) give the same summary as one
 //! uninterrupted run.
 
 mod html;

@@ -323,7 +323,7 @@ impl Summary {
     }
 
     /// Add another summary's counts (another shard of the same audit; see
-    /// [`super::merge`] for the checks that it is one).
+    /// [`super::merge()`] for the checks that it is one).
     pub fn merge(&mut self, other: &Self) {
         self.inputs += other.inputs;
         self.verdicts.add(&other.verdicts);

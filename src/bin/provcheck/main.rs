@@ -647,7 +647,7 @@ fn write_summaries(args: &AuditOutArgs, summary: &provcheck::audit::Summary) -> 
     Ok(())
 }
 
-/// `provcheck audit merge`: the library's [`provcheck::audit::merge`], its
+/// `provcheck audit merge`: the library's [`provcheck::audit::merge()`], its
 /// outputs checked first and the merged records written only when the merge
 /// is accepted.
 fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
