@@ -312,13 +312,6 @@ pub enum IngestError {
 }
 
 impl IngestError {
-    /// Whether the input is refused whatever its signature: past a limit
-    /// (signatures, log entries, timestamps, subjects, lines). Such an error
-    /// stands (exit 2) beside a signature result, as without trust options.
-    pub(crate) fn past_a_limit(&self) -> bool {
-        matches!(self, Self::TooMany { .. })
-    }
-
     /// The location this error names, when it names one inside a document.
     pub(crate) fn location_mut(&mut self) -> Option<&mut Location> {
         match self {
@@ -364,6 +357,11 @@ pub enum NormalizeError {
         /// The limit.
         limit: usize,
     },
+    /// A signed document whose payload could not be read
+    /// ([`Document::unread`](crate::ingest::Document::unread)): the ingest
+    /// stage's message.
+    #[error("{0}")]
+    Unread(String),
     /// A document given to take declared images from (`--with`) is not a Tekton run.
     #[error(
         "{file}: expected a Tekton TaskRun or PipelineRun to take declared images from, found: {found}"
@@ -373,6 +371,78 @@ pub enum NormalizeError {
         file: String,
         /// What the document is.
         found: &'static str,
+    },
+}
+
+/// Trust material that cannot be used: provcheck cannot do its job.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// A key file cannot be read.
+    #[error("{file}: cannot read key: {cause}")]
+    KeyRead {
+        /// The key file.
+        file: String,
+        /// The I/O error.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// A key file is not a supported PEM public key.
+    #[error("{file}: not a usable public key: {reason} (expected a PEM SubjectPublicKeyInfo: ECDSA P-256/P-384, Ed25519 or RSA)")]
+    Key {
+        /// The key file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// More keys are required than were given.
+    #[error("--key-threshold {threshold} cannot be met: {keys} distinct key(s) given")]
+    Threshold {
+        /// The threshold.
+        threshold: usize,
+        /// Distinct keys given.
+        keys: usize,
+    },
+    /// The trusted root cannot be read or is invalid.
+    #[error("{file}: not a usable Sigstore trusted root: {reason}")]
+    TrustedRoot {
+        /// The `trusted_root.json` file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `--certificate-identity-regexp` does not compile.
+    #[error("--certificate-identity-regexp {pattern:?}: {reason}")]
+    Regexp {
+        /// The pattern.
+        pattern: String,
+        /// The compiler's message.
+        reason: String,
+    },
+    /// `--digest` is not `ALG:HEX`.
+    #[error("--digest {value:?}: {reason}")]
+    Digest {
+        /// The value given.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `--artifact` cannot be read.
+    #[error("{file}: cannot read artifact: {cause}")]
+    Artifact {
+        /// The artifact file.
+        file: String,
+        /// The I/O error.
+        #[source]
+        cause: std::io::Error,
+    },
+    /// `--image` is not `REF@DIGEST`.
+    #[error("--image {value:?}: {reason}")]
+    Image {
+        /// The value given.
+        value: String,
+        /// What is wrong.
+        reason: String,
     },
 }
 
@@ -391,7 +461,7 @@ pub enum Error {
     Policy(#[from] crate::evaluate::PolicyError),
     /// Trust material (a key, a trusted root, an expected subject) is unusable.
     #[error(transparent)]
-    Trust(#[from] crate::verify::TrustError),
+    Trust(#[from] TrustError),
 }
 
 #[cfg(test)]

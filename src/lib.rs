@@ -51,8 +51,9 @@
 //!   attestation did not record (`--with`), and image indexes that relate a
 //!   declared multi-platform digest to the platform manifest that ran
 //!   (`--index`).
-//! - [`verify::check`]: trust — DSSE signatures over the PAE of the exact
-//!   payload ([`verify::TrustBuilder::add_key_file`]), Sigstore bundles
+//! - [`verify::check`]: trust, over the document the ingest stage read — DSSE
+//!   signatures over the PAE of the exact payload
+//!   ([`verify::TrustBuilder::add_key_file`]), Sigstore bundles
 //!   verified offline against an embedded or given trusted root, signer
 //!   identities and subjects; [`Verifier::with_trust`] adds them to reports.
 //! - [`report`]: writers over `impl io::Write`.
@@ -92,7 +93,7 @@ pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
 pub use verifier::{Judged, Report, Summary, Verifier};
-pub use verify::{Trust, TrustBuilder, TrustError};
+pub use verify::{TrustBuilder, TrustError, TrustMaterial};
 
 /// Read, decode and normalize one file (`-` for standard input).
 ///
@@ -136,6 +137,6 @@ pub fn normalize_bytes_with(
 ) -> Vec<Result<Evidence, Error>> {
     ingest::ingest_all(name, bytes)
         .into_iter()
-        .map(|doc| Ok(normalize::normalize_document(doc?, limits)?))
+        .map(|doc| Ok(normalize::normalize_document(doc?.readable()?, limits)?))
         .collect()
 }

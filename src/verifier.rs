@@ -8,12 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::error::IngestError;
 use crate::evaluate::{self, Policy, RuleResult, Status};
 use crate::evidence::Evidence;
-use crate::ingest::{self, Limits};
+use crate::ingest::{self, Document, Limits};
 use crate::normalize::NormalizeOptions;
-use crate::verify::{self, Trust};
+use crate::verify::{self, TrustMaterial};
 
 /// The rule id of the result that says nothing was checked.
 pub const NOTHING_CHECKED: &str = "policy.configured";
@@ -162,7 +161,7 @@ pub struct Verifier {
     policy: Policy,
     limits: Limits,
     at: Option<DateTime<Utc>>,
-    trust: Option<Trust>,
+    trust: Option<TrustMaterial>,
     options: NormalizeOptions,
 }
 
@@ -189,7 +188,7 @@ impl Verifier {
     /// Also check signatures, signer identities and subjects with `trust`
     /// ([`crate::verify`]); its results join each report.
     #[must_use]
-    pub fn with_trust(mut self, trust: Trust) -> Self {
+    pub fn with_trust(mut self, trust: TrustMaterial) -> Self {
         self.trust = Some(trust);
         self
     }
@@ -220,7 +219,7 @@ impl Verifier {
     }
 
     /// The trust material in use, if any ([`with_trust`](Self::with_trust)).
-    pub fn trust(&self) -> Option<&Trust> {
+    pub fn trust(&self) -> Option<&TrustMaterial> {
         self.trust.as_ref()
     }
 
@@ -295,65 +294,43 @@ impl Verifier {
     ///
     /// As [`verify_bytes`](Self::verify_bytes).
     pub fn judge_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Judged, Error>> {
-        let Some(trust) = &self.trust else {
-            // No trust options: a signed document still says it was not verified.
-            return crate::normalize_bytes_with(name, bytes, &self.limits)
-                .into_iter()
-                .map(|ev| {
-                    let ev = self.options.apply(ev?);
-                    let report = self.verify_evidence(&ev)?;
-                    let report = if ev.signatures.is_some() {
-                        report.with_first(vec![RuleResult::document(
-                            verify::SIGNATURE,
-                            Status::Unknown,
-                            verify::NO_TRUST_MATERIAL,
-                        )])
-                    } else {
-                        report
-                    };
-                    Ok(Judged::of(report, Some(ev)))
-                })
-                .collect();
-        };
-        let mut docs = ingest::ingest_all(name, bytes);
-        // One bare envelope (the common case): judged from the ingest
-        // stage's decoding; anything else from the raw bytes.
-        let checked = match docs.as_slice() {
-            [Ok(doc)] => verify::check_document(trust, doc).map(|report| vec![report]),
-            _ => None,
-        }
-        .or_else(|| verify::check(trust, name, bytes));
-        // Where each document is (an error: where it names), to join trust
-        // results by place. A line number in an error is a JSON line only
-        // when the file is read as JSON lines.
-        let json_lines = checked
-            .as_ref()
-            .is_some_and(|t| t.iter().any(|r| r.place.line.is_some()));
-        let places: Vec<verify::Place> = docs
-            .iter_mut()
-            .map(|d| match d {
-                Ok(doc) => verify::Place {
-                    line: doc.line,
-                    pointer: doc.base.clone(),
-                },
-                // An error names a place in the document it is about (in a
-                // decoded payload: where that payload's text is).
-                Err(e) => e
-                    .location_mut()
-                    .map(|at| verify::Place {
-                        line: at.line_col.map(|(line, _)| line).filter(|_| json_lines),
-                        pointer: at.within.as_deref().unwrap_or(&at.pointer).clone(),
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect();
-        let normalized: Vec<Result<Evidence, Error>> = docs
+        ingest::ingest_all(name, bytes)
             .into_iter()
-            .map(|doc| {
-                let ev = crate::normalize::normalize_document(doc?, &self.limits)?;
-                Ok(self.options.apply(ev))
-            })
-            .collect();
+            .map(|doc| self.judge_document(doc?))
+            .collect()
+    }
+
+    /// Verify, normalize and judge one document the ingest stage read.
+    ///
+    /// With trust material its signature is judged first, over the exact
+    /// bytes it carries; no rule is judged on a payload whose signature
+    /// failed. Without trust material, a signed document gets a `signature`
+    /// result `unknown` ("not verified: no key or identity given").
+    ///
+    /// # Errors
+    ///
+    /// The ingest error of a signed document whose payload cannot be read
+    /// (unless its signature fails: then the trust results stand, since what
+    /// is wrong inside a forged payload does not make the input invalid);
+    /// an [`Error::Normalize`] when the document has the wrong shape; an
+    /// [`Error::Policy`] when a Rego policy fails at run time.
+    pub fn judge_document(&self, doc: Document) -> Result<Judged, Error> {
+        let Some(trust) = &self.trust else {
+            let ev = self.normalized(doc.readable()?)?;
+            let report = self.verify_evidence(&ev)?;
+            // A signed document still says it was not verified.
+            let report = if ev.signatures.is_some() {
+                report.with_first(vec![RuleResult::document(
+                    verify::SIGNATURE,
+                    Status::Unknown,
+                    verify::NO_TRUST_MATERIAL,
+                )])
+            } else {
+                report
+            };
+            return Ok(Judged::of(report, Some(ev)));
+        };
+        let trust_results = verify::check(trust, &doc);
         let finish = |mut report: Report| {
             if trust.skips_signature() {
                 report
@@ -363,175 +340,59 @@ impl Verifier {
             }
             report
         };
-        let joined = |ev: Evidence, trust_results: Vec<RuleResult>| -> Result<Judged, Error> {
-            // A payload whose signature failed is not trusted: no rule is
-            // judged on it (a pass read from forged content would mislead,
-            // and a crafted payload must not turn a failure into an error),
-            // and its Evidence is not kept for summaries.
-            let signature_failed = trust_results
+        let failed = |rule: Option<&str>| {
+            trust_results
                 .iter()
-                .any(|r| r.rule == verify::SIGNATURE && r.status == Status::Fail);
-            if signature_failed {
-                let mut report = Report::new(ev.source.clone(), trust_results);
-                report.line = ev.line;
-                return Ok(Judged::of(finish(report), None));
-            }
-            // A build time counts only when a verified signature covers
-            // it, or when unsigned history is judged as stated.
-            let verified = trust.skips_signature()
-                || trust_results.iter().any(|r| {
-                    r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
-                });
-            let report = finish(
-                self.judge_evidence(&ev, verified)?
-                    .with_first(trust_results),
-            );
-            Ok(Judged {
-                build_time_verified: verified && !trust.skips_signature(),
-                ..Judged::of(report, Some(ev))
-            })
+                .any(|r| rule.is_none_or(|rule| r.rule == rule) && r.status == Status::Fail)
         };
-        // A signed document provcheck does not read: its trust results stand
-        // in, and with a policy an `unknown` says no rule judged it.
-        let alone = |found: &verify::TrustReport| {
-            let mut results = found.results.clone();
-            if !self.policy.is_empty() {
+        if doc.unread.is_some() && !failed(None) {
+            // A signed document whose payload cannot be read, and nothing
+            // failed: the input is invalid.
+            return Err(doc
+                .readable()
+                .err()
+                .map(Error::from)
+                .unwrap_or_else(|| unreachable!("an unread document has its error")));
+        }
+        // A payload whose signature failed (or could not be read at all) is
+        // not trusted: no rule is judged on it (a pass read from forged
+        // content would mislead, and a crafted payload must not turn a
+        // failure into an error), and its Evidence is not kept.
+        if doc.unread.is_some() || failed(Some(verify::SIGNATURE)) {
+            let mut results = trust_results.clone();
+            if doc.unread.is_some() && !self.policy.is_empty() {
                 results.push(RuleResult::document(
                     NOTHING_CHECKED,
                     Status::Unknown,
-                    "not judged: provcheck does not read this document, so no policy rule \
-                     was judged on it",
+                    "not judged: the signed payload cannot be read, so no policy rule was \
+                     judged on it",
                 ));
             }
-            // Named as every document is: the file and its place in it,
-            // the line apart.
-            let inside = verify::Place {
-                line: None,
-                pointer: found.place.pointer.clone(),
-            };
-            let mut report = Report::new(format!("{name}{}", inside.suffix()), results);
-            report.line = found.place.line;
-            Judged::of(finish(report), None)
-        };
-        // A signed document the trust stage did not find (inside YAML or a
-        // list) stays unverified; an unsigned one says so.
-        let not_found = |ev: &Evidence| {
-            if ev.signatures.is_some() {
-                verify::unverifiable(trust)
-            } else {
-                verify::unsigned(trust)
-            }
-        };
-        let Some(found) = checked else {
-            // Not JSON (YAML, or unreadable).
-            return normalized
-                .into_iter()
-                .map(|ev| {
-                    let ev = ev?;
-                    let results = not_found(&ev);
-                    joined(ev, results)
-                })
-                .collect();
-        };
-        // Trust results are joined to documents by place, never by
-        // position, and only to the document at that very place: a
-        // document the two stages read differently (a List that also looks
-        // like an envelope) must not take another's signature.
-        let mut used = vec![false; found.len()];
-        let mut out = Vec::with_capacity(normalized.len());
-        // Both stages list documents in file order: the search starts where
-        // the last match was, so a long file is joined in one pass.
-        let mut cursor = 0;
-        let find = |cursor: usize, wanted: &dyn Fn(&verify::TrustReport) -> bool| {
-            let after = found
-                .iter()
-                .skip(cursor)
-                .position(wanted)
-                .map(|i| i + cursor);
-            after.or_else(|| found.iter().take(cursor).position(wanted))
-        };
-        for (place, ev) in places.into_iter().zip(normalized) {
-            match ev {
-                Ok(ev) => {
-                    let Some((i, f)) = find(cursor, &|f| f.place == place)
-                        .and_then(|i| found.get(i).map(|f| (i, f)))
-                    else {
-                        let results = not_found(&ev);
-                        out.push(joined(ev, results));
-                        continue;
-                    };
-                    cursor = i + 1;
-                    if let Some(u) = used.get_mut(i) {
-                        *u = true;
-                    }
-                    let results = if f.signed {
-                        f.results.clone()
-                    } else {
-                        not_found(&ev)
-                    };
-                    // One of several documents of one value (an npm list's
-                    // bundle) is named by its place in the file.
-                    let named = !f.place.pointer.is_root();
-                    out.push(joined(ev, results).map(|mut judged| {
-                        if named {
-                            judged.report.source.clone_from(&f.source);
-                        }
-                        judged
-                    }));
-                }
-                Err(e) => {
-                    // The document the error is in: the deepest one whose
-                    // place holds the error's.
-                    let holds = |f: &verify::TrustReport| {
-                        f.place.line == place.line
-                            && (f.place.pointer.is_root()
-                                || place.pointer.as_str() == f.place.pointer.as_str()
-                                || place
-                                    .pointer
-                                    .as_str()
-                                    .strip_prefix(f.place.pointer.as_str())
-                                    .is_some_and(|rest| rest.starts_with('/')))
-                    };
-                    let document = found
-                        .iter()
-                        .enumerate()
-                        .filter(|&(i, f)| holds(f) && !used.get(i).copied().unwrap_or(true))
-                        .max_by_key(|(_, f)| f.place.pointer.as_str().len());
-                    let Some((i, f)) = document else {
-                        out.push(Err(e));
-                        continue;
-                    };
-                    cursor = i + 1;
-                    if let Some(u) = used.get_mut(i) {
-                        *u = true;
-                    }
-                    // Not a document the ingest stage reads, or one whose
-                    // signature failed (what is wrong inside an untrusted
-                    // payload does not make the input invalid): the trust
-                    // results stand in. Otherwise the error stands: an
-                    // unsigned document provcheck cannot read is invalid
-                    // input, as without trust options, and so is one past a
-                    // limit.
-                    let unread = matches!(e, Error::Ingest(IngestError::Unrecognized { .. }));
-                    let failed = f.results.iter().any(|r| r.status == Status::Fail);
-                    let limit = matches!(&e, Error::Ingest(i) if i.past_a_limit());
-                    if f.signed && (unread || failed) && !limit {
-                        out.push(Ok(alone(f)));
-                    } else {
-                        out.push(Err(e));
-                    }
-                }
-            }
+            let mut report = Report::new(doc.source(), results);
+            report.line = doc.line;
+            return Ok(Judged::of(finish(report), None));
         }
-        // Signed documents the ingest stage read otherwise (a List that
-        // also looks like an envelope) keep their trust results, beside an
-        // `unknown` when a policy is given: none is dropped, none is lent.
-        for (f, was_used) in found.iter().zip(used) {
-            if f.signed && !was_used {
-                out.push(Ok(alone(f)));
-            }
-        }
-        out
+        // A build time counts only when a verified signature covers it, or
+        // when unsigned history is judged as stated.
+        let verified = trust.skips_signature()
+            || trust_results.iter().any(|r| {
+                r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
+            });
+        let ev = self.normalized(doc)?;
+        let report = finish(
+            self.judge_evidence(&ev, verified)?
+                .with_first(trust_results),
+        );
+        Ok(Judged {
+            build_time_verified: verified && !trust.skips_signature(),
+            ..Judged::of(report, Some(ev))
+        })
+    }
+
+    /// The Evidence of a document, with the runs and indexes brought in.
+    fn normalized(&self, doc: Document) -> Result<Evidence, Error> {
+        let ev = crate::normalize::normalize_document(doc, &self.limits)?;
+        Ok(self.options.apply(ev))
     }
 
     /// Read a file (`-` for standard input) and judge every document in it.

@@ -1,11 +1,11 @@
-//! Trust checks on arbitrary bytes (bundles, envelopes, JSON lines): results
-//! or `None`, never a panic.
+//! Trust checks on whatever the ingest stage reads from arbitrary bytes
+//! (bundles, envelopes, JSON lines): results or errors, never a panic.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use provcheck::verify::{Trust, TrustBuilder};
+use provcheck::verify::{TrustBuilder, TrustMaterial};
 
 const KEY: &str = "-----BEGIN PUBLIC KEY-----
 MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAExRRST79+PsrRBnGAI4cMu6Omz2Jh
@@ -13,8 +13,8 @@ fwlMW+gIutNKVRaMyS4rQKvgngc5p8UbLj55pVHhIoAxi/SRgURZI0J3Xw==
 -----END PUBLIC KEY-----
 ";
 
-fn trust() -> &'static Trust {
-    static TRUST: OnceLock<Trust> = OnceLock::new();
+fn trust() -> &'static TrustMaterial {
+    static TRUST: OnceLock<TrustMaterial> = OnceLock::new();
     TRUST.get_or_init(|| {
         let mut t = TrustBuilder::new();
         t.add_key_pem("k.pub", KEY.as_bytes()).expect("key");
@@ -26,5 +26,7 @@ fn trust() -> &'static Trust {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = provcheck::verify::check(trust(), "fuzz", data);
+    for doc in provcheck::ingest::ingest_all("fuzz", data).into_iter().flatten() {
+        let _ = provcheck::verify::check(trust(), &doc);
+    }
 });

@@ -101,6 +101,7 @@ pub(crate) fn decode(
         layers: vec![layer.clone()],
         envelope: None,
         bundle: None,
+        unread: None,
     };
     let not_build_info = |at: JsonPointer, found: &str| IngestError::Schema {
         at: origin.at(at),

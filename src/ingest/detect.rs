@@ -29,6 +29,12 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    /// Whether documents of this kind carry signature material: a DSSE
+    /// envelope or a Sigstore bundle.
+    pub fn is_signed(self) -> bool {
+        matches!(self, Self::DsseEnvelope | Self::SigstoreBundle)
+    }
+
     /// A short name for people.
     pub fn label(self) -> &'static str {
         match self {

@@ -98,7 +98,8 @@ pub struct EnvelopeSignature {
 /// A DSSE envelope with its payload decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
-    /// `payloadType` (always [`IN_TOTO_PAYLOAD_TYPE`] once ingested).
+    /// `payloadType`: [`IN_TOTO_PAYLOAD_TYPE`], unless the document is
+    /// [unread](super::Document::unread).
     pub payload_type: String,
     /// The exact decoded payload bytes: what the signatures sign (through PAE).
     pub payload: Vec<u8>,
@@ -143,6 +144,9 @@ pub(crate) struct Decoded {
     pub(crate) layers: Vec<String>,
     pub(crate) envelope: Option<Envelope>,
     pub(crate) bundle: Option<Bundle>,
+    /// Why the signed payload cannot be read, when the signature layers
+    /// could: `value` is then `Null`, and the signature is still judged.
+    pub(crate) unread: Option<IngestError>,
 }
 
 /// Decode `value` (of `kind`, found at `base` in the file) through its layers.
@@ -155,12 +159,15 @@ pub(crate) fn decode(
     match kind {
         DocumentKind::SigstoreBundle => bundle(origin, value, base),
         DocumentKind::DsseEnvelope => {
-            let (envelope, statement, layer) = envelope(origin, &value, base)?;
+            let (envelope, content) = envelope(origin, &value, base)?;
+            let mut layers = vec!["dsse".to_owned()];
+            let (value, unread) = content.read(&mut layers);
             Ok(Decoded {
-                value: statement,
-                layers: vec!["dsse".to_owned(), layer],
+                value,
+                layers,
                 envelope: Some(envelope),
                 bundle: None,
+                unread,
             })
         }
         DocumentKind::InTotoStatement => {
@@ -170,6 +177,7 @@ pub(crate) fn decode(
                 layers: vec![layer],
                 envelope: None,
                 bundle: None,
+                unread: None,
             })
         }
         DocumentKind::TektonTaskRun
@@ -180,6 +188,7 @@ pub(crate) fn decode(
             layers: Vec::new(),
             envelope: None,
             bundle: None,
+            unread: None,
         }),
     }
 }
@@ -204,16 +213,16 @@ fn bundle(origin: &Origin, value: Value, base: &JsonPointer) -> Result<Decoded, 
     schema::check(Schema::SigstoreBundle, &value, at)?;
     bundle_limits(&value, &at)?;
     let mut layers = vec![format!("sigstore-bundle {}", version.label())];
-    let (content, envelope) = match value.get("dsseEnvelope") {
+    let (content, envelope, unread) = match value.get("dsseEnvelope") {
         Some(env) => {
-            let (envelope, statement, layer) = envelope(origin, env, &base.key("dsseEnvelope"))?;
+            let (envelope, content) = envelope(origin, env, &base.key("dsseEnvelope"))?;
             layers.push("dsse".to_owned());
-            layers.push(layer);
-            (statement, Some(envelope))
+            let (statement, unread) = content.read(&mut layers);
+            (statement, Some(envelope), unread)
         }
         None => {
             layers.push("message-signature".to_owned());
-            (value.clone(), None)
+            (value.clone(), None, None)
         }
     };
     let bundle = Bundle {
@@ -232,7 +241,29 @@ fn bundle(origin: &Origin, value: Value, base: &JsonPointer) -> Result<Decoded, 
         layers,
         envelope,
         bundle: Some(bundle),
+        unread,
     })
+}
+
+/// What a DSSE payload holds: the in-toto statement and its layer name, or
+/// why it cannot be read (the envelope around it still can).
+type Content = Result<(Value, String), IngestError>;
+
+trait ReadContent {
+    /// The statement (its layer added to `layers`), or `Null` and why not.
+    fn read(self, layers: &mut Vec<String>) -> (Value, Option<IngestError>);
+}
+
+impl ReadContent for Content {
+    fn read(self, layers: &mut Vec<String>) -> (Value, Option<IngestError>) {
+        match self {
+            Ok((statement, layer)) => {
+                layers.push(layer);
+                (statement, None)
+            }
+            Err(e) => (Value::Null, Some(e)),
+        }
+    }
 }
 
 /// What the bundle's schema cannot say: the verification material names
@@ -282,23 +313,18 @@ fn bundle_limits(value: &Value, at: &impl Fn(JsonPointer) -> Location) -> Result
     Ok(())
 }
 
-/// Check and decode a DSSE envelope at `base`; returns the envelope, the
-/// decoded statement and the statement's layer name.
+/// Check and decode a DSSE envelope at `base`; returns the envelope and
+/// its content: the decoded statement and the statement's layer name, or
+/// why the payload cannot be read. An error is the envelope's own.
 fn envelope(
     origin: &Origin,
     value: &Value,
     base: &JsonPointer,
-) -> Result<(Envelope, Value, String), IngestError> {
+) -> Result<(Envelope, Content), IngestError> {
     let at = |p: JsonPointer| origin.at(base.join(&p));
     schema::check(Schema::DsseEnvelope, value, at)?;
     let text = |key: &str| value.get(key).and_then(Value::as_str).unwrap_or_default();
     let payload_type = text("payloadType");
-    if payload_type != IN_TOTO_PAYLOAD_TYPE {
-        return Err(IngestError::UnknownPayloadType {
-            at: at(JsonPointer::root().key("payloadType")),
-            found: payload_type.to_owned(),
-        });
-    }
     let raw_signatures = value
         .get("signatures")
         .and_then(Value::as_array)
@@ -332,7 +358,28 @@ fn envelope(
         line: origin.line,
         within: Some(payload_ptr.clone()),
     };
-    let statement_text = std::str::from_utf8(&payload).map_err(|e| IngestError::Json {
+    // Another payload type is a payload provcheck does not read; its
+    // signature is still judged.
+    let content = if payload_type == IN_TOTO_PAYLOAD_TYPE {
+        payload_statement(&inner, &payload)
+    } else {
+        Err(IngestError::UnknownPayloadType {
+            at: at(JsonPointer::root().key("payloadType")),
+            found: payload_type.to_owned(),
+        })
+    };
+    let envelope = Envelope {
+        payload_type: payload_type.to_owned(),
+        payload,
+        signatures,
+        pointer: base.clone(),
+    };
+    Ok((envelope, content))
+}
+
+/// The in-toto statement in a DSSE payload's exact bytes, checked.
+fn payload_statement(inner: &Origin, payload: &[u8]) -> Content {
+    let statement_text = std::str::from_utf8(payload).map_err(|e| IngestError::Json {
         at: inner.at(JsonPointer::root()),
         message: format!(
             "payload byte {} is not valid UTF-8 (expected a JSON in-toto statement)",
@@ -340,15 +387,9 @@ fn envelope(
         ),
     })?;
     let statement_value =
-        json::parse(&origin.file, statement_text).map_err(|e| relocate(e, &inner))?;
-    let layer = statement(&inner, &statement_value, &JsonPointer::root())?;
-    let envelope = Envelope {
-        payload_type: payload_type.to_owned(),
-        payload,
-        signatures,
-        pointer: base.clone(),
-    };
-    Ok((envelope, statement_value, layer))
+        json::parse(&inner.file, statement_text).map_err(|e| relocate(e, inner))?;
+    let layer = statement(inner, &statement_value, &JsonPointer::root())?;
+    Ok((statement_value, layer))
 }
 
 /// Standard base64 first (what DSSE producers write), URL-safe as the DSSE
@@ -476,6 +517,16 @@ mod tests {
         )
     }
 
+    /// Why an envelope's payload cannot be read: the envelope itself is
+    /// read, with its exact payload bytes, so that its signature is judged.
+    fn payload_error(value: Value) -> IngestError {
+        let d = decode_envelope(value).expect("the envelope layer is read");
+        assert!(d.envelope.is_some());
+        assert_eq!(d.value, Value::Null);
+        assert_eq!(d.layers, vec!["dsse"]);
+        d.unread.expect("the payload is unread")
+    }
+
     #[test]
     fn keeps_the_exact_payload_bytes_and_signatures() {
         // Odd spacing and key order: the bytes, not a re-serialization, are kept.
@@ -515,9 +566,7 @@ mod tests {
     #[test]
     fn unknown_payload_type_is_an_error() {
         let bytes = serde_json::to_vec(&statement_json()).unwrap();
-        let err = decode_envelope(envelope_of(&bytes, "text/plain"))
-            .unwrap_err()
-            .to_string();
+        let err = payload_error(envelope_of(&bytes, "text/plain")).to_string();
         assert_eq!(
             err,
             "a.json: at /payloadType: unsupported DSSE payloadType \"text/plain\" \
@@ -538,9 +587,7 @@ mod tests {
             ),
         ] {
             let bytes = serde_json::to_vec(&statement).unwrap();
-            let err = decode_envelope(envelope_of(&bytes, IN_TOTO_PAYLOAD_TYPE))
-                .unwrap_err()
-                .to_string();
+            let err = payload_error(envelope_of(&bytes, IN_TOTO_PAYLOAD_TYPE)).to_string();
             assert_eq!(
                 err,
                 format!(
@@ -554,7 +601,7 @@ mod tests {
     #[test]
     fn duplicate_keys_in_a_signed_payload_are_rejected() {
         let bytes = br#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"x","digest":{"sha256":"ab","sha256":"cd"}}],"predicateType":"p"}"#;
-        let err = decode_envelope(envelope_of(bytes, IN_TOTO_PAYLOAD_TYPE)).unwrap_err();
+        let err = payload_error(envelope_of(bytes, IN_TOTO_PAYLOAD_TYPE));
         assert!(
             matches!(&err, IngestError::DuplicateKey { key, .. } if key == "sha256"),
             "{err}"
@@ -573,9 +620,7 @@ mod tests {
             "[".repeat(10_000),
             "]".repeat(10_000)
         );
-        let err = decode_envelope(envelope_of(deep.as_bytes(), IN_TOTO_PAYLOAD_TYPE))
-            .unwrap_err()
-            .to_string();
+        let err = payload_error(envelope_of(deep.as_bytes(), IN_TOTO_PAYLOAD_TYPE)).to_string();
         assert!(
             err.contains("invalid JSON: nested deeper than the limit of 128 levels"),
             "{err}"

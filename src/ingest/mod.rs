@@ -65,8 +65,11 @@ pub enum Syntax {
     Yaml,
 }
 
-/// A decoded document of a known kind.
-#[derive(Debug, Clone, PartialEq)]
+/// A decoded document of a known kind: what every later stage reads. A
+/// signed document carries its signature material (the envelope with the
+/// exact signed bytes, the bundle with its certificate or key hint, log
+/// entries and timestamps) beside the content read from those bytes.
+#[derive(Debug)]
 pub struct Document {
     /// The input's name, for messages and the Evidence's `source`.
     pub name: String,
@@ -102,9 +105,45 @@ pub struct Document {
     /// that documents of one file or line are told apart; `None` for a
     /// document that is a whole file or JSON line.
     pub part: Option<JsonPointer>,
+    /// For a signed document that cannot be read whole: why. Either its
+    /// signature material is malformed (then [`Self::envelope`] and
+    /// [`Self::bundle`] are `None`, and its signature fails), or its signed
+    /// payload is not a readable statement (then the envelope and bundle
+    /// are kept and the signature is still judged, so that a forged payload
+    /// fails as forged rather than as unreadable). [`Self::value`] is `Null`.
+    pub unread: Option<Box<IngestError>>,
 }
 
 impl Document {
+    /// This document when its content was read; the ingest error of a
+    /// signed document whose payload could not be ([`Self::unread`]).
+    ///
+    /// # Errors
+    ///
+    /// The [`IngestError`] in [`Self::unread`].
+    pub fn readable(mut self) -> Result<Self, IngestError> {
+        match self.unread.take() {
+            Some(e) => Err(*e),
+            None => Ok(self),
+        }
+    }
+
+    /// The document's name in reports and Evidence: the input, and its
+    /// place there when the input holds several side by side
+    /// (`FILE#/attestations/0/bundle`, `FILE#/items/3`).
+    pub fn source(&self) -> String {
+        match &self.part {
+            Some(part) => format!("{}#{part}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Whether the document is signed: a DSSE envelope or a Sigstore
+    /// bundle (whose signature material may be unreadable: see
+    /// [`Self::unread`]).
+    pub fn is_signed(&self) -> bool {
+        self.kind.is_signed()
+    }
     /// The pointer, in the file, of the base64 payload [`Self::value`] was
     /// decoded from; `None` when `value` is the file's own JSON. Pointers
     /// into `value` are relative to that decoded payload.
@@ -324,6 +363,7 @@ fn build_info(
         },
         part: None,
         encoded_at,
+        unread: None,
     })
 }
 
@@ -467,7 +507,22 @@ fn document_at(
             }),
         };
     }
-    let decoded = layers::decode(origin, kind, value, base)?;
+    let decoded = match layers::decode(origin, kind, value, base) {
+        Ok(decoded) => decoded,
+        // Signature material that cannot be read is still a signed
+        // document: its signature fails, as a forged one does. An input
+        // past a limit is refused whatever it is.
+        Err(e) if kind.is_signed() && !matches!(e, IngestError::TooMany { .. }) => {
+            layers::Decoded {
+                value: Value::Null,
+                layers: Vec::new(),
+                envelope: None,
+                bundle: None,
+                unread: Some(e),
+            }
+        }
+        Err(e) => return Err(e),
+    };
     Ok(Document {
         name: origin.file.clone(),
         syntax,
@@ -480,6 +535,7 @@ fn document_at(
         base: base.clone(),
         encoded_at: None,
         part: None,
+        unread: decoded.unread.map(Box::new),
     })
 }
 

@@ -77,11 +77,7 @@ fn tekton_header(doc: &Document, ev: &mut Evidence) -> Result<(), NormalizeError
 /// layers and signature material.
 fn shell(doc: &Document) -> Evidence {
     Evidence {
-        // One of several documents of a file is named by its place there.
-        source: match &doc.part {
-            Some(part) => format!("{}#{part}", doc.name),
-            None => doc.name.clone(),
-        },
+        source: doc.source(),
         document: DocumentInfo {
             kind: doc.kind,
             api_version: None,
@@ -124,6 +120,9 @@ fn read(
     doc: &Document,
     limits: &Limits,
 ) -> Result<(Evidence, Option<tekton::Extracted>), NormalizeError> {
+    if let Some(e) = &doc.unread {
+        return Err(NormalizeError::Unread(e.to_string()));
+    }
     let max_steps = limits.max_steps;
     let mut extracted = None;
     let mut ev = shell(doc);
@@ -210,6 +209,8 @@ pub(crate) fn relocate(doc: &Document, base: &JsonPointer, e: NormalizeError) ->
             at: doc.location(base.join(&at.pointer)),
             message,
         },
-        other @ (NormalizeError::NotARun { .. } | NormalizeError::TooManySteps { .. }) => other,
+        other @ (NormalizeError::NotARun { .. }
+        | NormalizeError::TooManySteps { .. }
+        | NormalizeError::Unread(_)) => other,
     }
 }

@@ -14,9 +14,12 @@ use sigstore_types::{Artifact, ArtifactDigest, Bundle, HashAlgorithm, SignatureC
 use sigstore_verify::crypto::{CertificateInfo, SubjectAltName};
 use sigstore_verify::{PublicKeyVerificationPolicy, VerificationPolicy};
 
+use serde::Deserialize as _;
+
 use super::subject::{self, Expected, Statement};
-use super::{dsse, Outcome, Trust};
+use super::{Outcome, TrustMaterial};
 use crate::evaluate::Status;
+use crate::ingest::Document;
 
 /// What the certificate must say (`--certificate-*` flags).
 #[derive(Debug, Clone, Default)]
@@ -135,81 +138,17 @@ impl IdentityPolicy {
     }
 }
 
-/// The members of a bundle's JSON that its parsed type cannot show: which
-/// signer kinds the verification material names (the parser keeps the
-/// first of several), and how many log entries and timestamps it holds.
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct RawBundle {
-    #[serde(default)]
-    verification_material: RawMaterial,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct RawMaterial {
-    certificate: Option<serde::de::IgnoredAny>,
-    x509_certificate_chain: Option<serde::de::IgnoredAny>,
-    public_key: Option<serde::de::IgnoredAny>,
-    #[serde(default)]
-    tlog_entries: Option<Vec<serde::de::IgnoredAny>>,
-    #[serde(default)]
-    timestamp_verification_data: Option<RawTimestamps>,
-}
-
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct RawTimestamps {
-    #[serde(default)]
-    rfc3161_timestamps: Option<Vec<serde::de::IgnoredAny>>,
-}
-
-/// Why the bundle's JSON is refused before it is parsed, if it is: more
-/// than one signer (a protobuf oneof: the identity judged and the evidence
-/// cited could be different certificates), or more log entries than any
-/// stage accepts.
-fn refused(text: &str) -> Option<String> {
-    let raw: RawBundle = serde_json::from_str(text).ok()?;
-    let m = raw.verification_material;
-    let signers = [
-        m.certificate.is_some(),
-        m.x509_certificate_chain.is_some(),
-        m.public_key.is_some(),
-    ];
-    if signers.iter().filter(|s| **s).count() > 1 {
-        return Some(
-            "the verification material names more than one signer (certificate, \
-             x509CertificateChain, publicKey are one of a kind)"
-                .to_owned(),
-        );
-    }
-    let limit = crate::ingest::layers::MAX_SIGNATURES;
-    let timestamps = m
-        .timestamp_verification_data
-        .and_then(|t| t.rfc3161_timestamps)
-        .map_or(0, |t| t.len());
-    let entries = m.tlog_entries.map_or(0, |e| e.len());
-    [
-        (entries, "transparency log entries"),
-        (timestamps, "RFC 3161 timestamps"),
-    ]
-    .into_iter()
-    .find(|(n, _)| *n > limit)
-    .map(|(n, what)| format!("{n} {what}: more than the {limit} any stage accepts"))
-}
-
-/// Verify one bundle (its JSON text) and judge its identity and subjects.
-pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
+/// Verify one bundle the ingest stage read and judge its identity and
+/// subjects. The statement judged is the document's, read from the payload
+/// bytes the ingest stage decoded; the bundle's own reading of that payload
+/// must be the very same bytes.
+pub(crate) fn verify(
+    trust: &TrustMaterial,
+    doc: &Document,
+    found: &crate::ingest::Bundle,
+) -> Outcome {
     let mut out = Outcome::default();
-    if let Some(why) = refused(text) {
-        out.signature(
-            Status::Fail,
-            format!("not a valid Sigstore bundle, nothing verified: {why}"),
-        );
-        out.subjects_undecided(trust, "the bundle is invalid");
-        return out;
-    }
-    let bundle = match Bundle::from_json(text) {
+    let bundle = match Bundle::deserialize(&found.json) {
         Ok(b) => b,
         Err(e) => {
             out.signature(
@@ -226,21 +165,12 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
     );
 
     // What the signature binds: the statement (DSSE) or the artifact digest.
-    let statement = match &bundle.content {
-        SignatureContent::DsseEnvelope(env) => {
-            if env.payload_type != dsse::IN_TOTO {
-                out.signature(
-                    Status::Fail,
-                    format!(
-                        "DSSE payloadType {:?} is not an in-toto statement ({})",
-                        env.payload_type,
-                        dsse::IN_TOTO
-                    ),
-                );
-                out.subjects_undecided(trust, "no in-toto statement");
-                return out;
-            }
-            match subject::parse_statement(env.payload.as_bytes()) {
+    let statement = match (&bundle.content, &doc.envelope) {
+        (SignatureContent::DsseEnvelope(env), Some(read))
+            if env.payload_type == read.payload_type
+                && env.payload.as_bytes() == read.payload.as_slice() =>
+        {
+            match super::signed_statement(doc) {
                 Ok(st) => Some(st),
                 Err(e) => {
                     out.signature(Status::Fail, format!("the signed payload is rejected: {e}"));
@@ -249,7 +179,17 @@ pub(crate) fn verify(trust: &Trust, text: &str) -> Outcome {
                 }
             }
         }
-        _ => None,
+        (SignatureContent::MessageSignature(_), None) => None,
+        _ => {
+            out.signature(
+                Status::Fail,
+                "not a valid Sigstore bundle, nothing verified: the bundle's signed content is \
+                 not the content read from it"
+                    .into(),
+            );
+            out.subjects_undecided(trust, "the bundle is invalid");
+            return out;
+        }
     };
 
     if trust.insecure_skip_signature {
@@ -580,7 +520,7 @@ fn digest(alg: HashAlgorithm, hex: &str) -> Option<ArtifactDigest> {
 impl Outcome {
     /// Subject results for a message-signature bundle: it signs one artifact,
     /// whose SHA-256 is `signed` when the signature verified.
-    fn subjects_message_signature(&mut self, trust: &Trust, signed: Option<&str>) {
+    fn subjects_message_signature(&mut self, trust: &TrustMaterial, signed: Option<&str>) {
         for expected in &trust.subjects {
             let result = match (signed, expected.sha256()) {
                 (None, _) => {
@@ -611,7 +551,7 @@ impl Outcome {
         }
     }
 
-    fn subjects_from(&mut self, trust: &Trust, statement: &Statement) {
+    fn subjects_from(&mut self, trust: &TrustMaterial, statement: &Statement) {
         for expected in &trust.subjects {
             self.results.push(subject::check(expected, statement));
         }

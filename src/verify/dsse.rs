@@ -7,30 +7,11 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-
 use super::keys::PublicKey;
 use crate::evaluate::Status;
 
-/// The in-toto payload type, the only one a statement is read from.
-pub(crate) const IN_TOTO: &str = "application/vnd.in-toto+json";
-
-/// A DSSE envelope as written (base64 text not yet decoded).
-#[derive(Debug, Deserialize)]
-pub(crate) struct RawEnvelope {
-    #[serde(rename = "payloadType")]
-    payload_type: String,
-    payload: String,
-    signatures: Vec<RawSignature>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RawSignature {
-    sig: String,
-}
-
-/// A DSSE envelope with its payload and signatures decoded (owned, or
-/// borrowed from the ingest stage's decoding).
+/// A DSSE envelope with its signatures decoded, its payload type and
+/// exact payload bytes borrowed from the ingest stage's decoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Envelope<'a> {
     /// `payloadType`, signed as part of the PAE.
@@ -39,31 +20,6 @@ pub(crate) struct Envelope<'a> {
     pub(crate) payload: Cow<'a, [u8]>,
     /// The raw signatures.
     pub(crate) signatures: Vec<Vec<u8>>,
-}
-
-impl RawEnvelope {
-    /// Decode the base64 members.
-    ///
-    /// # Errors
-    ///
-    /// A message naming the member that is not base64.
-    pub(crate) fn decode(&self) -> Result<Envelope<'static>, String> {
-        let payload =
-            decode_base64(&self.payload).ok_or_else(|| "`payload` is not base64".to_owned())?;
-        let signatures = self
-            .signatures
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                decode_base64(&s.sig).ok_or_else(|| format!("`signatures[{i}].sig` is not base64"))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Envelope {
-            payload_type: Cow::Owned(self.payload_type.clone()),
-            payload: Cow::Owned(payload),
-            signatures,
-        })
-    }
 }
 
 /// Decode standard or URL-safe base64, padded or not (the DSSE spec allows
@@ -177,7 +133,7 @@ mod tests {
     #[test]
     fn zero_signatures_fail() {
         let env = Envelope {
-            payload_type: IN_TOTO.into(),
+            payload_type: crate::ingest::layers::IN_TOTO_PAYLOAD_TYPE.into(),
             payload: Cow::Borrowed(b"{}"),
             signatures: vec![],
         };

@@ -213,21 +213,8 @@ const STATEMENT_TYPES: [&str; 2] = [
     "https://in-toto.io/Statement/v1",
 ];
 
-/// Parse the exact payload bytes as an in-toto statement (strict JSON:
-/// duplicate keys rejected).
-pub(crate) fn parse_statement(payload: &[u8]) -> Result<Statement, String> {
-    let starts_like_json = payload
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'{');
-    if !starts_like_json {
-        return Err("the payload is not a JSON object".into());
-    }
-    let value = crate::ingest::decode_text("payload", payload).map_err(|e| e.to_string())?;
-    statement_of(&value)
-}
-
-/// Read an already decoded payload as an in-toto statement.
+/// Read a payload the ingest stage decoded (strictly, from the exact signed
+/// bytes) as an in-toto statement.
 pub(crate) fn statement_of(value: &serde_json::Value) -> Result<Statement, String> {
     let statement =
         Statement::deserialize(value).map_err(|e| format!("not an in-toto statement: {e}"))?;
@@ -380,7 +367,7 @@ mod tests {
     fn statement(subjects: serde_json::Value) -> Statement {
         let doc = serde_json::json!({"_type": "https://in-toto.io/Statement/v1", "subject": subjects,
             "predicateType": "https://slsa.dev/provenance/v1"});
-        parse_statement(doc.to_string().as_bytes()).unwrap()
+        statement_of(&doc).unwrap()
     }
 
     #[test]
@@ -462,12 +449,18 @@ mod tests {
 
     #[test]
     fn statements_are_strict() {
-        for (bytes, want) in [
-            (&b"[]"[..], "not a JSON object"),
-            (b"{\"_type\": \"x\", \"subject\": []}", "is not an in-toto"),
-            (b"{\"_type\": \"https://in-toto.io/Statement/v1\", \"_type\": \"https://in-toto.io/Statement/v1\", \"subject\": []}", "duplicate key"),
+        for (value, want) in [
+            (serde_json::json!([]), "not an in-toto statement"),
+            (
+                serde_json::json!({"_type": "x", "subject": []}),
+                "is not an in-toto",
+            ),
+            (
+                serde_json::json!({"_type": "https://in-toto.io/Statement/v1"}),
+                "missing field `subject`",
+            ),
         ] {
-            let err = parse_statement(bytes).unwrap_err();
+            let err = statement_of(&value).unwrap_err();
             assert!(err.contains(want), "{want:?} not in {err}");
         }
     }

@@ -822,7 +822,9 @@ fn issue_7_keyed_dsse_failures_have_clear_reasons() {
         "{r:#?}"
     );
 
-    // Correctly signed, but not an in-toto statement: the subject cannot be read.
+    // Correctly signed, but not an in-toto statement: the signed payload is
+    // one provcheck does not read, so the signature result fails saying so,
+    // and the subject cannot be read.
     let other_type = dir.file(
         "other-type.json",
         &signed_by(&[&a], "application/json", &payload),
@@ -834,13 +836,14 @@ fn issue_7_keyed_dsse_failures_have_clear_reasons() {
         "--digest",
         &format!("sha256:{SUBJECT_HEX}"),
     ]);
-    assert_eq!((r.rule("signature").status.as_str(), code), ("pass", 1));
+    assert_eq!((r.rule("signature").status.as_str(), code), ("fail", 1));
+    let message = &r.rule("signature").message;
     assert!(
-        r.rule("subject")
-            .message
-            .contains("not an in-toto statement"),
+        message.contains("the signature verifies, but the signed payload is rejected")
+            && message.contains("unsupported DSSE payloadType \"application/json\""),
         "{r:#?}"
     );
+    assert_eq!(r.rule("subject").status.as_str(), "unknown", "{r:#?}");
 
     // Zero signatures.
     let none = dir.file("none.json", &envelope(IN_TOTO, &payload, &[]));
@@ -1138,13 +1141,12 @@ fn issue_7_github_instance_with_its_trusted_root() {
     assert_eq!((r.rule("subject").status.as_str(), code), ("fail", 1));
 }
 
-/// A bare envelope is judged from the ingest stage's decoding
-/// (`check_document`) in `verify` and `audit`; the judgement must be the
-/// one made from the raw bytes (`check`), for every trust configuration and
-/// for good, tampered, wrongly keyed and unreadable signatures.
+/// A bare envelope is judged once, from the ingest stage's decoding: the
+/// signature table over every trust configuration and good, tampered,
+/// wrongly keyed and unreadable signatures.
 #[test]
-fn a_decoded_envelope_is_judged_as_its_raw_bytes() {
-    use provcheck::verify::{check, check_document, TrustBuilder};
+fn an_envelope_is_judged_from_its_one_decoding() {
+    use provcheck::verify::{check, TrustBuilder};
 
     let (right, wrong) = (signer(Alg::P256), signer(Alg::Ed25519));
     let good = signed_by(&[&right], IN_TOTO, &statement());
@@ -1170,7 +1172,7 @@ fn a_decoded_envelope_is_judged_as_its_raw_bytes() {
     ];
     let digest = format!("sha256:{SUBJECT_HEX}");
     let other = format!("sha256:{}", "0".repeat(64));
-    let trusts: Vec<(&str, provcheck::Trust)> = vec![
+    let trusts: Vec<(&str, provcheck::TrustMaterial)> = vec![
         ("no trust material", TrustBuilder::new().build().unwrap()),
         ("key", {
             let mut b = TrustBuilder::new();
@@ -1197,25 +1199,56 @@ fn a_decoded_envelope_is_judged_as_its_raw_bytes() {
             b.build().unwrap()
         }),
     ];
-    let mut decoded = 0;
-    for (what, bytes) in &inputs {
+    // Signature status per input, for each trust configuration above in
+    // order: none, key, key and subjects, threshold 2, insecure (a pass
+    // with a warning: the check was skipped).
+    let table: [(&str, [&str; 5]); 7] = [
+        ("good", ["unknown", "pass", "pass", "fail", "pass"]),
+        ("wrong key", ["unknown", "fail", "fail", "fail", "pass"]),
+        ("two signers", ["unknown", "pass", "pass", "pass", "pass"]),
+        ("tampered", ["unknown", "fail", "fail", "fail", "pass"]),
+        ("sig not base64", ["fail", "fail", "fail", "fail", "fail"]),
+        (
+            "unpadded base64",
+            ["unknown", "pass", "pass", "fail", "pass"],
+        ),
+        ("no signatures", ["unknown", "fail", "fail", "fail", "pass"]),
+    ];
+    assert_eq!(table.len(), inputs.len());
+    for ((what, bytes), (row, want)) in inputs.iter().zip(table) {
+        assert_eq!(*what, row);
         let docs = provcheck::ingest::ingest_all("att.json", bytes);
         let [Ok(doc)] = docs.as_slice() else {
             panic!("{what}: {docs:?}");
         };
-        for (how, trust) in &trusts {
-            let raw = check(trust, "att.json", bytes).unwrap();
-            match check_document(trust, doc) {
-                Some(report) => {
-                    decoded += 1;
-                    assert_eq!(vec![report], raw, "{what}, {how}");
-                }
-                // Only a signature the decoder cannot read falls back.
-                None => assert_eq!(*what, "sig not base64"),
-            }
+        for ((how, trust), want) in trusts.iter().zip(want) {
+            let results = check(trust, doc);
+            let signature = results.iter().find(|r| r.rule == "signature").unwrap();
+            assert_eq!(
+                signature.status.as_str(),
+                want,
+                "{what}, {how}: {}",
+                signature.message
+            );
+            assert_eq!(
+                signature.warning.is_some(),
+                *how == "insecure" && want == "pass"
+            );
+            let subjects: Vec<&str> = results
+                .iter()
+                .filter(|r| r.rule == "subject")
+                .map(|r| r.status.as_str())
+                .collect();
+            let want_subjects: &[&str] = match (*how, want) {
+                ("key and subjects", "pass") => &["pass", "fail"],
+                ("key and subjects", _) => &["unknown", "unknown"],
+                ("insecure", "fail") => &["unknown"],
+                ("insecure", _) => &["pass"],
+                _ => &[],
+            };
+            assert_eq!(subjects, want_subjects, "{what}, {how}");
         }
     }
-    assert_eq!(decoded, (inputs.len() - 1) * trusts.len());
 }
 
 /// Found in review of the shared decoding: documents where the ingest stage
@@ -1270,8 +1303,9 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
         assert_eq!((code, status.as_str()), want, "{name}: {message}");
     }
 
-    // An envelope inside YAML is not verified — and never passes silently:
-    // with a key that demanded a signature it fails, without it is unknown.
+    // An envelope inside YAML or a Kubernetes List is read once, by the
+    // ingest stage, and verified as any other: with the key it passes,
+    // without one it is unknown; a forged item beside it fails on its own.
     let yaml = format!(
         "payloadType: {}\npayload: {}\nsignatures:\n  - sig: {}\n",
         good["payloadType"], good["payload"], good["signatures"][0]["sig"]
@@ -1289,16 +1323,34 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
             let (report, code) = one_report(&all);
             let (status, message) = signature(&report);
             let want = if args[0] == "--key" {
-                (1, "fail")
+                (0, "pass")
             } else {
                 (3, "unknown")
             };
             assert_eq!((code, status.as_str()), want, "{args:?}: {message}");
-            if args[0] == "--key" {
-                assert!(message.contains("inside YAML or a list"), "{message}");
-            }
         }
     }
+    let mut forged = good.clone();
+    let evil = String::from_utf8(statement())
+        .unwrap()
+        .replace("acme/app", "evil/app");
+    forged["payload"] = json!(STANDARD.encode(evil));
+    // The List also carries a validly signed envelope's members: read as a
+    // List, its items are judged each by its own signature, and the
+    // envelope's signature is lent to none of them.
+    let mut list = json!({"apiVersion": "v1", "kind": "List", "items": [good.clone(), forged]});
+    for member in ["payloadType", "payload", "signatures"] {
+        list[member] = good[member].clone();
+    }
+    let list = dir.file("forged-list.json", list.to_string().as_bytes());
+    let (reports, code) = verify(&["--key", &key, &list]);
+    let got: Vec<(String, String)> = reports
+        .iter()
+        .map(|r| (r.source.clone(), signature(r).0.as_str().to_owned()))
+        .collect();
+    let want = [(0, "pass"), (1, "fail")]
+        .map(|(i, status)| (format!("{list}#/items/{i}"), status.to_owned()));
+    assert_eq!((code, got), (1, want.to_vec()));
 
     // A Kubernetes List of two TaskRuns: two reports with trust options too.
     let run = |name: &str| {
@@ -1629,5 +1681,69 @@ fn one_key_in_two_encodings_is_one_signer() {
             stderr.contains("--key-threshold 2 cannot be met: 1 distinct key(s) given"),
             "{one} {other}: {stderr}"
         );
+    }
+}
+
+/// One decoder: each document is read once and judged on what was read.
+/// An error inside a list stays that item's (no other item absorbs it); a
+/// signed payload that is no statement fails its signature result, saying
+/// whether the signature itself verified, and no rule is judged on it.
+#[test]
+fn every_document_is_read_once_and_keeps_its_verdict() {
+    let dir = Scratch::new("trust-one-decoder");
+    let right = signer(Alg::P256);
+    let wrong = signer(Alg::Ed25519);
+    let key = dir.file("k.pub", right.pem.as_bytes());
+    let good: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&right], IN_TOTO, &statement())).unwrap();
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": [good, {"kind": "Pod"}]});
+    let file = dir.file("list.json", list.to_string().as_bytes());
+    let out = provcheck(&["verify", "--format", "json", "--key", &key, &file]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{file}: at /items/1: unrecognized document")),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["source"], format!("{file}#/items/0"));
+    assert_eq!(signature_of(&report)["status"], "pass");
+
+    for (name, by, want) in [
+        (
+            "mine.json",
+            &right,
+            "the signature verifies, but the signed payload is rejected",
+        ),
+        ("forged.json", &wrong, "none of the 1 signature(s) verifies"),
+    ] {
+        let doc = signed_by(&[by], IN_TOTO, b"{\"not\": \"a statement\"}");
+        let file = dir.file(name, &doc);
+        let out = provcheck(&[
+            "verify",
+            "--format",
+            "json",
+            "--key",
+            &key,
+            "--allow-registry",
+            "quay.io",
+            &file,
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let signature = signature_of(&report);
+        assert_eq!(signature["status"], "fail", "{report}");
+        assert!(
+            signature["message"].as_str().unwrap().contains(want),
+            "{report}"
+        );
+        // The trust result, and an `unknown` saying no rule was judged.
+        let rules: Vec<&str> = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["signature", "policy.configured"], "{report}");
     }
 }

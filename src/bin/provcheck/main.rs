@@ -23,7 +23,7 @@ use args::{
 use provcheck::ingest::Limits;
 use provcheck::normalize::NormalizeOptions;
 use provcheck::report::TextOptions;
-use provcheck::{PolicyBuilder, Status, Trust, TrustBuilder, Verifier};
+use provcheck::{PolicyBuilder, Status, TrustBuilder, TrustMaterial, Verifier};
 
 /// provcheck's exit codes (`docs/src/concepts.md`): stable, scripts rely on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -161,7 +161,7 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<Exit> {
 }
 
 /// Collect the trust flags into checked trust material.
-fn trust(args: &TrustArgs) -> anyhow::Result<Trust> {
+fn trust(args: &TrustArgs) -> anyhow::Result<TrustMaterial> {
     let mut t = TrustBuilder::new();
     for key in &args.key {
         t.add_key_file(key)?;
