@@ -73,11 +73,14 @@ impl Report {
         if first.is_empty() {
             return self;
         }
+        // A check the user chose to skip checks nothing: with nothing else
+        // it leaves the "nothing checked" placeholder in place.
+        let checked = first.iter().any(|r| !r.is_skipped());
         let mut results = first;
         results.extend(
             self.results
                 .into_iter()
-                .filter(|r| r.rule != NOTHING_CHECKED),
+                .filter(|r| !checked || r.rule != NOTHING_CHECKED),
         );
         let mut report = Self::new(self.source, results);
         report.line = self.line;

@@ -84,6 +84,28 @@ pub fn merge(
                 shard.count()
             )));
         }
+        // Shards of one run walk the same tree, each judging its part.
+        match (&part.walk, &first.walk) {
+            (Some(mine), Some(theirs)) if mine == theirs => {}
+            (None, _) | (_, None) => {
+                return Err(refused(format!(
+                    "{} has no walk: it was written by an older provcheck",
+                    if part.walk.is_none() {
+                        name
+                    } else {
+                        &first_name
+                    }
+                )))
+            }
+            (Some(mine), Some(theirs)) => {
+                return Err(refused(format!(
+                    "{name} walked {} units ({}), {first_name} {} units ({}): the shards walked \
+                     different trees (files added or removed between them, or inputs written \
+                     alike from different directories)",
+                    mine.units, mine.digest, theirs.units, theirs.digest
+                )))
+            }
+        }
         if let Some((_, other)) = shards.iter().find(|(i, _)| *i == shard.index()) {
             return Err(refused(format!(
                 "shard {shard} is given twice: {other} and {name}"
@@ -124,6 +146,7 @@ pub fn merge(
         merged = written;
     }
     merged.fingerprint = fingerprint;
+    merged.walk.clone_from(&first.walk);
     if missing.is_empty() {
         merged.shard = Some(Shard::WHOLE);
         merged.partial = None;

@@ -63,6 +63,7 @@ use std::sync::mpsc;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
 
 use crate::evaluate::Status;
 use crate::ingest;
@@ -77,12 +78,18 @@ pub use record::Duplicate;
 pub use resume::Resume;
 pub use shard::{stable_hash, Shard};
 pub use summary::{
-    write_summary_text, Counts, Duplicates, Partial, StepCounts, Summary, WindowSummary,
+    write_summary_text, Counts, Duplicates, Partial, StepCounts, Summary, Walk, WindowSummary,
 };
 pub use window::{parse_time, BuildTimes, Placement};
 
 /// How many inputs are judged together before their records are written.
 const CHUNK: usize = 256;
+
+/// How many bytes of standard-input lines one chunk holds at most: with
+/// two chunks queued, one judged and one written, memory stays bounded
+/// however long the lines are (a line may still be as long as the input
+/// limit).
+const CHUNK_BYTES: usize = 8 << 20;
 
 /// An audit failed as a whole (its inputs' problems are records, not this).
 #[derive(Debug, thiserror::Error)]
@@ -315,7 +322,7 @@ impl<'a> Audit<'a> {
         let max_bytes = self.verifier.limits().max_bytes;
         let (tx, rx) = mpsc::sync_channel::<Vec<Done>>(2);
 
-        std::thread::scope(|scope| {
+        let walk = std::thread::scope(|scope| {
             let summary = &mut summary;
             let writer = scope.spawn(move || -> Result<(), AuditError> {
                 let io_err = |cause| AuditError::Io {
@@ -348,13 +355,32 @@ impl<'a> Audit<'a> {
             // The walk runs ahead on its own thread, so listing directories
             // never leaves the workers idle between chunks.
             let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<(u64, Unit)>>(2);
-            let walker = scope.spawn(move || -> Result<(), AuditError> {
+            let walker = scope.spawn(move || -> Result<Walk, AuditError> {
                 let mut inputs = Inputs::new(paths, outputs, max_bytes);
                 let mut next_unit: u64 = 0;
+                // Every unit of the whole walk, whichever shard judges it.
+                let mut walk = Sha256::new();
+                let field = |walk: &mut Sha256, bytes: &[u8]| {
+                    walk.update((bytes.len() as u64).to_be_bytes());
+                    walk.update(bytes);
+                };
+                for start in inputs.starts() {
+                    field(&mut walk, start.as_bytes());
+                }
+                field(&mut walk, b"");
                 loop {
                     let mut chunk = Vec::with_capacity(CHUNK);
-                    while chunk.len() < CHUNK {
+                    let mut held = 0;
+                    while chunk.len() < CHUNK && held < CHUNK_BYTES {
                         let Some(item) = inputs.next() else {
+                            if let Some(path) = inputs.refused.take() {
+                                return Err(AuditError::OutputIsInput {
+                                    output: path.display().to_string(),
+                                    why: "the walk reaches one of this run's outputs under \
+                                          this name: the run would overwrite an input"
+                                        .to_owned(),
+                                });
+                            }
                             // Records past the end of the walk: the inputs changed.
                             if let Some(r) = &mut replay {
                                 r.ended(next_unit)?;
@@ -363,6 +389,8 @@ impl<'a> Audit<'a> {
                         };
                         let unit = next_unit;
                         next_unit += 1;
+                        field(&mut walk, item.path().as_os_str().as_encoded_bytes());
+                        walk.update((item.line().unwrap_or(0) as u64).to_be_bytes());
                         if shard.count() > 1 && !shard.contains(&item.path().display().to_string())
                         {
                             continue;
@@ -378,10 +406,16 @@ impl<'a> Audit<'a> {
                                 replay = None;
                             }
                         }
+                        held += item.held();
                         chunk.push((unit, item));
                     }
                     if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
-                        return Ok(());
+                        return Ok(Walk {
+                            units: next_unit,
+                            digest: shard::hex128(&walk.finalize()),
+                            hidden: inputs.hidden,
+                            hidden_paths: std::mem::take(&mut inputs.hidden_paths),
+                        });
                     }
                 }
             });
@@ -408,8 +442,9 @@ impl<'a> Audit<'a> {
             };
             let wrote = writer.join().unwrap_or_else(|_| Err(stopped()));
             let walked = walker.join().unwrap_or_else(|_| Err(stopped()));
-            walked.and(wrote)
+            wrote.and(walked)
         })?;
+        summary.walk = Some(walk);
         Ok(summary)
     }
 

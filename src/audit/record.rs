@@ -46,6 +46,8 @@ pub(crate) struct Tally {
     #[serde(default)]
     pub(crate) passed: BTreeMap<String, u64>,
     #[serde(default)]
+    pub(crate) insecure: Vec<String>,
+    #[serde(default)]
     pub(crate) fingerprint: Option<String>,
     #[serde(default)]
     pub(crate) shard: Option<Shard>,
@@ -225,6 +227,7 @@ impl Recorder {
             verdict: Some(report.verdict.into()),
             build_time: build_time.map(|(s, _)| s.to_owned()),
             builder_id: ev.and_then(|e| e.builder_id.clone()),
+            insecure: report.insecure.clone(),
             ..Tally::default()
         };
         // A document is skipped only by a build time the window trusts; one

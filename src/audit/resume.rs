@@ -17,6 +17,9 @@ use super::record::Tally;
 use super::shard::Shard;
 use super::{AuditError, Summary};
 
+/// How every record line starts (its first member is the unit).
+const RECORD_START: &[u8] = b"{\"unit\":";
+
 /// Where an interrupted run stopped, read back from its record file.
 #[derive(Debug, Clone, Default)]
 pub struct Resume {
@@ -68,8 +71,21 @@ impl Resume {
         loop {
             buf.clear();
             let n = reader.read_until(b'\n', &mut buf).map_err(io_err)?;
-            if n == 0 || buf.last() != Some(&b'\n') {
-                break; // end, or a line cut by the interruption
+            if n == 0 {
+                break;
+            }
+            if buf.last() != Some(&b'\n') {
+                // A line cut by the interruption: the start of a record,
+                // or the file is not a run's records (an input, say) and
+                // cutting it would destroy it.
+                let n = buf.len().min(RECORD_START.len());
+                if buf.get(..n) != RECORD_START.get(..n) {
+                    return Err(refused(format!(
+                        "line {} is not a record: this is not the records file of a run",
+                        line_no + 1
+                    )));
+                }
+                break;
             }
             line_no += 1;
             let record: Tally =

@@ -140,16 +140,20 @@ impl RunParts<'_> {
         for p in paths {
             field("input", p.as_os_str().as_encoded_bytes());
         }
-        let digest = h.finalize();
-        digest
-            .iter()
-            .take(16)
-            .fold(String::with_capacity(32), |mut s, b| {
-                use std::fmt::Write as _;
-                let _ = write!(s, "{b:02x}");
-                s
-            })
+        hex128(&h.finalize())
     }
+}
+
+/// The first 128 bits of a digest, in hex.
+pub(super) fn hex128(digest: &[u8]) -> String {
+    digest
+        .iter()
+        .take(16)
+        .fold(String::with_capacity(32), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]

@@ -103,6 +103,15 @@ pub struct Summary {
     /// not in `inputs`).
     #[serde(default)]
     pub duplicates: Duplicates,
+    /// What the run walked: every unit of the whole (unsharded) walk, so
+    /// that the shards of one run are known to have walked the same tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub walk: Option<Walk>,
+    /// Documents judged without verifying their signatures
+    /// (`--insecure-skip-signature`): their verdicts rest on content nothing
+    /// authenticated.
+    #[serde(default)]
+    pub unverified: u64,
     /// Results by rule id.
     pub rules: BTreeMap<String, Counts>,
     /// Steps by trust status.
@@ -259,6 +268,9 @@ impl Summary {
         };
         self.inputs += 1;
         self.verdicts.add(&one);
+        if !t.insecure.is_empty() {
+            self.unverified += 1;
+        }
         if let (Some(w), Some(p)) = (&mut self.window, t.window) {
             w.count(p);
         }
@@ -334,6 +346,7 @@ impl Summary {
             _ => {}
         }
         self.duplicates.merge(&other.duplicates);
+        self.unverified += other.unverified;
         for (k, c) in &other.rules {
             bump_counts(&mut self.rules, k, c);
         }
@@ -384,6 +397,24 @@ impl Summary {
         all.truncate(n);
         all
     }
+}
+
+/// The whole walk of a run, as every shard sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Walk {
+    /// Units walked (files, standard-input lines, duplicate paths), in
+    /// every shard.
+    pub units: u64,
+    /// SHA-256 (first 16 bytes, hex) of the inputs' canonical paths and of
+    /// every unit's path and line, in walk order.
+    pub digest: String,
+    /// Hidden entries (names starting with `.`) found in input directories
+    /// and left out, as the walk always leaves them.
+    #[serde(default)]
+    pub hidden: u64,
+    /// The first ten of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_paths: Vec<String>,
 }
 
 /// Sort a count table most frequent first.
@@ -453,6 +484,22 @@ pub(crate) fn coverage(s: &Summary) -> Vec<String> {
                 w.no_build_time
             )),
         }
+    }
+    if let Some(walk) = s.walk.as_ref().filter(|w| w.hidden > 0) {
+        lines.push(format!(
+            "hidden    {} entries whose names start with '.' were left out, not audited:",
+            walk.hidden
+        ));
+        for path in &walk.hidden_paths {
+            lines.push(format!("  {path}"));
+        }
+    }
+    if s.unverified > 0 {
+        lines.push(format!(
+            "INSECURE  {} documents judged without verifying their signatures \
+             (--insecure-skip-signature): nothing authenticated their content",
+            s.unverified
+        ));
     }
     if s.duplicates.count > 0 {
         lines.push(format!(

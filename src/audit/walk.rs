@@ -51,6 +51,14 @@ impl Unit {
         }
     }
 
+    /// The bytes of input this unit holds in memory (a standard-input line's).
+    pub(super) fn held(&self) -> usize {
+        match self {
+            Self::Line(_, bytes) => bytes.len(),
+            _ => 0,
+        }
+    }
+
     /// The standard-input line a record names.
     pub(super) fn line(&self) -> Option<usize> {
         match self {
@@ -102,6 +110,13 @@ pub(super) struct Inputs {
     /// The longest line of standard input kept (the input limit; its
     /// newline aside).
     max_bytes: u64,
+    /// Where the walk reached one of the run's outputs under another name:
+    /// the walk ends there, and the run is refused.
+    pub(super) refused: Option<PathBuf>,
+    /// Hidden entries (names starting with `.`) the walk left out.
+    pub(super) hidden: u64,
+    /// The first of them.
+    pub(super) hidden_paths: Vec<String>,
 }
 
 impl Inputs {
@@ -200,18 +215,39 @@ impl Inputs {
             files: HashMap::new(),
             dirs: HashMap::new(),
             max_bytes,
+            refused: None,
+            hidden: 0,
+            hidden_paths: Vec::new(),
         }
     }
 
-    /// Whether `path` is one of the run's own output files.
+    /// The inputs as the walk starts from them: each one's canonical path
+    /// (as written when it does not exist, or for standard input).
+    pub(super) fn starts(&self) -> Vec<String> {
+        self.roots
+            .iter()
+            .map(|r| {
+                r.canonical
+                    .as_ref()
+                    .unwrap_or(&r.written)
+                    .display()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Whether `path` is one of the run's own output files, under its own
+    /// name (a symbolic link to one is not: see [`Self::refused`]).
     fn is_output(&self, path: &Path) -> bool {
         let Some(name) = path.file_name() else {
             return false;
         };
         // The name first: one comparison per file, a system call only on a match.
-        self.outputs
-            .iter()
-            .any(|(n, at)| n == name && std::fs::canonicalize(path).is_ok_and(|p| &p == at))
+        self.outputs.iter().any(|(n, at)| {
+            n == name
+                && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
+                && std::fs::canonicalize(path).is_ok_and(|p| &p == at)
+        })
     }
 
     /// Where the walk of a root reaches the file whose canonical path is
@@ -287,6 +323,13 @@ impl Iterator for Inputs {
                 Visit::Entry => false,
             };
             if explicit && path == Path::new("-") {
+                // Standard input redirected from a file some other input
+                // names is that file: judged once.
+                if let Some(id) = stdin_file() {
+                    if let Some(same_as) = Self::seen(&mut self.files, id, &path) {
+                        return Some(Unit::Duplicate { path, same_as });
+                    }
+                }
                 self.stdin = Some(io::stdin().lock());
                 self.stdin_line = 0;
                 continue;
@@ -318,7 +361,12 @@ impl Iterator for Inputs {
             if let Some(m) = target.as_ref().filter(|m| m.is_file()) {
                 let id = file_id(m);
                 if self.output_ids.contains(&id) {
-                    continue; // one of the run's outputs, under another name
+                    // One of the run's outputs, reached under another name:
+                    // an input the run would overwrite. The run stops.
+                    self.refused = Some(path);
+                    self.stack.clear();
+                    self.stdin = None;
+                    return None;
                 }
                 // A link found in a directory to a file (of one name) some
                 // input's walk reaches: that is where it is judged.
@@ -365,7 +413,12 @@ impl Iterator for Inputs {
             for entry in entries {
                 match entry {
                     Ok(entry) => {
-                        if !entry.file_name().to_string_lossy().starts_with('.') {
+                        if entry.file_name().to_string_lossy().starts_with('.') {
+                            self.hidden += 1;
+                            if self.hidden_paths.len() < 10 {
+                                self.hidden_paths.push(entry.path().display().to_string());
+                            }
+                        } else {
                             children.push(entry.path());
                         }
                     }
@@ -445,6 +498,14 @@ pub(super) fn file_id(meta: &std::fs::Metadata) -> FileId {
 
 /// Where `path` is or would be: itself canonicalized, or (when it does not
 /// exist yet) its parent canonicalized, then its name.
+/// The identity of the file standard input reads, when it is a regular file.
+fn stdin_file() -> Option<FileId> {
+    use std::os::fd::AsFd as _;
+    let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then(|| file_id(&meta))
+}
+
 pub(super) fn resolved(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = std::fs::canonicalize(path) {
         return Some(p);

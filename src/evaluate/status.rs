@@ -143,6 +143,23 @@ impl RuleResult {
         self
     }
 
+    /// This `unknown` result, for a check the user chose to skip (`why`
+    /// names the option): a pass that warns, which checks nothing.
+    #[must_use]
+    pub fn skipped(mut self, why: &str) -> Self {
+        self.status = Status::Pass;
+        self.warning = Some([SKIPPED, why].concat());
+        self
+    }
+
+    /// Whether this result is a check the user chose to skip
+    /// ([`Self::skipped`]).
+    pub fn is_skipped(&self) -> bool {
+        self.warning
+            .as_deref()
+            .is_some_and(|w| w.starts_with(SKIPPED))
+    }
+
     /// Turn a non-passing result into a warning that does not count.
     #[must_use]
     pub fn demote_to_warning(mut self, why: impl Into<String>) -> Self {
@@ -157,6 +174,10 @@ impl RuleResult {
         self
     }
 }
+
+/// The warning of a check the user chose to skip
+/// ([`RuleResult::skipped`]).
+const SKIPPED: &str = "skipped: ";
 
 /// The worst status of `results`, or `None` when there are none.
 pub fn verdict<'a>(results: impl IntoIterator<Item = &'a RuleResult>) -> Option<Status> {

@@ -25,7 +25,7 @@ impl Outcome {
                 Status::Unknown,
                 "signature verification skipped (--insecure-skip-signature): the payload is not authenticated",
             )
-            .demote_to_warning("--insecure-skip-signature"),
+            .skipped("--insecure-skip-signature"),
         );
     }
 

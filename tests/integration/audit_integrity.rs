@@ -448,9 +448,10 @@ fn a_merge_refuses_shards_that_are_not_one_run() {
             s(&text),
         ],
     );
+    // Written, and not a clean exit: not every input was judged.
     assert_eq!(
         partial.status.code(),
-        Some(0),
+        Some(3),
         "{}",
         String::from_utf8_lossy(&partial.stderr)
     );
@@ -753,4 +754,118 @@ proptest::proptest! {
             proptest::prop_assert_eq!(&summary, &want_summary, "cut at {}", cut);
         }
     }
+}
+
+/// Found in a second outside review: a tree that changed between shards,
+/// an input given as the records of a resumed run, an output reached
+/// through a link inside an input directory, standard input redirected from
+/// an input, hidden entries, and a skipped signature standing for a check.
+#[test]
+fn second_review_nothing_lost_doubled_or_hidden() {
+    let dir = Scratch::new("audit-second-review");
+    let (atts, _) = two_inputs(&dir);
+    let atts_s = s(&atts);
+
+    // Shards of a tree that changed between them are not one run.
+    let one = shard(&dir, "grow", &[atts_s], &[], 1, 2);
+    let good = std::fs::read(root().join("examples/taskrun-build.yaml")).unwrap();
+    std::fs::write(atts.join("late.yaml"), &good).unwrap();
+    let two = shard(&dir, "grow", &[atts_s], &[], 2, 2);
+    let out = merge(&[&one, &two], &["-o", s(&dir.0.join("m.jsonl"))]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("walked different trees"), "{stderr}");
+    std::fs::remove_file(atts.join("late.yaml")).unwrap();
+
+    // An input is never taken for the records of a resumed run (nor cut).
+    let input = atts.join("0.yaml");
+    let mut args = vec![atts_s, "--resume", "-o", s(&input)];
+    args.extend(CHECK);
+    refused(&args, "it lies in the input directory");
+    assert_eq!(std::fs::read(&input).unwrap(), good);
+    let elsewhere = dir.0.join("not-records.txt");
+    std::fs::write(&elsewhere, b"precious notes without a newline").unwrap();
+    let mut args = vec![atts_s, "--resume", "-o", s(&elsewhere)];
+    args.extend(CHECK);
+    refused(&args, "this is not the records file of a run");
+    assert_eq!(
+        std::fs::read(&elsewhere).unwrap(),
+        b"precious notes without a newline"
+    );
+
+    // An output reached through a link inside an input directory is an
+    // input: the run is refused and the file is left as it was.
+    let store = dir.0.join("store");
+    std::fs::create_dir_all(&store).unwrap();
+    let kept = store.join("b.yaml");
+    std::fs::write(&kept, &good).unwrap();
+    std::os::unix::fs::symlink(&kept, atts.join("b.yaml")).unwrap();
+    let records = dir.0.join("r.jsonl");
+    let mut args = vec![atts_s, "--summary-json", s(&kept), "-o", s(&records)];
+    args.extend(CHECK);
+    refused(&args, "the run would overwrite an input");
+    assert_eq!(std::fs::read(&kept).unwrap(), good);
+    std::fs::remove_file(atts.join("b.yaml")).unwrap();
+
+    // Standard input redirected from an input file is that file: once.
+    let sum = dir.0.join("stdin.json");
+    let stdin_from = |from: &Path| {
+        let mut args = vec!["audit", "-", s(from), "-o", "/dev/null", "--summary-json"];
+        args.push(s(&sum));
+        args.extend(CHECK);
+        std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+            .current_dir(root())
+            .args(&args)
+            .stdin(std::fs::File::open(from).unwrap())
+            .output()
+            .unwrap()
+    };
+    let lines = dir.0.join("lines.jsonl");
+    let statement = r#"{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a","digest":{"sha256":"6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}}],"predicateType":"https://example.com/p","predicate":{}}"#;
+    std::fs::write(&lines, format!("{statement}\n{statement}\n")).unwrap();
+    stdin_from(&lines);
+    let summary = audit_summary(&sum);
+    assert_eq!(summary["inputs"], 2, "{summary}");
+    assert_eq!(summary["duplicates"]["count"], 1, "{summary}");
+
+    // Hidden entries are left out, and the summary says so.
+    std::fs::create_dir_all(atts.join(".hdir")).unwrap();
+    std::fs::write(atts.join(".hdir/c.yaml"), &good).unwrap();
+    std::fs::write(atts.join(".d.yaml"), &good).unwrap();
+    let (sum, text) = (dir.0.join("h.json"), dir.0.join("h.txt"));
+    let mut args = vec![atts_s, "-o", "/dev/null", "--summary-json", s(&sum)];
+    args.extend(["--summary", s(&text)]);
+    args.extend(CHECK);
+    audit_ok(&args);
+    assert_eq!(audit_summary(&sum)["walk"]["hidden"], 2);
+    let text = std::fs::read_to_string(&text).unwrap();
+    assert!(
+        text.contains("hidden    2 entries whose names start with '.' were left out"),
+        "{text}"
+    );
+
+    // A skipped signature checks nothing: with no policy an unsigned
+    // statement stays unknown, and the summary says what was skipped.
+    let (sum, text) = (dir.0.join("i.json"), dir.0.join("i.txt"));
+    let one_line = dir.0.join("one.json");
+    std::fs::write(&one_line, statement).unwrap();
+    let out = audit(&[
+        s(&one_line),
+        "--insecure-skip-signature",
+        "-o",
+        "/dev/null",
+        "--summary-json",
+        s(&sum),
+        "--summary",
+        s(&text),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let summary = audit_summary(&sum);
+    assert_eq!(summary["verdicts"]["unknown"], 1, "{summary}");
+    assert_eq!(summary["unverified"], 1, "{summary}");
+    let text = std::fs::read_to_string(&text).unwrap();
+    assert!(
+        text.contains("INSECURE  1 documents judged without verifying"),
+        "{text}"
+    );
 }

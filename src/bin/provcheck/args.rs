@@ -206,8 +206,9 @@ pub(crate) struct AuditArgs {
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Audit")]
 pub(crate) struct AuditRunArgs {
-    /// Worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    /// Worker threads (default: all cores; at most 256).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256)))]
     pub(crate) jobs: usize,
     /// Only builds that started (else finished) at or after this time
     /// (YYYY-MM-DD or RFC 3339); others get a `skipped` record. With trust
@@ -275,7 +276,7 @@ pub(crate) struct MergeArgs {
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub(crate) records: Vec<PathBuf>,
     /// Merge the shards given even when some are missing; the summary names
-    /// the shards missing.
+    /// the shards missing, and the exit code is 3 (not every input judged).
     #[arg(long)]
     pub(crate) allow_partial: bool,
     #[command(flatten)]

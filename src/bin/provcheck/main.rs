@@ -431,10 +431,6 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
             None => s.parse::<Shard>()?,
         }),
     };
-    let resume = match (&args.out.output, args.run.resume) {
-        (Some(path), true) => Some(Resume::from_file(path)?),
-        _ => None,
-    };
     // No two outputs may be one file, no output an input (the records file
     // of a resumed run is appended to, not overwritten); none is read as one.
     let summaries = [
@@ -452,13 +448,22 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     provcheck::audit::refuse_same_outputs(
         &outputs.iter().map(|p| p.as_path()).collect::<Vec<_>>(),
     )?;
-    let records = args.out.output.iter().filter(|_| !args.run.resume);
-    for path in records.chain(summaries.into_iter().flatten()) {
+    // The records of a resumed run are appended to, and still never an input.
+    for path in outputs.iter() {
         provcheck::audit::refuse_overwrite(&args.paths, path)?;
     }
-    // A summary that cannot be written is found now, not after the run.
+    let resume = match (&args.out.output, args.run.resume) {
+        (Some(path), true) => Some(Resume::from_file(path)?),
+        _ => None,
+    };
+    // A summary that cannot be written is found now, not after the run;
+    // one that exists is overwritten only once the run ends well.
     for path in summaries.into_iter().flatten() {
-        std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
     let options = AuditOptions {
         jobs: args.run.jobs,
@@ -689,8 +694,11 @@ fn audit_merge(args: &args::MergeArgs) -> anyhow::Result<Exit> {
     records.flush()?;
     drop(records);
     write_summaries(&args.out, &summary)?;
+    // A partial merge judged only part of the run: not a clean exit.
     Ok(if summary.verdicts.error > 0 {
         Exit::Invalid
+    } else if summary.partial.is_some() {
+        Exit::Unknown
     } else {
         Exit::Pass
     })
