@@ -225,6 +225,16 @@ pub enum IngestError {
         /// The kinds of document provcheck would have accepted.
         expected: &'static str,
     },
+    /// A document carries the members of two kinds (a Kubernetes `List`
+    /// that is also a DSSE envelope, an envelope that is also a statement):
+    /// one reader could take one, another the other.
+    #[error("{at}: ambiguous document: {what}; expected one kind of document")]
+    Ambiguous {
+        /// Where.
+        at: Location,
+        /// What it is read as, and what else it claims to be.
+        what: String,
+    },
     /// A document does not match the JSON Schema of its layer.
     #[error("{at}: not a valid {layer}: {message}")]
     Schema {
@@ -319,6 +329,7 @@ impl IngestError {
             | Self::Yaml { at, .. }
             | Self::DuplicateKey { at, .. }
             | Self::Unrecognized { at, .. }
+            | Self::Ambiguous { at, .. }
             | Self::Schema { at, .. }
             | Self::UnknownBundleVersion { at, .. }
             | Self::BundleWithoutContent { at }
@@ -358,8 +369,7 @@ pub enum NormalizeError {
         limit: usize,
     },
     /// A signed document whose payload could not be read
-    /// ([`Document::unread`](crate::ingest::Document::unread)): the ingest
-    /// stage's message.
+    /// (`ingest::Document::unread`): the ingest stage's message.
     #[error("{0}")]
     Unread(String),
     /// A document given to take declared images from (`--with`) is not a Tekton run.
@@ -446,6 +456,42 @@ pub enum TrustError {
     },
 }
 
+/// A policy file or flag could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// The policy file could not be read or decoded.
+    #[error(transparent)]
+    Read(#[from] IngestError),
+    /// A key or value is wrong: unknown key, wrong type, bad prefix or date.
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where (the bad key's pointer).
+        at: Location,
+        /// What was expected.
+        message: String,
+    },
+    /// A Rego policy failed at run time: a usage error, never a pass.
+    #[error("Rego policy ({files}) failed: {message}")]
+    Evaluation {
+        /// The policy files.
+        files: String,
+        /// regorus's message.
+        message: String,
+    },
+}
+
+impl PolicyError {
+    /// A key or value of `name` at `pointer` is wrong: `message` says what
+    /// was expected.
+    pub fn invalid(name: &str, pointer: JsonPointer, message: String) -> Self {
+        Self::Invalid {
+            at: Location::new(name, pointer),
+            message,
+        }
+    }
+}
+
 /// Any error provcheck's library returns.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -458,7 +504,7 @@ pub enum Error {
     Normalize(#[from] NormalizeError),
     /// A policy file or flag is invalid.
     #[error(transparent)]
-    Policy(#[from] crate::evaluate::PolicyError),
+    Policy(#[from] PolicyError),
     /// Trust material (a key, a trusted root, an expected subject) is unusable.
     #[error(transparent)]
     Trust(#[from] TrustError),

@@ -76,9 +76,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::JsonPointer;
-use crate::normalize::image_id::ImageId;
-use crate::normalize::image_ref::ImageRef;
 use crate::normalize::trust::{Corroboration, Declared, Trust};
+use crate::oci::image_id::ImageId;
+use crate::oci::image_ref::ImageRef;
 
 /// Everything provcheck learned from one document.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -82,9 +82,12 @@ pub mod evaluate;
 pub mod evidence;
 pub mod ingest;
 pub mod normalize;
+pub mod oci;
 pub mod report;
+pub mod results;
 pub mod schemas;
 mod text;
+pub mod time;
 pub mod verifier;
 pub mod verify;
 

@@ -18,8 +18,24 @@ pub(crate) fn quoted(s: &str) -> String {
     }
 }
 
+/// `s` cut to at most `max` characters, `…` marking the cut: for messages
+/// that quote what a document holds.
+pub(crate) fn clipped(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => [s.get(..at).unwrap_or(s), "…"].concat().into(),
+        None => s.into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clips_long_text_on_a_character() {
+        assert_eq!(super::clipped("abcdef", 3), "abc…");
+        assert_eq!(super::clipped("abc", 3), "abc");
+        assert_eq!(super::clipped("ééé", 2), "éé…");
+    }
+
     use super::*;
 
     #[test]

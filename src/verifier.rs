@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use crate::error::Error;
 use crate::evaluate::{self, Policy, RuleResult, Status};
@@ -14,110 +13,7 @@ use crate::ingest::{self, Document, Limits};
 use crate::normalize::NormalizeOptions;
 use crate::verify::{self, TrustMaterial};
 
-/// The rule id of the result that says nothing was checked.
-pub const NOTHING_CHECKED: &str = "policy.configured";
-
-/// The judgement of one document: the JSON report of `provcheck verify`
-/// (`schemas/report.schema.json`).
-///
-/// ```json
-/// {
-///   "source": "att.json",
-///   "verdict": "fail",
-///   "summary": { "pass": 3, "fail": 1, "unknown": 1, "warnings": 0 },
-///   "results": [
-///     { "rule": "registry.allowed", "status": "fail", "step": "push", "task": "build",
-///       "message": "quay.io/evil/pusher@sha256:… is not in an allowed registry",
-///       "evidence": ["/status/taskSpec/steps/3/image"] }
-///   ]
-/// }
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Report {
-    /// The input's name.
-    pub source: String,
-    /// The 1-based line, for a document in a JSON-lines file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    /// `fail` if any result fails, else `unknown` if any is unknown, else `pass`.
-    pub verdict: Status,
-    /// Counts by status (warnings are passes that warn).
-    pub summary: Summary,
-    /// Every result, in rule order, then step order (trust results —
-    /// `signature`, `identity`, `subject` — first).
-    pub results: Vec<RuleResult>,
-    /// Checks the user chose to skip, e.g. `"signature verification skipped"`
-    /// (`--insecure-skip-signature`). Absent from JSON when empty.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub insecure: Vec<String>,
-}
-
-/// Counts of a report's results.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Results that pass (warnings included).
-    pub pass: usize,
-    /// Results that fail.
-    pub fail: usize,
-    /// Results that cannot be decided.
-    pub unknown: usize,
-    /// Passing results that carry a warning.
-    pub warnings: usize,
-}
-
-impl Report {
-    /// This report with `first` put before its results (trust results lead),
-    /// the "nothing checked" placeholder dropped once there is something.
-    #[must_use]
-    pub fn with_first(self, first: Vec<RuleResult>) -> Self {
-        if first.is_empty() {
-            return self;
-        }
-        // A check the user chose to skip checks nothing: with nothing else
-        // it leaves the "nothing checked" placeholder in place.
-        let checked = first.iter().any(|r| !r.is_skipped());
-        let mut results = first;
-        results.extend(
-            self.results
-                .into_iter()
-                .filter(|r| !checked || r.rule != NOTHING_CHECKED),
-        );
-        let mut report = Self::new(self.source, results);
-        report.line = self.line;
-        report.insecure = self.insecure;
-        report
-    }
-
-    /// Build a report from results; an empty set becomes one `unknown`
-    /// result, because checking nothing is not a pass.
-    pub fn new(source: impl Into<String>, mut results: Vec<RuleResult>) -> Self {
-        if results.is_empty() {
-            results.push(RuleResult::document(
-                NOTHING_CHECKED,
-                Status::Unknown,
-                "no rule produced a result: nothing was checked (give --policy or --allow-registry)",
-            ));
-        }
-        let mut summary = Summary::default();
-        for r in &results {
-            match r.status {
-                Status::Pass => summary.pass += 1,
-                Status::Fail => summary.fail += 1,
-                Status::Unknown => summary.unknown += 1,
-            }
-            summary.warnings += usize::from(r.warning.is_some());
-        }
-        let verdict = evaluate::verdict(&results).unwrap_or(Status::Unknown);
-        Self {
-            source: source.into(),
-            line: None,
-            verdict,
-            summary,
-            results,
-            insecure: Vec::new(),
-        }
-    }
-}
+pub use crate::results::{Report, Summary, NOTHING_CHECKED};
 
 /// A document's report with the Evidence it was judged on
 /// ([`Verifier::judge_bytes`]).

@@ -372,5 +372,5 @@ fn recorded_build_time(ev: &Evidence) -> Option<(&str, chrono::DateTime<chrono::
     [&ev.build_started_on, &ev.build_finished_on]
         .into_iter()
         .flatten()
-        .find_map(|s| crate::evaluate::policy::parse_instant(s).map(|t| (s.as_str(), t)))
+        .find_map(|s| crate::time::parse_instant(s).map(|t| (s.as_str(), t)))
 }

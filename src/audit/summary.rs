@@ -279,7 +279,7 @@ impl Summary {
         let day = t
             .build_time
             .as_deref()
-            .and_then(crate::evaluate::policy::parse_instant)
+            .and_then(crate::time::parse_instant)
             .map(|t| t.format("%Y-%m-%d").to_string());
         match day {
             Some(day) => bump_counts(&mut self.by_day, &day, &one),

@@ -9,7 +9,7 @@
 //! Without trust options (none, or `--insecure-skip-signature`) recorded
 //! times are used as stated, and the summary says so.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::AuditError;
@@ -20,20 +20,9 @@ use super::AuditError;
 ///
 /// [`AuditError::Time`] for anything else.
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, AuditError> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    // Exactly YYYY-MM-DD (chrono alone would take `2026-1-5`).
-    let shaped =
-        s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') && s.as_bytes().get(7) == Some(&b'-');
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|_| shaped)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .ok_or_else(|| AuditError::Time {
-            given: s.to_owned(),
-        })
+    crate::time::parse_instant(s).ok_or_else(|| AuditError::Time {
+        given: s.to_owned(),
+    })
 }
 
 /// Which build times a window goes by.

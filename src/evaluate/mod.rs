@@ -11,8 +11,7 @@ mod rego_input;
 mod rego_test_runner;
 pub mod rules;
 pub mod source_policy;
-pub mod status;
 
+pub use crate::results::{verdict, RuleResult, Status};
 pub use policy::{Policy, PolicyBuilder, PolicyError};
 pub use rules::{evaluate, evaluate_at, JudgedAt};
-pub use status::{verdict, RuleResult, Status};

@@ -35,7 +35,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::error::{JsonPointer, Location};
@@ -44,31 +44,7 @@ use crate::ingest;
 use super::registry::{RegistryPrefix, RegistryRule};
 use super::rego::{RegoPolicy, RegoSources};
 use super::source_policy::SourcePolicy;
-
-/// A policy file or flag could not be used.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PolicyError {
-    /// The policy file could not be read or decoded.
-    #[error(transparent)]
-    Read(#[from] crate::error::IngestError),
-    /// A key or value is wrong: unknown key, wrong type, bad prefix or date.
-    #[error("{at}: {message}")]
-    Invalid {
-        /// Where (the bad key's pointer).
-        at: Location,
-        /// What was expected.
-        message: String,
-    },
-    /// A Rego policy failed at run time: a usage error, never a pass.
-    #[error("Rego policy ({files}) failed: {message}")]
-    Evaluation {
-        /// The policy files.
-        files: String,
-        /// regorus's message.
-        message: String,
-    },
-}
+pub use crate::error::PolicyError;
 
 /// How a runtime digest mismatch counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -608,32 +584,18 @@ fn flag_prefix(flag: &str, prefix: &str) -> Result<RegistryPrefix, PolicyError> 
 }
 
 fn invalid(name: &str, pointer: JsonPointer, message: String) -> PolicyError {
-    PolicyError::Invalid {
-        at: Location::new(name, pointer),
-        message,
-    }
+    PolicyError::invalid(name, pointer, message)
 }
 
 /// A date (`2026-12-01`, midnight UTC) or an RFC 3339 time.
 fn parse_time(name: &str, pointer: JsonPointer, text: &str) -> Result<DateTime<Utc>, PolicyError> {
-    parse_instant(text).ok_or_else(|| {
+    crate::time::parse_instant(text).ok_or_else(|| {
         invalid(
             name,
             pointer,
-            format!("invalid time {text:?}: expected a date (YYYY-MM-DD) or an RFC 3339 time"),
+            format!("invalid time {text:?}: expected {}", crate::time::EXPECTED),
         )
     })
-}
-
-/// Parse an RFC 3339 time, or a date taken as midnight UTC.
-pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
 }
 
 #[cfg(test)]

@@ -17,13 +17,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::evidence::{DeclaredImage, ImageOrigin, Material, StepEvidence};
-use crate::normalize::image_ref::{
+use crate::oci::image_ref::{
     canonical_domain, is_domain_like, validate_domain, validate_path, ImageRef, DEFAULT_DOMAIN,
     OFFICIAL_REPO_PREFIX,
 };
 use crate::text::quoted;
 
-use super::status::{RuleResult, Status};
+use crate::results::{RuleResult, Status};
 
 /// The rule id.
 pub const RULE: &str = "registry.allowed";
@@ -364,8 +364,8 @@ fn allowed_message(what: &str, by: Option<&RegistryPrefix>) -> String {
 mod tests {
     use super::*;
     use crate::evidence::{Pointers, StepKind};
-    use crate::normalize::image_id::ImageId;
     use crate::normalize::trust::{decide, Declared};
+    use crate::oci::image_id::ImageId;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 

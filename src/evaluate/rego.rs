@@ -45,9 +45,10 @@ use serde::Serialize;
 
 use crate::error::{JsonPointer, Location};
 
-use super::policy::{parse_instant, PolicyError};
 use super::rego_input::to_input;
-use super::status::{RuleResult, Status};
+use crate::error::PolicyError;
+use crate::results::{RuleResult, Status};
+use crate::time::parse_instant;
 
 pub use super::rego_test_runner::{run_tests, TestOutcome};
 

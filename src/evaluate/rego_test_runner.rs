@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use regorus::unstable::{Module, Ref, Rule, Span};
 use regorus::{Engine, Value};
 
-use super::policy::PolicyError;
 use super::rego::{check_set_rules, engine_with, head_of, path_components};
+use crate::error::PolicyError;
 
 /// One test's outcome: one definition (body) of a `test_` rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

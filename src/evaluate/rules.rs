@@ -16,10 +16,11 @@ use crate::evidence::{Evidence, NoteCode, StepEvidence};
 use crate::normalize::trust::{Corroboration, TrustStatus};
 
 use super::policy::{
-    parse_instant, MismatchSeverity, Policy, PolicyError, Section, SourceExpectation, TimeWindow,
+    MismatchSeverity, Policy, PolicyError, Section, SourceExpectation, TimeWindow,
 };
 use super::registry::RegistryRule;
-use super::status::{RuleResult, Status};
+use crate::results::{RuleResult, Status};
+use crate::time::parse_instant;
 
 /// The document-level facts the rules read, in one place.
 #[derive(Debug, Default)]

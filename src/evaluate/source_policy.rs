@@ -47,10 +47,10 @@ use serde::Deserialize;
 
 use crate::error::{JsonPointer, Location};
 use crate::evidence::{DeclaredImage, Evidence, ImageOrigin, StepEvidence};
-use crate::normalize::image_ref::ImageRef;
+use crate::oci::image_ref::ImageRef;
 
-use super::policy::PolicyError;
-use super::status::{RuleResult, Status};
+use crate::error::PolicyError;
+use crate::results::{RuleResult, Status};
 
 /// The rule id.
 pub const RULE: &str = "source.policy";

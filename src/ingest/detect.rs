@@ -35,6 +35,18 @@ impl DocumentKind {
         matches!(self, Self::DsseEnvelope | Self::SigstoreBundle)
     }
 
+    /// The short name with its article, for sentences ("a DSSE envelope").
+    pub fn label_with_article(self) -> &'static str {
+        match self {
+            Self::TektonTaskRun => "a Tekton TaskRun",
+            Self::TektonPipelineRun => "a Tekton PipelineRun",
+            Self::InTotoStatement => "an in-toto statement",
+            Self::DsseEnvelope => "a DSSE envelope",
+            Self::SigstoreBundle => "a Sigstore bundle",
+            Self::BuildkitBuildInfo => "BuildKit build info",
+        }
+    }
+
     /// A short name for people.
     pub fn label(self) -> &'static str {
         match self {
@@ -69,6 +81,68 @@ pub(crate) fn claims_bundle(value: &Value) -> bool {
     let shape = value.get("verificationMaterial").is_some()
         && (value.get("messageSignature").is_some() || value.get("dsseEnvelope").is_some());
     media_type || shape
+}
+
+/// What else a value of kind `read_as` (or a container: `None`) claims to
+/// be: a signed document's or a statement's members beside another kind's.
+/// A value is one kind of document; a second reader must not take other
+/// content from it (an envelope's payload, a statement's predicate) than
+/// the one provcheck judged.
+pub(crate) fn also_claims(
+    value: &Value,
+    read_as: Option<DocumentKind>,
+) -> Option<(&'static str, String)> {
+    let object = value.as_object()?;
+    let present = |keys: &[&'static str]| -> Vec<&'static str> {
+        keys.iter()
+            .copied()
+            .filter(|k| object.contains_key(*k))
+            .collect()
+    };
+    let bundle = claims_bundle(value).then(|| {
+        present(&[
+            "mediaType",
+            "verificationMaterial",
+            "dsseEnvelope",
+            "messageSignature",
+        ])
+    });
+    let envelope = present(&["payloadType", "payload", "signatures"]);
+    let statement = present(&["_type", "subject", "predicateType", "predicate"]);
+    let claims: [(DocumentKind, &'static str, Vec<&str>); 3] = [
+        (
+            DocumentKind::SigstoreBundle,
+            "a Sigstore bundle",
+            bundle.unwrap_or_default(),
+        ),
+        (
+            DocumentKind::DsseEnvelope,
+            "a DSSE envelope",
+            if envelope.len() >= 2 {
+                envelope
+            } else {
+                Vec::new()
+            },
+        ),
+        (
+            DocumentKind::InTotoStatement,
+            "an in-toto statement",
+            if statement.len() >= 2 {
+                statement
+            } else {
+                Vec::new()
+            },
+        ),
+    ];
+    claims
+        .into_iter()
+        .find(|(kind, _, members)| !members.is_empty() && Some(*kind) != read_as)
+        .map(|(_, what, members)| (what, members.join(", ")))
+}
+
+/// Why a document is ambiguous, in words.
+pub(crate) fn ambiguity(first: &str, second: &str, members: &str) -> String {
+    format!("it is {first} and also carries the members of {second} ({members})")
 }
 
 /// Detect the kind of `value`, or `None` when it is none provcheck reads.

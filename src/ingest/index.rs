@@ -15,7 +15,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::json;
 use crate::error::{IngestError, JsonPointer, Location};
-use crate::normalize::digest::Digest;
+use crate::oci::digest::Digest;
 
 /// The OCI image index media type.
 pub const OCI_IMAGE_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -98,15 +98,14 @@ pub fn ingest_index(name: &str, bytes: &[u8]) -> Result<ImageIndex, IngestError>
     let mut manifests = Vec::with_capacity(index.manifests().len());
     for (i, d) in index.manifests().iter().enumerate() {
         let digest = d.digest().to_string();
-        let digest: Digest =
-            digest
-                .parse()
-                .map_err(|e: crate::normalize::digest::DigestError| {
-                    not_index(
-                        JsonPointer::root().key("manifests").index(i).key("digest"),
-                        e.to_string(),
-                    )
-                })?;
+        let digest: Digest = digest
+            .parse()
+            .map_err(|e: crate::oci::digest::DigestError| {
+                not_index(
+                    JsonPointer::root().key("manifests").index(i).key("digest"),
+                    e.to_string(),
+                )
+            })?;
         let platform = d.platform().as_ref().map(|p| {
             let mut s = format!("{}/{}", p.os(), p.architecture());
             if let Some(variant) = p.variant() {
@@ -128,7 +127,7 @@ pub fn ingest_index(name: &str, bytes: &[u8]) -> Result<ImageIndex, IngestError>
     let digest =
         format!("sha256:{hex}")
             .parse()
-            .map_err(|e: crate::normalize::digest::DigestError| {
+            .map_err(|e: crate::oci::digest::DigestError| {
                 not_index(JsonPointer::root(), e.to_string())
             })?;
     Ok(ImageIndex {

@@ -250,7 +250,10 @@ pub fn ingest_all(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>
 fn yaml_documents(name: &str, documents: &[yaml::Part<'_>]) -> Vec<Result<Document, IngestError>> {
     let mut out = Vec::new();
     for part in documents {
-        if out.len() == MAX_DOCUMENTS {
+        if out.len() >= MAX_DOCUMENTS {
+            // A part that is a list may have brought more than the rest
+            // allowed: the documents past the limit are refused too.
+            out.truncate(MAX_DOCUMENTS);
             let mut at = Location::new(name, JsonPointer::root());
             at.line_col = Some((part.line, 1));
             out.push(Err(IngestError::TooMany {
@@ -279,6 +282,14 @@ fn yaml_documents(name: &str, documents: &[yaml::Part<'_>]) -> Vec<Result<Docume
             Err(e) => out.push(Err(e)),
         }
     }
+    if out.len() > MAX_DOCUMENTS {
+        out.truncate(MAX_DOCUMENTS);
+        out.push(Err(IngestError::TooMany {
+            at: Location::new(name, JsonPointer::root()),
+            what: "documents in one file",
+            limit: MAX_DOCUMENTS,
+        }));
+    }
     out
 }
 
@@ -291,6 +302,21 @@ fn ingest_value(name: &str, syntax: Syntax, value: Value) -> Vec<Result<Document
             what,
         })]
     };
+    let container = if npm_attestations(&value).is_some() {
+        Some("an npm attestations list")
+    } else if kubernetes_list(&value).is_some() {
+        Some("a Kubernetes List")
+    } else {
+        None
+    };
+    if let Some(first) = container {
+        if let Some((second, members)) = detect::also_claims(&value, None) {
+            return vec![Err(IngestError::Ambiguous {
+                at: Location::new(name, JsonPointer::root()),
+                what: detect::ambiguity(first, second, &members),
+            })];
+        }
+    }
     if let Some(list) = npm_attestations(&value) {
         if list.is_empty() {
             return none_in("an npm attestations list", "attestations");
@@ -331,10 +357,20 @@ fn build_infos(name: &str, syntax: Syntax, value: &Value) -> Vec<Result<Document
         line: None,
         within: None,
     };
-    buildinfo::entries(value)
+    let entries = buildinfo::entries(value);
+    let mut out: Vec<_> = entries
         .iter()
+        .take(MAX_DOCUMENTS)
         .map(|entry| build_info(&origin, syntax, value, &JsonPointer::root(), entry))
-        .collect()
+        .collect();
+    if entries.len() > MAX_DOCUMENTS {
+        out.push(Err(IngestError::TooMany {
+            at: origin.at(JsonPointer::root()),
+            what: "BuildKit build infos (one per platform) in one file",
+            limit: MAX_DOCUMENTS,
+        }));
+    }
+    out
 }
 
 /// The build info at `entry` in `value`, which is at `base` in the file.
@@ -496,6 +532,15 @@ fn document_at(
         at: origin.at(base.clone()),
         expected: detect::EXPECTED,
     })?;
+    let ambiguous =
+        detect::also_claims(&value, Some(kind)).map(|(second, members)| IngestError::Ambiguous {
+            at: origin.at(base.clone()),
+            what: detect::ambiguity(kind.label_with_article(), second, &members),
+        });
+    let ambiguous = match ambiguous {
+        Some(e) if !kind.is_signed() => return Err(e),
+        other => other,
+    };
     if kind == DocumentKind::BuildkitBuildInfo {
         // One document asked for: a multi-platform file holds several.
         return match buildinfo::entries(&value).as_slice() {
@@ -507,7 +552,7 @@ fn document_at(
             }),
         };
     }
-    let decoded = match layers::decode(origin, kind, value, base) {
+    let decoded = match ambiguous.map_or_else(|| layers::decode(origin, kind, value, base), Err) {
         Ok(decoded) => decoded,
         // Signature material that cannot be read is still a signed
         // document: its signature fails, as a forged one does. An input
@@ -726,6 +771,29 @@ mod tests {
             err,
             format!("many.jsonl:{}:1: more than {MAX_DOCUMENTS} documents in one file: refusing the rest", MAX_DOCUMENTS + 1)
         );
+    }
+
+    /// The document limit holds however the documents come: Lists in a
+    /// YAML stream, platforms of a build info.
+    #[test]
+    fn the_document_limit_holds_for_lists_in_a_stream_and_build_infos() {
+        let list = format!(
+            "---\napiVersion: v1\nkind: List\nitems:\n{}",
+            "- {kind: TaskRun}\n".repeat(4000)
+        );
+        let docs = ingest_all("s.yaml", list.repeat(3).as_bytes());
+        assert_eq!(docs.len(), MAX_DOCUMENTS + 1);
+        let err = docs.last().unwrap().as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("more than 10000 documents in one file"),
+            "{err}"
+        );
+        let platforms: Vec<String> = (0..MAX_DOCUMENTS + 3)
+            .map(|i| format!("\"containerimage.buildinfo/p{i}\": {{}}"))
+            .collect();
+        let docs = ingest_all("b.json", format!("{{{}}}", platforms.join(",")).as_bytes());
+        assert_eq!(docs.len(), MAX_DOCUMENTS + 1);
+        assert!(docs.last().unwrap().is_err());
     }
 
     #[test]

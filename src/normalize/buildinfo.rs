@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::digest::sha2_text;
-use super::image_ref::ImageRef;
 use super::tekton::nullable;
 use super::typed_at;
 use crate::error::{JsonPointer, NormalizeError};
 use crate::evidence::{Evidence, ImageOrigin, Material, MaterialImage, Note, NoteCode};
 use crate::ingest::Document;
+use crate::oci::digest::sha2_text;
+use crate::oci::image_ref::ImageRef;
 
 #[derive(Deserialize, Default)]
 struct BuildInfo {

@@ -24,7 +24,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::image_id::DigestKind;
 use super::trust::{decide, Corroboration, Declared};
 use crate::error::{Error, JsonPointer, NormalizeError};
 use crate::evidence::{
@@ -32,6 +31,7 @@ use crate::evidence::{
     StepKind, ViaIndex,
 };
 use crate::ingest::{self, DocumentKind, ImageIndex, Limits};
+use crate::oci::image_id::DigestKind;
 
 /// Extra evidence brought to every document normalized: Tekton runs
 /// (`--with`) and image indexes (`--index`).
@@ -567,7 +567,7 @@ pub fn corroborate_via_indexes(mut evidence: Evidence, indexes: &[ImageIndex]) -
 
 /// Used by tests: `sha256:` digest of bytes.
 #[cfg(test)]
-fn sha256(bytes: &[u8]) -> super::digest::Digest {
+fn sha256(bytes: &[u8]) -> crate::oci::digest::Digest {
     use sha2::Digest as _;
     let hex: String = sha2::Sha256::digest(bytes)
         .iter()

@@ -9,9 +9,6 @@
 
 mod buildinfo;
 pub mod combine;
-pub mod digest;
-pub mod image_id;
-pub mod image_ref;
 mod runtime_materials;
 mod slsa;
 mod tekton;
@@ -19,6 +16,8 @@ pub mod trust;
 
 use serde::Deserialize;
 
+/// The OCI vocabulary, where it is read (its home is [`crate::oci`]).
+pub use crate::oci::{digest, image_id, image_ref};
 pub use combine::{combine, corroborate_via_indexes, NormalizeOptions};
 
 use crate::error::{JsonPointer, NormalizeError};

@@ -17,8 +17,6 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::digest::sha2_text;
-use super::image_ref::{ImageRef, RefError};
 use super::tekton::{self, step_evidence, Extracted, StepIdentity};
 use super::{relocate, typed_at};
 use crate::error::{JsonPointer, NormalizeError};
@@ -27,6 +25,8 @@ use crate::evidence::{
 };
 use crate::ingest::layers::{SLSA_PROVENANCE_V01, SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1};
 use crate::ingest::Document;
+use crate::oci::digest::sha2_text;
+use crate::oci::image_ref::{ImageRef, RefError};
 
 /// BuildKit's SLSA v0.2 build type.
 pub(crate) const BUILDKIT_BUILD_TYPE_V02: &str = "https://mobyproject.org/buildkit@v1";
@@ -794,8 +794,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::normalize::image_id::ImageIdForm;
     use crate::normalize::trust::{Corroboration, TrustStatus};
+    use crate::oci::image_id::ImageIdForm;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";

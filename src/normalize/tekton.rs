@@ -15,8 +15,8 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::{JsonPointer, Location, NormalizeError};
 use crate::evidence::{DeclaredImage, Note, NoteCode, Pointers, StepEvidence, StepKind};
-use crate::normalize::image_id::ImageId;
 use crate::normalize::trust::{decide, Declared};
+use crate::oci::image_id::ImageId;
 
 /// Tekton's label naming the pipeline task a TaskRun ran for.
 const PIPELINE_TASK_LABEL: &str = "tekton.dev/pipelineTask";

@@ -13,8 +13,8 @@
 
 use serde::Serialize;
 
-use super::image_id::{DigestKind, ImageId};
-use super::image_ref::{ImageRef, RefError};
+use crate::oci::image_id::{DigestKind, ImageId};
+use crate::oci::image_ref::{ImageRef, RefError};
 use crate::text::quoted;
 
 /// How far the declared image can be trusted as a reference.

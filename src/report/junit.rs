@@ -7,7 +7,7 @@ use std::io;
 use crate::evaluate::Status;
 
 use super::escape_markup as xml;
-use crate::verifier::Report;
+use crate::results::Report;
 
 /// Write reports (and inputs that could not be read, as `<error>` cases) as JUnit XML.
 ///

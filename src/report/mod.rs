@@ -16,7 +16,7 @@ pub use sarif::{write_sarif, SARIF_SCHEMA};
 pub use verdict_text::{write_report_text, TextOptions};
 
 use crate::evidence::Evidence;
-use crate::verifier::Report;
+use crate::results::Report;
 
 /// Write Evidence as JSON: one object for one document, an array for several.
 ///

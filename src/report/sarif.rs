@@ -10,7 +10,7 @@ use std::io;
 use serde_json::{json, Value};
 
 use crate::evaluate::Status;
-use crate::verifier::Report;
+use crate::results::Report;
 
 /// SARIF's published JSON schema for version 2.1.0.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

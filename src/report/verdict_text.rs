@@ -4,7 +4,7 @@ use std::io;
 
 use super::printable;
 use crate::evaluate::{RuleResult, Status};
-use crate::verifier::Report;
+use crate::results::Report;
 
 /// How the text report is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

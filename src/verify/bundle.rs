@@ -151,9 +151,14 @@ pub(crate) fn verify(
     let bundle = match Bundle::deserialize(&found.json) {
         Ok(b) => b,
         Err(e) => {
+            // The parser's message can quote the whole bundle.
+            let e = e.to_string();
             out.signature(
                 Status::Fail,
-                format!("not a valid Sigstore bundle, nothing verified: {e}"),
+                format!(
+                    "not a valid Sigstore bundle, nothing verified: {}",
+                    crate::text::clipped(&e, 300)
+                ),
             );
             out.subjects_undecided(trust, "the bundle is invalid");
             return out;

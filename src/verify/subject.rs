@@ -15,7 +15,7 @@ use sigstore_verify::crypto::ArtifactHasher;
 
 use super::TrustError;
 use crate::evaluate::{RuleResult, Status};
-use crate::normalize::image_ref::ImageRef;
+use crate::oci::image_ref::ImageRef;
 
 /// The rule id of subject results.
 pub(crate) const RULE: &str = "subject";
@@ -311,7 +311,7 @@ pub(crate) fn check(expected: &Expected, statement: &Statement) -> RuleResult {
             let same_repo = with_digest.iter().find(|s| {
                 s.name.as_deref().is_some_and(|n| {
                     ImageRef::from_str(n).is_ok_and(|r| {
-                        crate::normalize::image_ref::same_repository(&r.repository(), repository)
+                        crate::oci::image_ref::same_repository(&r.repository(), repository)
                     })
                 })
             });

@@ -1335,13 +1335,9 @@ fn ambiguous_wrapped_and_listed_signed_documents() {
         .unwrap()
         .replace("acme/app", "evil/app");
     forged["payload"] = json!(STANDARD.encode(evil));
-    // The List also carries a validly signed envelope's members: read as a
-    // List, its items are judged each by its own signature, and the
-    // envelope's signature is lent to none of them.
-    let mut list = json!({"apiVersion": "v1", "kind": "List", "items": [good.clone(), forged]});
-    for member in ["payloadType", "payload", "signatures"] {
-        list[member] = good[member].clone();
-    }
+    // The List's items are judged each by its own signature: a forged one
+    // fails beside a good one.
+    let list = json!({"apiVersion": "v1", "kind": "List", "items": [good.clone(), forged]});
     let list = dir.file("forged-list.json", list.to_string().as_bytes());
     let (reports, code) = verify(&["--key", &key, &list]);
     let got: Vec<(String, String)> = reports
@@ -1575,12 +1571,39 @@ fn a_list_that_looks_like_an_envelope_lends_no_signature() {
         "spec": {"taskSpec": {"steps": [{"name": "s", "image": format!("evil.io/x@sha256:{SUBJECT_HEX}")}]}}
     }]);
     let file = dir.file("list.json", doc.to_string().as_bytes());
-    let (reports, code) = verify(&["--key", &key, "--allow-registry", "evil.io", &file]);
-    // The key demanded a signature; the item carries none of its own.
+    // Whichever a reader takes, the items or the envelope, the other one's
+    // content would go unjudged: the document is refused.
+    for args in [
+        vec!["--key", key.as_str(), "--allow-registry", "evil.io"],
+        vec!["--allow-registry", "evil.io"],
+    ] {
+        let mut all = vec!["verify"];
+        all.extend(&args);
+        all.push(&file);
+        let out = provcheck(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("ambiguous document: it is a Kubernetes List and also carries the members of a DSSE envelope (payloadType, payload, signatures)"),
+            "{stderr}"
+        );
+    }
+    // An envelope that also carries a statement's members: another reader
+    // could take the unsigned statement beside the signed one.
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&s], IN_TOTO, &statement())).unwrap();
+    doc["_type"] = json!("https://in-toto.io/Statement/v1");
+    doc["predicate"] = json!({"builder": {"id": "evil"}});
+    let file = dir.file("env-stmt.json", doc.to_string().as_bytes());
+    let (reports, code) = verify(&["--key", &key, "--allow-registry", "quay.io", &file]);
     assert_eq!(code, 1, "{reports:?}");
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0].verdict, "fail");
-    assert_eq!(reports[0].rule("signature").status, "fail");
+    let message = &reports[0].rule("signature").message;
+    assert!(
+        message.contains("not a valid DSSE envelope, nothing verified")
+            && message
+                .contains("also carries the members of an in-toto statement (_type, predicate)"),
+        "{message}"
+    );
 }
 
 /// The `signature` result of a report as `verify --format json` prints it.
