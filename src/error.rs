@@ -1,7 +1,7 @@
 //! Errors: provcheck could not do its job (unreadable or invalid input).
 //!
 //! Errors are not findings. A finding (an unpinned step, a digest mismatch) is
-//! data in the [`Evidence`](crate::Evidence); an error means there is no
+//! data in the Evidence; an error means there is no
 //! Evidence to speak of. Every error names the file, the JSON pointer
 //! (RFC 6901) of the offending value and what was expected.
 

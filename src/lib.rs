@@ -95,51 +95,6 @@ pub use error::{Error, IngestError, JsonPointer, Location, NormalizeError};
 pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
+pub use normalize::{normalize_bytes, normalize_bytes_with, normalize_path};
 pub use verifier::{Judged, Report, Summary, Verifier};
 pub use verify::{TrustBuilder, TrustError, TrustMaterial};
-
-/// Read, decode and normalize one file (`-` for standard input).
-///
-/// A file may hold several documents (JSON lines); each gets its own result,
-/// so one bad document never hides the others.
-///
-/// # Errors
-///
-/// Each item is [`Error::Ingest`] when the file (or that document) cannot be
-/// read or decoded, [`Error::Normalize`] when its content has the wrong shape.
-pub fn normalize_path(
-    path: &std::path::Path,
-    limits: &ingest::Limits,
-) -> Vec<Result<Evidence, Error>> {
-    let bytes = match ingest::read_input(path, limits) {
-        Ok(bytes) => bytes,
-        Err(e) => return vec![Err(e.into())],
-    };
-    normalize_bytes_with(&path.display().to_string(), &bytes, limits)
-}
-
-/// Decode and normalize every document in `bytes`, named `name` in messages.
-///
-/// # Errors
-///
-/// As [`normalize_path`], per document.
-pub fn normalize_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Evidence, Error>> {
-    normalize_bytes_with(name, bytes, &ingest::Limits::default())
-}
-
-/// [`normalize_bytes`] within `limits` (the step limit; the size limit
-/// applies where bytes are read).
-///
-/// # Errors
-///
-/// As [`normalize_path`], per document.
-pub fn normalize_bytes_with(
-    name: &str,
-    bytes: &[u8],
-    limits: &ingest::Limits,
-) -> Vec<Result<Evidence, Error>> {
-    ingest::ingest_all(name, bytes)
-        .into_iter()
-        .map(|doc| Ok(normalize::normalize_document(doc?.readable()?, limits)?))
-        .collect()
-}

@@ -143,7 +143,7 @@ impl Verifier {
     ) -> Result<Report, Error> {
         // Every stage that loops over steps holds the step limit.
         if evidence.steps.len() > self.limits.max_steps {
-            return Err(crate::NormalizeError::TooManySteps {
+            return Err(crate::error::NormalizeError::TooManySteps {
                 file: evidence.source.clone(),
                 limit: self.limits.max_steps,
             }

@@ -202,7 +202,7 @@ impl Recorder {
         done: &mut Done,
         path: &str,
         line: Option<usize>,
-        judged: Vec<Result<Judged, crate::Error>>,
+        judged: Vec<Result<Judged, crate::error::Error>>,
     ) {
         if judged.is_empty() {
             self.error(done, path, line, "no document in the input");

@@ -1,4 +1,4 @@
-//! Evaluate: [`Evidence`](crate::Evidence) + policy → tri-state results.
+//! Evaluate: [`Evidence`](crate::evidence::Evidence) + policy → tri-state results.
 //!
 //! [`policy::PolicyBuilder`] loads policy files and flags into a
 //! [`policy::Policy`] once (each file a requirement of its own);

@@ -614,7 +614,7 @@ mod tests {
             "/examples/taskrun-build.yaml"
         ))
         .unwrap();
-        let evidence = crate::normalize_bytes("taskrun-build.yaml", &bytes)
+        let evidence = crate::normalize::normalize_bytes("taskrun-build.yaml", &bytes)
             .remove(0)
             .unwrap();
         assert_eq!(to_input(&evidence).unwrap(), via_json(&evidence));

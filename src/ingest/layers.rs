@@ -1,5 +1,5 @@
 //! The attestation layers: Sigstore bundle → DSSE envelope → in-toto
-//! statement (→ predicate, read by [`normalize`](crate::normalize)).
+//! statement (→ predicate, read by the normalize stage).
 //!
 //! Each layer is checked against its JSON Schema (`schemas/`), then decoded.
 //! The DSSE payload is base64-decoded and the **exact bytes** are kept (a

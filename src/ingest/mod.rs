@@ -6,7 +6,7 @@
 //! DSSE envelope → in-toto statement), checking each against its JSON
 //! Schema. A JSON-lines file (`.intoto.jsonl`) yields one document per line.
 //! Nothing here interprets the predicate: that is
-//! [`normalize`](crate::normalize)'s job.
+//! the normalize stage's job.
 
 mod buildinfo;
 pub(crate) mod detect;

@@ -99,7 +99,7 @@ impl NormalizeOptions {
     ///
     /// # Errors
     ///
-    /// As [`crate::normalize_bytes`] for each document, and
+    /// As [`crate::normalize::normalize_bytes`] for each document, and
     /// [`NormalizeError::NotARun`] for a document that is not a Tekton run.
     pub fn add_run_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<&mut Self, Error> {
         self.add_run_bytes_with(name, bytes, &Limits::default())
@@ -111,7 +111,7 @@ impl NormalizeOptions {
         bytes: &[u8],
         limits: &Limits,
     ) -> Result<&mut Self, Error> {
-        for ev in crate::normalize_bytes_with(name, bytes, limits) {
+        for ev in crate::normalize::normalize_bytes_with(name, bytes, limits) {
             self.add_run(ev?)?;
         }
         Ok(self)
@@ -175,9 +175,9 @@ impl NormalizeOptions {
     ///
     /// # Errors
     ///
-    /// As [`crate::normalize_bytes`].
+    /// As [`crate::normalize::normalize_bytes`].
     pub fn normalize_bytes(&self, name: &str, bytes: &[u8]) -> Vec<Result<Evidence, Error>> {
-        crate::normalize_bytes(name, bytes)
+        crate::normalize::normalize_bytes(name, bytes)
             .into_iter()
             .map(|ev| ev.map(|ev| self.apply(ev)))
             .collect()
@@ -187,9 +187,9 @@ impl NormalizeOptions {
     ///
     /// # Errors
     ///
-    /// As [`crate::normalize_path`].
+    /// As [`crate::normalize::normalize_path`].
     pub fn normalize_path(&self, path: &Path, limits: &Limits) -> Vec<Result<Evidence, Error>> {
-        crate::normalize_path(path, limits)
+        crate::normalize::normalize_path(path, limits)
             .into_iter()
             .map(|ev| ev.map(|ev| self.apply(ev)))
             .collect()
@@ -598,7 +598,7 @@ mod tests {
             "buildConfig":{{"steps":[{}]}}}}}}"#,
             steps.join(",")
         );
-        crate::normalize_bytes("att.json", text.as_bytes())
+        crate::normalize::normalize_bytes("att.json", text.as_bytes())
             .remove(0)
             .unwrap()
     }
@@ -617,7 +617,7 @@ mod tests {
             spec.join(","),
             status.join(",")
         );
-        crate::normalize_bytes("tr.json", text.as_bytes())
+        crate::normalize::normalize_bytes("tr.json", text.as_bytes())
             .remove(0)
             .unwrap()
     }

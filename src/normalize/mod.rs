@@ -20,9 +20,52 @@ use serde::Deserialize;
 pub use crate::oci::{digest, image_id, image_ref};
 pub use combine::{combine, corroborate_via_indexes, NormalizeOptions};
 
-use crate::error::{JsonPointer, NormalizeError};
+use crate::error::{Error, JsonPointer, NormalizeError};
 use crate::evidence::{DocumentInfo, Evidence, Note, NoteCode, SignatureMaterial};
 use crate::ingest::{Document, DocumentKind, Limits};
+
+/// Read, decode and normalize one file (`-` for standard input).
+///
+/// A file may hold several documents (JSON lines); each gets its own result,
+/// so one bad document never hides the others.
+///
+/// # Errors
+///
+/// Each item is [`Error::Ingest`] when the file (or that document) cannot be
+/// read or decoded, [`Error::Normalize`] when its content has the wrong shape.
+pub fn normalize_path(path: &std::path::Path, limits: &Limits) -> Vec<Result<Evidence, Error>> {
+    let bytes = match crate::ingest::read_input(path, limits) {
+        Ok(bytes) => bytes,
+        Err(e) => return vec![Err(e.into())],
+    };
+    normalize_bytes_with(&path.display().to_string(), &bytes, limits)
+}
+
+/// Decode and normalize every document in `bytes`, named `name` in messages.
+///
+/// # Errors
+///
+/// As [`normalize_path`], per document.
+pub fn normalize_bytes(name: &str, bytes: &[u8]) -> Vec<Result<Evidence, Error>> {
+    normalize_bytes_with(name, bytes, &Limits::default())
+}
+
+/// [`normalize_bytes`] within `limits` (the step limit; the size limit
+/// applies where bytes are read).
+///
+/// # Errors
+///
+/// As [`normalize_path`], per document.
+pub fn normalize_bytes_with(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Vec<Result<Evidence, Error>> {
+    crate::ingest::ingest_all(name, bytes)
+        .into_iter()
+        .map(|doc| Ok(normalize_document(doc?.readable()?, limits)?))
+        .collect()
+}
 
 /// Turn a decoded document into Evidence.
 ///

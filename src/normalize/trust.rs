@@ -11,85 +11,10 @@
 //! A trusted reference is never derived from the runtime ImageID, and the
 //! runtime digest is never combined with the declared repository.
 
-use serde::Serialize;
-
+pub use crate::evidence::{Corroboration, Declared, Pinning, TrustStatus};
 use crate::oci::image_id::{DigestKind, ImageId};
-use crate::oci::image_ref::{ImageRef, RefError};
+use crate::oci::image_ref::ImageRef;
 use crate::text::quoted;
-
-/// How far the declared image can be trusted as a reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TrustStatus {
-    /// Declared by digest: the trusted reference is set.
-    Pinned,
-    /// Declared by tag (or bare name, which means `:latest`): content not identified.
-    Unpinned,
-    /// No declared image: only the runtime ImageID is known, and it is never trusted.
-    Undeclared,
-    /// The declared image is not a valid reference (or holds an unresolved variable).
-    Invalid,
-}
-
-/// The trust status of a step's image, with a one-line reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Trust {
-    /// The decision table's row.
-    pub status: TrustStatus,
-    /// Why, in words.
-    pub reason: String,
-}
-
-/// How the runtime ImageID relates to the trusted reference (informative).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Corroboration {
-    /// The runtime reported the declared manifest digest.
-    Match,
-    /// The declared digest is an image index that lists the runtime's platform manifest.
-    MatchViaIndex,
-    /// The runtime reported another manifest digest: dedup, recompression or
-    /// tampering. A finding, not a verdict.
-    Mismatch,
-    /// The runtime reported only a config ID, another algorithm, or nothing parseable.
-    Incomparable,
-    /// No runtime ImageID was reported.
-    Absent,
-}
-
-/// The declared side as parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Declared {
-    /// A valid reference.
-    Ref(ImageRef),
-    /// Text with an unresolved Tekton variable such as `$(params.image)`.
-    Unresolved(String),
-    /// Not a valid reference.
-    Invalid(RefError),
-}
-
-impl Declared {
-    /// Parse a declared image string.
-    pub fn parse(raw: &str) -> Self {
-        // `find('$')` is a memchr; `find("$(")` would set up a substring
-        // search for every step.
-        let variable = raw
-            .match_indices('$')
-            .map(|(i, _)| i)
-            .find(|&i| raw.as_bytes().get(i + 1) == Some(&b'('));
-        if let Some(start) = variable {
-            let var = raw
-                .get(start..)
-                .and_then(|tail| tail.find(')').and_then(|end| tail.get(..=end)))
-                .unwrap_or(raw);
-            return Self::Unresolved(var.to_owned());
-        }
-        match raw.parse() {
-            Ok(r) => Self::Ref(r),
-            Err(e) => Self::Invalid(e),
-        }
-    }
-}
 
 /// The outcome of the decision table for one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +22,7 @@ pub struct Decision {
     /// The canonical `registry/repository@digest`, when pinned.
     pub trusted_reference: Option<String>,
     /// Status and reason.
-    pub trust: Trust,
+    pub trust: Pinning,
     /// Set only when there is a trusted reference.
     pub corroboration: Option<Corroboration>,
 }
@@ -169,7 +94,7 @@ pub fn decide(declared: Option<&Declared>, runtime: Option<&ImageId>) -> Decisio
     };
     Decision {
         trusted_reference: trusted,
-        trust: Trust { status, reason },
+        trust: Pinning { status, reason },
         corroboration,
     }
 }

@@ -288,7 +288,9 @@ mod tests {
     use super::*;
 
     fn text(name: &str, bytes: &[u8]) -> String {
-        let ev = crate::normalize_bytes(name, bytes).remove(0).unwrap();
+        let ev = crate::normalize::normalize_bytes(name, bytes)
+            .remove(0)
+            .unwrap();
         let mut out = Vec::new();
         write_evidence_text(&mut out, &ev).unwrap();
         String::from_utf8(out).unwrap()

@@ -20,6 +20,7 @@ mod completeness;
 mod docs;
 mod examples;
 mod golden;
+mod layers;
 mod rego;
 mod trust;
 mod undeserved;

@@ -76,9 +76,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::JsonPointer;
-use crate::normalize::trust::{Corroboration, Declared, Trust};
+
+mod kind;
+mod pinning;
+
 use crate::oci::image_id::ImageId;
 use crate::oci::image_ref::ImageRef;
+pub use kind::DocumentKind;
+pub use pinning::{Corroboration, Declared, Pinning, TrustStatus};
 
 /// Everything provcheck learned from one document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,7 +133,7 @@ pub struct Evidence {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentInfo {
     /// The detected kind.
-    pub kind: crate::ingest::DocumentKind,
+    pub kind: DocumentKind,
     /// `apiVersion`, when the document has one.
     pub api_version: Option<String>,
     /// `metadata.name`, when the document has one.
@@ -296,7 +301,7 @@ pub struct StepEvidence {
     /// digest; `null` when unpinned, undeclared or invalid.
     pub trusted_reference: Option<String>,
     /// The decision-table row and its reason.
-    pub trust: Trust,
+    pub trust: Pinning,
     /// How the runtime ImageID relates to the trusted reference; `null` when
     /// there is no trusted reference.
     pub corroboration: Option<Corroboration>,
