@@ -38,6 +38,202 @@ impl fmt::Display for Status {
     }
 }
 
+/// Declares [`RuleId`]: each built-in rule's id and what the book's codes
+/// page says of it.
+macro_rules! rule_ids {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal {
+        group: $group:literal,
+        short: $short:literal,
+        enabled_by: $enabled:literal,
+        per: $per:literal,
+        pass: $pass:literal,
+        fail: $fail:literal,
+        unknown: $unknown:literal $(,)?
+    })*) => {
+        /// The id of a built-in rule (a Rego rule's id is its own `code`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum RuleId {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl RuleId {
+            /// Every built-in rule, in the order the book lists them.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The id, as reports write it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $id,)*
+                }
+            }
+
+            /// `native` (a policy rule) or `trust` (a signature check).
+            pub const fn group(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $group,)*
+                }
+            }
+
+            /// What the rule checks, in one line (SARIF's short description).
+            pub const fn short(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $short,)*
+                }
+            }
+
+            /// What turns the rule on.
+            pub const fn enabled_by(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $enabled,)*
+                }
+            }
+
+            /// What it reports one result for.
+            pub const fn per(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $per,)*
+                }
+            }
+
+            /// When it passes, fails and is unknown.
+            pub const fn outcomes(self) -> [&'static str; 3] {
+                match self {
+                    $(RuleId::$variant => [$pass, $fail, $unknown],)*
+                }
+            }
+
+            /// The built-in rule of this id, if it is one.
+            pub fn from_id(id: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|r| r.as_str() == id)
+            }
+        }
+    };
+}
+
+rule_ids! {
+    /// Images come from allowed registries.
+    RegistryAllowed = "registry.allowed" {
+        group: "native",
+        short: "Images come from allowed registries (trusted references only)",
+        enabled_by: "policy `registry`, `--allow-registry`, `--deny-registry`",
+        per: "step, sidecar, builder-resolved image, not-judged place, skipped task",
+        pass: "trusted reference (or, for a builder-resolved image, the requested digest) allowed and not denied; a skipped task (\"it ran nothing\")",
+        fail: "trusted reference not allowed or denied; declared by tag from a place not allowed or denied",
+        unknown: "declared by tag from an allowed place (unless `accept_tags`); no usable declared image; no step and no resolved image in the document; each [not-judged place](#not-judged); a step joined with a `--with` run that contradicts the attestation",
+    }
+    /// Every step's image is pinned by digest.
+    StepsPinned = "steps.pinned" {
+        group: "native",
+        short: "Every step's image is pinned by digest",
+        enabled_by: "policy `pinned`",
+        per: "step, sidecar, builder-resolved image, not-judged place, skipped task",
+        pass: "declared (or requested) by a digest of a registered algorithm; a skipped task",
+        fail: "declared by tag or bare name; a digest of an unregistered algorithm (`@md5:…`); an invalid reference",
+        unknown: "undeclared; an unresolved variable such as `$(params.image)`; an unusable requested image; nothing to judge; each [not-judged place](#not-judged); a step joined with a `--with` run that contradicts the attestation",
+    }
+    /// The runtime ran the declared digest.
+    StepsRuntimeDigest = "steps.runtime_digest" {
+        group: "native",
+        short: "The runtime ran the declared digest",
+        enabled_by: "policy `runtime_digest`",
+        per: "pinned step",
+        pass: "`match` or `match-via-index`",
+        fail: "`mismatch` (with `on_mismatch: fail`, the default)",
+        unknown: "`incomparable`; `absent`; `mismatch` with `on_mismatch: unknown`",
+    }
+    /// The builder is allowed.
+    BuilderAllowed = "builder.allowed" {
+        group: "native",
+        short: "The builder is allowed",
+        enabled_by: "policy `builders`",
+        per: "document",
+        pass: "builder id listed",
+        fail: "not listed",
+        unknown: "no builder id recorded",
+    }
+    /// The source repository and ref are as expected.
+    SourceMatches = "source.matches" {
+        group: "native",
+        short: "The source repository and ref are as expected",
+        enabled_by: "policy `source`",
+        per: "document",
+        pass: "repository and ref as expected",
+        fail: "repository or ref differs",
+        unknown: "repository or ref not recorded",
+    }
+    /// The predicate type is allowed.
+    PredicateTypeAllowed = "predicate_type.allowed" {
+        group: "native",
+        short: "The predicate type is allowed",
+        enabled_by: "policy `predicate_types`",
+        per: "document",
+        pass: "predicate type listed",
+        fail: "not listed",
+        unknown: "no predicate type (not an attestation)",
+    }
+    /// The build ran inside the allowed time window.
+    BuildTimeWindow = "build_time.window" {
+        group: "native",
+        short: "The build ran inside the allowed time window",
+        enabled_by: "policy `build_time`",
+        per: "document",
+        pass: "inside the window",
+        fail: "started before `not_before`, or finished after `not_after`",
+        unknown: "no build time recorded, or one no verified signature covers",
+    }
+    /// BuildKit source policies allow each image.
+    SourcePolicy = "source.policy" {
+        group: "native",
+        short: "BuildKit source policies allow each image",
+        enabled_by: "`--source-policy FILE` (each file on its own)",
+        per: "image (step, sidecar, builder-resolved image), not-judged place, skipped task",
+        pass: "allowed, no rule matched, or converted to the pin the trusted reference has; a skipped task",
+        fail: "denied; converted to another pin; more than 20 conversions",
+        unknown: "converted to a pin but no trusted reference; converted to an unpinned identifier; no declared reference; each [not-judged place](#not-judged); nothing to judge in the document",
+    }
+    /// Nothing was checked.
+    PolicyConfigured = "policy.configured" {
+        group: "native",
+        short: "Some rule judged the document",
+        enabled_by: "nothing",
+        per: "document",
+        pass: "",
+        fail: "",
+        unknown: "always: no rule produced a result, so nothing was checked",
+    }
+    /// The document's signature verifies.
+    Signature = "signature" {
+        group: "trust",
+        short: "The document's signature verifies with the given keys or trusted root",
+        enabled_by: "any trust option; also `unknown` for a signed document when none is given",
+        per: "document",
+        pass: "the signature verified",
+        fail: "it did not; or a signature demanded by `--key`, an identity option or `--trusted-root` is missing or cannot be checked; or the signed payload is rejected",
+        unknown: "no signature is demanded and it could not be checked",
+    }
+    /// The signing certificate names the expected signer.
+    Identity = "identity" {
+        group: "trust",
+        short: "The signing certificate names the expected signer",
+        enabled_by: "`--certificate-identity`, `--certificate-identity-regexp`, `--certificate-oidc-issuer`, `--certificate-github-workflow-*`",
+        per: "document",
+        pass: "the verified certificate matches the required signer",
+        fail: "a constraint differs; a key-signed document where an identity is demanded",
+        unknown: "the signer is not pinned (no identity or no issuer); the certificate did not verify",
+    }
+    /// The signed statement names the expected subject.
+    Subject = "subject" {
+        group: "trust",
+        short: "The signed statement names the expected artifact",
+        enabled_by: "`--digest`, `--artifact`, `--image`",
+        per: "expected subject",
+        pass: "the verified statement names it",
+        fail: "it does not",
+        unknown: "the signature did not verify",
+    }
+}
+
 /// One rule's judgement of one subject (a step, or the whole document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleResult {
@@ -188,7 +384,7 @@ pub fn verdict<'a>(results: impl IntoIterator<Item = &'a RuleResult>) -> Option<
 }
 
 /// The rule id of the result that says nothing was checked.
-pub const NOTHING_CHECKED: &str = "policy.configured";
+pub const NOTHING_CHECKED: &str = RuleId::PolicyConfigured.as_str();
 
 /// The judgement of one document: the JSON report of `provcheck verify`
 /// (`schemas/report.schema.json`).

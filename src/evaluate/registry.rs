@@ -26,7 +26,7 @@ use crate::text::quoted;
 use crate::results::{RuleResult, Status};
 
 /// The rule id.
-pub const RULE: &str = "registry.allowed";
+pub const RULE: &str = crate::results::RuleId::RegistryAllowed.as_str();
 
 /// A normalized reference prefix from an allow or deny list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use super::policy::{
     MismatchSeverity, Policy, PolicyError, Section, SourceExpectation, TimeWindow,
 };
 use super::registry::RegistryRule;
-use crate::results::{RuleResult, Status};
+use crate::results::{RuleId, RuleResult, Status};
 use crate::time::parse_instant;
 
 /// The document-level facts the rules read, in one place.
@@ -207,14 +207,19 @@ pub fn evaluate_at(
         if let Some(s) = &native.builders {
             push(
                 s.effective_on,
-                vec![listed("builder.allowed", "builder id", facts.builder_id, s)],
+                vec![listed(
+                    RuleId::BuilderAllowed.as_str(),
+                    "builder id",
+                    facts.builder_id,
+                    s,
+                )],
             );
         }
         if let Some(s) = &native.predicate_types {
             push(
                 s.effective_on,
                 vec![listed(
-                    "predicate_type.allowed",
+                    RuleId::PredicateTypeAllowed.as_str(),
                     "predicate type",
                     facts.predicate_type,
                     s,
@@ -248,12 +253,12 @@ fn pinned_all(ev: &Evidence) -> Vec<RuleResult> {
     out.extend(ev.materials.iter().filter_map(pinned_material));
     if out.is_empty() {
         out.push(RuleResult::document(
-            "steps.pinned",
+            RuleId::StepsPinned.as_str(),
             Status::Unknown,
             "no step and no image the builder resolved: whether images were pinned is not recorded",
         ));
     }
-    out.extend(unjudged("steps.pinned", ev));
+    out.extend(unjudged(RuleId::StepsPinned.as_str(), ev));
     out
 }
 
@@ -263,7 +268,7 @@ fn pinned_material(m: &crate::evidence::Material) -> Option<RuleResult> {
     let image = m.image.as_ref()?;
     if let Some(why) = m.not_judged() {
         return Some(
-            RuleResult::document("steps.pinned", Status::Unknown, why)
+            RuleResult::document(RuleId::StepsPinned.as_str(), Status::Unknown, why)
                 .with_evidence([m.pointer.clone()]),
         );
     }
@@ -302,7 +307,10 @@ fn pinned_material(m: &crate::evidence::Material) -> Option<RuleResult> {
             ),
         ),
     };
-    Some(RuleResult::document("steps.pinned", status, message).with_evidence([m.pointer.clone()]))
+    Some(
+        RuleResult::document(RuleId::StepsPinned.as_str(), status, message)
+            .with_evidence([m.pointer.clone()]),
+    )
 }
 
 fn pinned(step: &StepEvidence) -> RuleResult {
@@ -320,7 +328,7 @@ fn pinned(step: &StepEvidence) -> RuleResult {
             "no declared image: whether the step was pinned is not recorded".to_owned(),
         ),
     };
-    RuleResult::for_step("steps.pinned", step, status, message)
+    RuleResult::for_step(RuleId::StepsPinned.as_str(), step, status, message)
 }
 
 fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<RuleResult> {
@@ -341,8 +349,12 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
                 MismatchSeverity::Fail => (Status::Fail, message),
                 MismatchSeverity::Unknown => (Status::Unknown, message),
                 MismatchSeverity::Warn => {
-                    let r =
-                        RuleResult::for_step("steps.runtime_digest", step, Status::Fail, message);
+                    let r = RuleResult::for_step(
+                        RuleId::StepsRuntimeDigest.as_str(),
+                        step,
+                        Status::Fail,
+                        message,
+                    );
                     return Some(r.demote_to_warning("mismatch configured as a warning"));
                 }
             }
@@ -362,7 +374,7 @@ fn runtime_digest(step: &StepEvidence, severity: MismatchSeverity) -> Option<Rul
         ),
     };
     Some(RuleResult::for_step(
-        "steps.runtime_digest",
+        RuleId::StepsRuntimeDigest.as_str(),
         step,
         status,
         message,
@@ -399,7 +411,7 @@ fn same_repository(a: &str, b: &str) -> bool {
 }
 
 fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
-    let rule = "source.matches";
+    let rule = RuleId::SourceMatches.as_str();
     let mut problems = Vec::new();
     let mut unknown = Vec::new();
     if let Some(repo) = &want.repository {
@@ -430,7 +442,7 @@ fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
 }
 
 fn build_time(facts: &Facts<'_>, window: &TimeWindow, verified: bool) -> RuleResult {
-    let rule = "build_time.window";
+    let rule = RuleId::BuildTimeWindow.as_str();
     let (Some(start), finish) = (facts.build_time(), facts.finished.or(facts.started)) else {
         return RuleResult::document(rule, Status::Unknown, "the document records no build time");
     };

@@ -53,7 +53,7 @@ use crate::error::PolicyError;
 use crate::results::{RuleResult, Status};
 
 /// The rule id.
-pub const RULE: &str = "source.policy";
+pub const RULE: &str = crate::results::RuleId::SourcePolicy.as_str();
 /// BuildKit's scheme for container images.
 pub const DOCKER_IMAGE_SCHEME: &str = "docker-image://";
 /// BuildKit's bound on conversions of one source.

@@ -531,9 +531,10 @@ impl Note {
 }
 
 /// Declares [`NoteCode`]: each code's text, whether it marks what is not
-/// judged, and its description (the book's codes page lists them).
+/// judged, the book's table that lists it, what it is on and its
+/// description (the book's codes page is generated from them).
 macro_rules! note_codes {
-    ($($(#[$doc:meta])* $variant:ident = $code:literal, $not_judged:literal, $description:literal;)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $not_judged:literal, $group:literal, $on:literal, $description:literal;)*) => {
         /// The stable code of a [`Note`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
@@ -560,6 +561,22 @@ macro_rules! note_codes {
                 }
             }
 
+            /// Which of the book's tables lists it: `not-judged`, `tekton`,
+            /// `attestation` or `combining`.
+            pub fn group(self) -> &'static str {
+                match self {
+                    $(NoteCode::$variant => $group,)*
+                }
+            }
+
+            /// Whether it is a document's note or a step's: `document` or
+            /// `step`.
+            pub fn on(self) -> &'static str {
+                match self {
+                    $(NoteCode::$variant => $on,)*
+                }
+            }
+
             /// What the note means, for people.
             pub fn description(self) -> &'static str {
                 match self {
@@ -573,90 +590,90 @@ macro_rules! note_codes {
 note_codes! {
     /// A pipeline task references its task (`taskRef`) and no embedded run
     /// holds the task's spec.
-    TaskByReference = "task-by-reference", true,
-        "A pipeline task references its task (`taskRef`) and the document embeds neither the task nor a run of it that records its spec: its images are not judged.";
+    TaskByReference = "task-by-reference", true, "not-judged", "document",
+        "a pipeline task references its task (`taskRef`), and the document embeds neither the task nor a run of it that records its spec; or a TaskRun references its task and records no spec; or a pipeline task defines neither a task nor a pipeline: its images are not judged";
     /// A pipeline task references a pipeline (`pipelineRef`), or a run
     /// references its pipeline and records no pipeline spec.
-    PipelineByReference = "pipeline-by-reference", true,
-        "A pipeline (or a pipeline task's nested pipeline) is referenced (`pipelineRef`), not embedded: which tasks it runs, and their images, are not judged.";
+    PipelineByReference = "pipeline-by-reference", true, "not-judged", "document",
+        "a pipeline, or a pipeline task's nested pipeline, is referenced (`pipelineRef`), not embedded (a PipelineRun whose `spec.pipelineRef` comes with no recorded pipeline spec included): which tasks it runs, and their images, are not judged";
     /// Provenance references its run's definition (`runSpec.taskRef` or `pipelineRef`).
-    DeclaredByReference = "declared-by-reference", true,
-        "The provenance references its run's definition (`runSpec.taskRef` / `pipelineRef`) instead of embedding it: declared images are not judged.";
+    DeclaredByReference = "declared-by-reference", true, "not-judged", "document",
+        "the provenance references its run's definition (`runSpec.taskRef` or `pipelineRef`) instead of embedding it: declared images are not judged";
     /// A child run is referenced, not embedded, and its task's spec is nowhere.
-    ChildNotEmbedded = "child-not-embedded", true,
-        "A child run (TaskRun, CustomRun, nested PipelineRun) is referenced, not embedded, and the task it ran is not defined in the document: its images are not judged.";
+    ChildNotEmbedded = "child-not-embedded", true, "not-judged", "document",
+        "a child run (TaskRun, CustomRun, nested PipelineRun) is referenced, not embedded, and the task it ran is not defined in the document. Pass its object as another input";
     /// A custom task (an embedded custom spec, a `Run`/`CustomRun`).
-    CustomTask = "custom-task", true,
-        "A custom task (a pipeline task whose embedded spec is another kind, or a `Run`/`CustomRun` in the status) runs no steps provcheck can see: not judged.";
+    CustomTask = "custom-task", true, "not-judged", "document",
+        "a custom task (a pipeline task whose embedded spec is another kind, or a `Run` or `CustomRun` in the status) runs no steps provcheck can see";
     /// Two pipeline tasks share a name.
-    DuplicateTaskName = "duplicate-task-name", true,
-        "Two pipeline tasks share a name (Tekton refuses such a pipeline): runs cannot be told apart, so the document is not judged as a whole; each task's declared steps are still judged.";
+    DuplicateTaskName = "duplicate-task-name", true, "not-judged", "document",
+        "two pipeline tasks share a name (Tekton refuses such a pipeline): runs cannot be told apart, so the document is not judged as a whole; each task's declared steps are still judged";
     /// Nested pipelines deeper than provcheck follows.
-    PipelineTooDeep = "pipeline-too-deep", true,
-        "Pipelines nested deeper than provcheck follows: the inner tasks are not judged.";
+    PipelineTooDeep = "pipeline-too-deep", true, "not-judged", "document",
+        "pipelines are nested deeper than provcheck follows (8 levels): the inner tasks are not judged";
     /// A run given with `--with` is not the run the attestation records.
-    RunNotJoined = "run-not-joined", true,
-        "A Tekton run given with `--with` is not the one the attestation records (its `metadata.uid` differs from the attestation's invocation id): nothing is taken from it, and the steps it would have declared are not judged.";
+    RunNotJoined = "run-not-joined", true, "not-judged", "document",
+        "a Tekton run given with `--with` is not the one the attestation records (its `metadata.uid` differs from the attestation's invocation id): nothing is taken from it, and the steps it would have declared are not judged";
     /// A runtime image in the materials that no step accounts for.
-    RuntimeImageNotDeclared = "runtime-image-not-declared", true,
-        "A material records a runtime ImageID that no step's declared or runtime image accounts for: an image ran that no declared reference covers (never trusted).";
+    RuntimeImageNotDeclared = "runtime-image-not-declared", true, "not-judged", "document",
+        "a material records a runtime ImageID that no step's declared or runtime image accounts for: an image ran that no declared reference covers";
     /// The child run's runtime images are not embedded; its declared images are judged.
-    ChildRuntimeNotEmbedded = "child-runtime-not-embedded", false,
-        "A child run is referenced, not embedded, but its task's spec is inline: its declared images are judged; its runtime images are unknown.";
+    ChildRuntimeNotEmbedded = "child-runtime-not-embedded", false, "tekton", "document",
+        "a child run is referenced, not embedded, but its task's spec is inline: its declared images are judged; its runtime images are unknown";
     /// A pipeline task neither ran nor was skipped; its declared spec is judged.
-    TaskNotRun = "task-not-run", false,
-        "A pipeline task with an inline spec has no run in the status and is not listed as skipped: its declared steps are judged from the spec.";
+    TaskNotRun = "task-not-run", false, "tekton", "document",
+        "a pipeline task with an inline spec has no run in the status and is not listed as skipped: its declared steps are judged from the spec";
     /// A pipeline task the run skipped.
-    TaskSkipped = "task-skipped", false,
-        "A pipeline task is listed in `status.skippedTasks`: it ran nothing.";
+    TaskSkipped = "task-skipped", false, "tekton", "document",
+        "a pipeline task is listed in `status.skippedTasks`: it ran nothing. `registry.allowed`, `steps.pinned` and `source.policy` report a `pass` for it";
     /// A TaskRun embeds no task spec.
-    NoTaskSpec = "no-task-spec", false,
-        "No task spec is embedded for a TaskRun: its steps' declared images are unknown (each step is judged as undeclared).";
+    NoTaskSpec = "no-task-spec", false, "tekton", "document",
+        "no task spec is embedded for a TaskRun: its steps' declared images are unknown, and each step is judged as undeclared";
     /// Steps or sidecars share a name.
-    DuplicateStepName = "duplicate-step-name", false,
-        "Several steps (or sidecars) of one task share a name: they are not joined with the runtime's, so no runtime ImageID corroborates them.";
+    DuplicateStepName = "duplicate-step-name", false, "tekton", "document",
+        "several steps (or sidecars) of one task share a name: they are not joined with the runtime's, so no runtime ImageID corroborates them";
     /// Chains SLSA v0.2 records runtime ImageIDs only.
-    RuntimeImageIdsOnly = "runtime-image-ids-only", false,
-        "Tekton Chains SLSA v0.2 provenance records each step's runtime ImageID, not its declared image: no step has a trusted reference unless the run is given with `--with`.";
+    RuntimeImageIdsOnly = "runtime-image-ids-only", false, "attestation", "document",
+        "Tekton Chains SLSA v0.2 provenance records each step's runtime ImageID, not its declared image: no step has a trusted reference unless the run is given with `--with`";
     /// Runtime images listed as materials, not joined to steps.
-    RuntimeImagesNotJoined = "runtime-images-not-joined", false,
-        "The provenance records runtime images as materials that name no step: they are not joined to the declared steps (each is accounted for by digest, or reported as not declared).";
+    RuntimeImagesNotJoined = "runtime-images-not-joined", false, "attestation", "document",
+        "the provenance records runtime images as materials that name no step: they are not joined to the declared steps (each is accounted for by digest, or reported as `runtime-image-not-declared`)";
     /// A predicate other than SLSA provenance.
-    PredicateNotRead = "predicate-not-read", false,
-        "The predicate is not SLSA provenance: only the subjects and the predicate type are reported.";
+    PredicateNotRead = "predicate-not-read", false, "attestation", "document",
+        "the predicate is not SLSA provenance: only the subjects and the predicate type are reported";
     /// A message-signature bundle: no statement.
-    NoStatement = "no-statement", false,
-        "The bundle signs an artifact digest (messageSignature): it carries no statement, so no subjects or provenance.";
+    NoStatement = "no-statement", false, "attestation", "document",
+        "the bundle signs an artifact digest (`messageSignature`): it carries no statement, so no subjects or provenance";
     /// A BuildKit source without a digest pin.
-    UnpinnedSource = "unpinned-source", false,
-        "A BuildKit build-info source has no digest pin.";
+    UnpinnedSource = "unpinned-source", false, "attestation", "document",
+        "a BuildKit build-info source has no digest pin";
     /// A step runs a `StepAction`.
-    StepAction = "step-action", false,
-        "A step runs a StepAction (`ref`): its image is defined there, not in this document, so the step is undeclared.";
+    StepAction = "step-action", false, "tekton", "document",
+        "a step runs a StepAction (`ref`): its image is defined there, not in this document, so the step is undeclared";
     /// Declared images came from runs given with `--with`.
-    DeclaredFromRun = "declared-from-run", false,
-        "Declared images of steps the attestation left undeclared came from a Tekton run given with `--with`.";
+    DeclaredFromRun = "declared-from-run", false, "combining", "document",
+        "declared images of steps the attestation left undeclared came from a Tekton run given with `--with` (joined by task and step name)";
     /// No run given with `--with` has the step.
-    RunStepNotFound = "run-step-not-found", false,
-        "No run given with `--with` has a step of that task and name: its declared image stays unknown.";
+    RunStepNotFound = "run-step-not-found", false, "combining", "step",
+        "no run given with `--with` has a step of that task and name: its declared image stays unknown";
     /// Several runs' steps match, differently.
-    RunStepAmbiguous = "run-step-ambiguous", false,
-        "Several steps of the runs given with `--with` match a step, with different declared images (or no task tells them apart): none is joined.";
+    RunStepAmbiguous = "run-step-ambiguous", false, "combining", "step",
+        "several steps of the runs given with `--with` match a step, with different declared images (or no task tells them apart): none is joined";
     /// A run's step that matches no attestation step.
-    RunStepUnused = "run-step-unused", false,
-        "A step of a run given with `--with` matches no step of the document.";
+    RunStepUnused = "run-step-unused", false, "combining", "document",
+        "a step of a run given with `--with` matches no step of the document";
     /// The run's runtime ImageID differs from the attestation's.
-    RunImageIdDisagrees = "run-image-id-disagrees", false,
-        "The attestation's runtime ImageID differs from the joined run's: the run may not be the one attested; the step is unknown at best.";
+    RunImageIdDisagrees = "run-image-id-disagrees", false, "combining", "step",
+        "the attestation's runtime ImageID differs from the joined run's: the run may not be the one attested. Both values stay visible, and a result that would pass for the step is `unknown` instead";
     /// An index lacks the runtime manifest.
-    IndexLacksRuntimeManifest = "index-lacks-runtime-manifest", false,
-        "The image index of the declared digest does not list the manifest the runtime reported.";
+    IndexLacksRuntimeManifest = "index-lacks-runtime-manifest", false, "combining", "step",
+        "the image index of the declared digest does not list the manifest the runtime reported: still a `mismatch`";
     /// An index's bytes do not hash to the declared digest.
-    IndexDigestDiffers = "index-digest-differs", false,
-        "An image index given with `--index` does not hash to the declared digest: it is not used.";
+    IndexDigestDiffers = "index-digest-differs", false, "combining", "step",
+        "an image index given with `--index` does not hash to the declared digest: it is not used. An index must be the exact bytes the registry serves";
     /// An index concerns no step.
-    IndexNotUsed = "index-not-used", false,
-        "An image index given with `--index` concerns no step of the document.";
+    IndexNotUsed = "index-not-used", false, "combining", "document",
+        "an image index given with `--index` concerns no step of the document";
 }
 
 impl Serialize for NoteCode {

@@ -104,20 +104,9 @@ pub fn write_sarif(
     writeln!(out)
 }
 
+/// What a rule checks: the registry's line for a built-in rule.
 fn describe(rule: &str) -> &'static str {
-    match rule {
-        "registry.allowed" => "Images come from allowed registries (trusted references only)",
-        "steps.pinned" => "Every step's image is pinned by digest",
-        "steps.runtime_digest" => "The runtime ran the declared digest",
-        "builder.allowed" => "The builder is allowed",
-        "source.matches" => "The source repository and ref are as expected",
-        "predicate_type.allowed" => "The predicate type is allowed",
-        "build_time.window" => "The build ran inside the allowed time window",
-        "signature" => "The document's signature verifies with the given keys or trusted root",
-        "identity" => "The signing certificate names the expected signer",
-        "subject" => "The signed statement names the expected artifact",
-        _ => "provcheck rule",
-    }
+    crate::results::RuleId::from_id(rule).map_or("provcheck rule", crate::results::RuleId::short)
 }
 
 /// A relative path stays relative (SARIF resolves it against the checkout);

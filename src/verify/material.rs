@@ -159,7 +159,7 @@ impl TrustBuilder {
     /// [`TrustError::Digest`] when it is not `ALG:HEX`.
     pub fn digest(&mut self, digest: &str) -> Result<&mut Self, TrustError> {
         self.subjects
-            .push(Expected::Digest(subject::Digest::parse(digest)?));
+            .push(Expected::Digest(subject::SubjectDigest::parse(digest)?));
         Ok(self)
     }
 

@@ -30,16 +30,16 @@ mod subject;
 use std::borrow::Cow;
 
 pub use crate::error::TrustError;
-use crate::evaluate::{RuleResult, Status};
 use crate::ingest::{Document, Envelope};
+use crate::results::{RuleId, RuleResult, Status};
 pub use material::{TrustBuilder, TrustMaterial};
 
 use outcome::{Outcome, Pointers};
 
 /// The rule id of signature results.
-pub const SIGNATURE: &str = "signature";
+pub const SIGNATURE: &str = RuleId::Signature.as_str();
 /// The rule id of signer identity results.
-pub const IDENTITY: &str = "identity";
+pub const IDENTITY: &str = RuleId::Identity.as_str();
 /// The rule id of subject results.
 pub const SUBJECT: &str = subject::RULE;
 

@@ -18,16 +18,16 @@ use crate::evaluate::{RuleResult, Status};
 use crate::oci::image_ref::ImageRef;
 
 /// The rule id of subject results.
-pub(crate) const RULE: &str = "subject";
+pub(crate) const RULE: &str = crate::results::RuleId::Subject.as_str();
 
 /// One `ALG:HEX` digest, lowercase.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Digest {
+pub(crate) struct SubjectDigest {
     pub(crate) algorithm: String,
     pub(crate) hex: String,
 }
 
-impl Digest {
+impl SubjectDigest {
     /// Parse `ALG:HEX` (`sha256:…`, `sha512:…`, …).
     pub(crate) fn parse(text: &str) -> Result<Self, TrustError> {
         let bad = |reason: &str| TrustError::Digest {
@@ -77,7 +77,7 @@ impl Digest {
     }
 }
 
-impl std::fmt::Display for Digest {
+impl std::fmt::Display for SubjectDigest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}", self.algorithm, self.hex)
     }
@@ -87,15 +87,18 @@ impl std::fmt::Display for Digest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Expected {
     /// `--digest`.
-    Digest(Digest),
+    Digest(SubjectDigest),
     /// `--artifact`: the file's SHA-256, SHA-384 and SHA-512 (one streaming
     /// pass), any of which may be the one the statement uses.
-    Artifact { file: String, digests: Vec<Digest> },
+    Artifact {
+        file: String,
+        digests: Vec<SubjectDigest>,
+    },
     /// `--image REF@DIGEST`: the digest, under the same repository.
     Image {
         reference: String,
         repository: String,
-        digest: Digest,
+        digest: SubjectDigest,
     },
 }
 
@@ -136,7 +139,7 @@ impl Expected {
         let digests = hashers
             .into_iter()
             .zip(algorithms)
-            .map(|(h, (_, name))| Digest {
+            .map(|(h, (_, name))| SubjectDigest {
                 algorithm: name.to_owned(),
                 hex: hex_lower(h.finalize().as_bytes()),
             })
@@ -154,7 +157,7 @@ impl Expected {
         let digest = parsed
             .digest()
             .ok_or_else(|| bad("expected REF@DIGEST: a tag does not identify content".into()))?;
-        let digest = Digest::parse(&digest.to_string())?;
+        let digest = SubjectDigest::parse(&digest.to_string())?;
         Ok(Self::Image {
             reference: text.to_owned(),
             repository: parsed.repository(),
@@ -166,7 +169,7 @@ impl Expected {
     pub(crate) fn sha256(&self) -> Option<&str> {
         match self {
             Self::Digest(d) | Self::Image { digest: d, .. } => d.sha256(),
-            Self::Artifact { digests, .. } => digests.iter().find_map(Digest::sha256),
+            Self::Artifact { digests, .. } => digests.iter().find_map(SubjectDigest::sha256),
         }
     }
 
@@ -244,7 +247,7 @@ impl Statement {
 
 /// Digest-set keys compare without case (`--digest gitcommit:…` names
 /// in-toto's `gitCommit`); the hex too.
-fn names(subject: &Subject, d: &Digest) -> bool {
+fn names(subject: &Subject, d: &SubjectDigest) -> bool {
     subject
         .digest
         .iter()
@@ -373,7 +376,7 @@ mod tests {
     #[test]
     fn digest_parsing() {
         assert_eq!(
-            Digest::parse(&format!("SHA256:{}", H.to_uppercase()))
+            SubjectDigest::parse(&format!("SHA256:{}", H.to_uppercase()))
                 .unwrap()
                 .to_string(),
             format!("sha256:{H}")
@@ -387,14 +390,14 @@ mod tests {
             "md5:abc",
             "sha3_256:abc",
         ] {
-            assert!(Digest::parse(bad).is_err(), "{bad}");
+            assert!(SubjectDigest::parse(bad).is_err(), "{bad}");
         }
         for good in [
             format!("md5:{}", &H[..32]),
             format!("sha512_256:{H}"),
             "gitCommit:abc1".to_owned(),
         ] {
-            assert!(Digest::parse(&good).is_ok(), "{good}");
+            assert!(SubjectDigest::parse(&good).is_ok(), "{good}");
         }
     }
 
@@ -407,19 +410,21 @@ mod tests {
         ]));
         let rows = [
             (
-                Expected::Digest(Digest::parse(&format!("sha256:{H}")).unwrap()),
+                Expected::Digest(SubjectDigest::parse(&format!("sha256:{H}")).unwrap()),
                 Status::Pass,
             ),
             (
-                Expected::Digest(Digest::parse("gitCommit:ABC1").unwrap()),
+                Expected::Digest(SubjectDigest::parse("gitCommit:ABC1").unwrap()),
                 Status::Pass,
             ),
             (
-                Expected::Digest(Digest::parse("gitCommit:abc2").unwrap()),
+                Expected::Digest(SubjectDigest::parse("gitCommit:abc2").unwrap()),
                 Status::Fail,
             ),
             (
-                Expected::Digest(Digest::parse(&format!("sha256:{}", "0".repeat(64))).unwrap()),
+                Expected::Digest(
+                    SubjectDigest::parse(&format!("sha256:{}", "0".repeat(64))).unwrap(),
+                ),
                 Status::Fail,
             ),
             (

@@ -15,6 +15,7 @@ mod audit;
 mod audit_integrity;
 mod buildinfo;
 mod cli;
+mod codes;
 mod combine;
 mod completeness;
 mod docs;
