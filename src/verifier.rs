@@ -164,13 +164,14 @@ impl Verifier {
 
     /// Decode, normalize and judge every document in `bytes`.
     ///
-    /// With trust material ([`with_trust`](Self::with_trust)) the raw bytes
-    /// are checked first (`signature`, `identity`, `subject`); a signed
-    /// document the ingest stage does not recognize (yet) still gets a report
-    /// of those results instead of an error. Without trust material, a
-    /// document that carries signature material gets a `signature` result
-    /// `unknown` ("not verified: no key or identity given"): never a silent
-    /// pass.
+    /// Each document is decoded once, and judged as
+    /// [`judge_document`](Self::judge_document) judges it: with trust
+    /// material ([`with_trust`](Self::with_trust)) its signature first
+    /// (`signature`, `identity`, `subject`), and a signed document whose
+    /// payload cannot be read gets a report of those results when they fail,
+    /// instead of an error. Without trust material, a signed document gets a
+    /// `signature` result `unknown` ("not verified: no key or identity
+    /// given"): never a silent pass.
     ///
     /// # Errors
     ///
