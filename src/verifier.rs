@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::evaluate::{self, Policy, RuleResult, Status};
+use crate::evidence::DocumentKind;
 use crate::evidence::Evidence;
 use crate::ingest::{self, Document, Limits};
 use crate::normalize::NormalizeOptions;
@@ -216,17 +217,27 @@ impl Verifier {
     /// [`Error::Policy`] when a Rego policy fails at run time.
     pub fn judge_document(&self, doc: Document) -> Result<Judged, Error> {
         let Some(trust) = &self.trust else {
+            let statement = doc.kind == DocumentKind::InTotoStatement;
             let ev = self.normalized(doc.readable()?)?;
             let report = self.verify_evidence(&ev)?;
-            // A signed document still says it was not verified.
-            let report = if ev.signatures.is_some() {
-                report.with_first(vec![RuleResult::document(
+            // An attestation never passes unless a signature verified: a
+            // signed one says it was not verified, an unsigned statement
+            // that nothing vouches for it. (Tekton objects and build info
+            // are never signed.)
+            let why = if ev.signatures.is_some() {
+                Some(verify::NO_TRUST_MATERIAL)
+            } else if statement {
+                Some(verify::UNSIGNED_STATEMENT)
+            } else {
+                None
+            };
+            let report = match why {
+                Some(why) => report.with_first(vec![RuleResult::document(
                     verify::SIGNATURE,
                     Status::Unknown,
-                    verify::NO_TRUST_MATERIAL,
-                )])
-            } else {
-                report
+                    why,
+                )]),
+                None => report,
             };
             return Ok(Judged::of(report, Some(ev)));
         };

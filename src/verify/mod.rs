@@ -46,6 +46,12 @@ pub const SUBJECT: &str = subject::RULE;
 /// The message of a signature nobody was asked to check.
 pub const NO_TRUST_MATERIAL: &str = "not verified: no key or identity given";
 
+/// The message of an in-toto statement given without an envelope or
+/// bundle: nothing vouches for it.
+pub const UNSIGNED_STATEMENT: &str = "not verified: an in-toto statement without a signature; \
+     nothing vouches for it: give its DSSE envelope or Sigstore bundle with --key or an \
+     identity, or --insecure-skip-signature to judge it as stated";
+
 /// What `--insecure-skip-signature` adds to every report it was used in.
 pub const INSECURE_SKIP_SIGNATURE: &str = "signature verification skipped";
 

@@ -241,7 +241,16 @@ fn verify_takes_with_and_index_too() {
         fixture("syft-index.oci.json"),
     );
     let run = |extra: &[&str]| {
-        let mut args = vec!["verify", &att, "--policy", &policy, "--format", "json"];
+        // The statement is unsigned: judged as stated.
+        let mut args = vec![
+            "verify",
+            &att,
+            "--policy",
+            &policy,
+            "--format",
+            "json",
+            "--insecure-skip-signature",
+        ];
         args.extend_from_slice(extra);
         let out = provcheck(&args);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -173,10 +173,24 @@ fn d05_with_joins_only_the_attested_run() {
         chains_attestation("uid-1", &runtime).to_string().as_bytes(),
     );
     let same = run("uid-1", &pinned("docker-pullable://quay.io/acme/b"));
-    let (code, _) = verify(&[&att, "--with", &same, "--allow-registry", "quay.io/acme"]);
+    let (code, _) = verify(&[
+        &att,
+        "--with",
+        &same,
+        "--allow-registry",
+        "quay.io/acme",
+        "--insecure-skip-signature",
+    ]);
     assert_eq!(code, 0, "the attested run joins and passes");
     let other = run("uid-2", &pinned("docker-pullable://quay.io/acme/b"));
-    let (code, reports) = verify(&[&att, "--with", &other, "--allow-registry", "quay.io/acme"]);
+    let (code, reports) = verify(&[
+        &att,
+        "--with",
+        &other,
+        "--allow-registry",
+        "quay.io/acme",
+        "--insecure-skip-signature",
+    ]);
     assert_eq!(code, 3, "{reports:?}");
     let disagreeing = run(
         "uid-1",
