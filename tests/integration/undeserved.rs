@@ -660,3 +660,52 @@ fn d21_a_bundle_names_one_signer() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("a bundle names one signer"), "{stderr}");
 }
+
+/// A bare in-toto statement (no envelope, no bundle) never passes without a
+/// verified signature: nothing vouches for it. Judged as stated only under
+/// `--insecure-skip-signature`; a Tekton object is judged on its content.
+#[test]
+fn an_unsigned_statement_never_passes() {
+    let dir = Scratch::new("unsigned-statement");
+    let runtime = format!("oci://{}", pinned("quay.io/acme/b"));
+    let att = dir.file(
+        "att.json",
+        chains_attestation("uid-1", &runtime).to_string().as_bytes(),
+    );
+    // The attested run, which declares the step's pinned image.
+    let run = json!({"kind": "TaskRun", "metadata": {"name": "tr", "uid": "uid-1"},
+        "status": {"taskSpec": task(&pinned("quay.io/acme/b")),
+            "steps": [{"name": "build", "container": "step-build",
+                "imageID": pinned("docker-pullable://quay.io/acme/b")}]}});
+    // The task's step is named as the attestation's container says.
+    let run = run
+        .to_string()
+        .replace("\"name\":\"s\"", "\"name\":\"build\"");
+    let run = dir.file("run.json", run.as_bytes());
+    let args = [
+        att.as_str(),
+        "--with",
+        &run,
+        "--allow-registry",
+        "quay.io/acme",
+    ];
+    let (code, reports) = verify(&args);
+    assert_eq!(code, 3, "{reports:?}");
+    let signature = &reports[0]["results"][0];
+    assert_eq!(signature["rule"], "signature");
+    assert_eq!(signature["status"], "unknown");
+    assert!(
+        signature["message"]
+            .as_str()
+            .unwrap()
+            .contains("an in-toto statement without a signature"),
+        "{signature}"
+    );
+    let mut insecure = args.to_vec();
+    insecure.push("--insecure-skip-signature");
+    let (code, reports) = verify(&insecure);
+    assert_eq!(code, 0, "judged as stated: {reports:?}");
+    // A Tekton object is never signed: judged on its content.
+    let (code, reports) = verify(&[&run, "--allow-registry", "quay.io/acme"]);
+    assert_eq!(code, 0, "{reports:?}");
+}
