@@ -9,11 +9,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// What [`parse_instant`] accepts, for messages.
 pub const EXPECTED: &str = "a date (YYYY-MM-DD) or an RFC 3339 time";
 
-/// Parse an RFC 3339 time, or a date written exactly `YYYY-MM-DD` (taken as
-/// midnight UTC); `None` for anything else (`2026-1-5` included).
+/// Parse an RFC 3339 time (with `T` and `Z` as written by RFC 3339, not a
+/// space or lowercase letters), or a date written exactly `YYYY-MM-DD`
+/// (taken as midnight UTC); `None` for anything else (`2026-1-5`
+/// included).
 pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
+    // RFC 3339's own form: `T` between date and time, `Z` for UTC (chrono
+    // would also take a space, or `t` and `z`).
+    let rfc3339 = text.as_bytes().get(10) == Some(&b'T') && !text.ends_with('z');
+    if rfc3339 {
+        if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            return Some(t.with_timezone(&Utc));
+        }
     }
     // Exactly YYYY-MM-DD: chrono alone would take `2026-1-5` or `+2026-01-05`.
     let bytes = text.as_bytes();
@@ -37,7 +44,10 @@ mod tests {
 
     #[test]
     fn one_strict_reading() {
-        let rows: [(&str, Option<&str>); 12] = [
+        let rows: [(&str, Option<&str>); 15] = [
+            ("2026-01-05 10:00:00Z", None),
+            ("2026-01-05t10:00:00Z", None),
+            ("2026-01-05T10:00:00z", None),
             ("2026-01-05", Some("2026-01-05T00:00:00+00:00")),
             ("2026-01-05T10:00:00Z", Some("2026-01-05T10:00:00+00:00")),
             (

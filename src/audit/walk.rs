@@ -113,6 +113,8 @@ pub(super) struct Inputs {
     /// Where the walk reached one of the run's outputs under another name:
     /// the walk ends there, and the run is refused.
     pub(super) refused: Option<PathBuf>,
+    /// The file standard input reads, when it is a regular file.
+    stdin_id: Option<FileId>,
     /// Hidden entries (names starting with `.`) the walk left out.
     pub(super) hidden: u64,
     /// The first of them.
@@ -216,6 +218,11 @@ impl Inputs {
             dirs: HashMap::new(),
             max_bytes,
             refused: None,
+            stdin_id: paths
+                .iter()
+                .any(|p| p.as_path() == Path::new("-"))
+                .then(stdin_file)
+                .flatten(),
             hidden: 0,
             hidden_paths: Vec::new(),
         }
@@ -248,6 +255,14 @@ impl Inputs {
                 && std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink())
                 && std::fs::canonicalize(path).is_ok_and(|p| &p == at)
         })
+    }
+
+    /// Whether `path` is one of the inputs named on the command line.
+    fn is_root(&self, path: &Path) -> bool {
+        let canonical = std::fs::canonicalize(path).ok();
+        self.roots
+            .iter()
+            .any(|r| r.written == path || (canonical.is_some() && r.canonical == canonical))
     }
 
     /// Where the walk of a root reaches the file whose canonical path is
@@ -325,7 +340,7 @@ impl Iterator for Inputs {
             if explicit && path == Path::new("-") {
                 // Standard input redirected from a file some other input
                 // names is that file: judged once.
-                if let Some(id) = stdin_file() {
+                if let Some(id) = self.stdin_id {
                     if let Some(same_as) = Self::seen(&mut self.files, id, &path) {
                         return Some(Unit::Duplicate { path, same_as });
                     }
@@ -360,6 +375,14 @@ impl Iterator for Inputs {
             };
             if let Some(m) = target.as_ref().filter(|m| m.is_file()) {
                 let id = file_id(m);
+                // The file standard input is redirected from: judged once,
+                // under whichever name the walk reaches first.
+                let stdin = self.stdin_id == Some(id);
+                if stdin {
+                    if let Some(same_as) = Self::seen(&mut self.files, id, &path) {
+                        return Some(Unit::Duplicate { path, same_as });
+                    }
+                }
                 if self.output_ids.contains(&id) {
                     // One of the run's outputs, reached under another name:
                     // an input the run would overwrite. The run stops.
@@ -381,7 +404,7 @@ impl Iterator for Inputs {
                 // Otherwise a file reachable under another name (a link's
                 // target, a file with several hard links, an explicit input)
                 // is judged where it is reached first.
-                if link || explicit || file_links(m) > 1 {
+                if !stdin && (link || explicit || file_links(m) > 1) {
                     if let Some(same_as) = Self::seen(&mut self.files, id, &path) {
                         return Some(Unit::Duplicate { path, same_as });
                     }
@@ -414,6 +437,10 @@ impl Iterator for Inputs {
                 match entry {
                     Ok(entry) => {
                         if entry.file_name().to_string_lossy().starts_with('.') {
+                            // One named on the command line is an input of its own.
+                            if self.is_root(&entry.path()) {
+                                continue;
+                            }
                             self.hidden += 1;
                             if self.hidden_paths.len() < 10 {
                                 self.hidden_paths.push(entry.path().display().to_string());

@@ -42,12 +42,22 @@ pub(crate) fn also_claims(
     read_as: Option<DocumentKind>,
 ) -> Option<(&'static str, String)> {
     let object = value.as_object()?;
+    // Letter case aside: some readers match members without it.
     let present = |keys: &[&'static str]| -> Vec<&'static str> {
         keys.iter()
             .copied()
-            .filter(|k| object.contains_key(*k))
+            .filter(|k| object.keys().any(|have| have.eq_ignore_ascii_case(k)))
             .collect()
     };
+    let tekton = object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("kind"))
+        .and_then(|(_, v)| v.as_str())
+        .and_then(|kind| match kind {
+            "TaskRun" => Some(DocumentKind::TektonTaskRun),
+            "PipelineRun" => Some(DocumentKind::TektonPipelineRun),
+            _ => None,
+        });
     let bundle = claims_bundle(value).then(|| {
         present(&[
             "mediaType",
@@ -58,7 +68,21 @@ pub(crate) fn also_claims(
     });
     let envelope = present(&["payloadType", "payload", "signatures"]);
     let statement = present(&["_type", "subject", "predicateType", "predicate"]);
-    let claims: [(DocumentKind, &'static str, Vec<&str>); 3] = [
+    let claims: [(DocumentKind, &'static str, Vec<&str>); 4] = [
+        (
+            tekton.unwrap_or(DocumentKind::TektonTaskRun),
+            "a Tekton run",
+            if tekton.is_some()
+                && !matches!(
+                    read_as,
+                    Some(DocumentKind::TektonTaskRun | DocumentKind::TektonPipelineRun)
+                )
+            {
+                vec!["kind"]
+            } else {
+                Vec::new()
+            },
+        ),
         (
             DocumentKind::SigstoreBundle,
             "a Sigstore bundle",
@@ -87,6 +111,57 @@ pub(crate) fn also_claims(
         .into_iter()
         .find(|(kind, _, members)| !members.is_empty() && Some(*kind) != read_as)
         .map(|(_, what, members)| (what, members.join(", ")))
+}
+
+/// Two members of one object whose names differ only in letter case, found
+/// anywhere in `value`: some readers (Go's `encoding/json`, which cosign and
+/// slsa-verifier use) match members without case, so they could take the
+/// other one. The pointer names the object.
+pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error::JsonPointer)> {
+    fn walk(value: &Value, at: &mut Vec<String>) -> Option<(String, String, Vec<String>)> {
+        match value {
+            Value::Object(map) => {
+                let keys: Vec<&String> = map.keys().collect();
+                for (i, a) in keys.iter().enumerate() {
+                    for b in keys.iter().skip(i + 1) {
+                        if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+                            return Some(((*a).clone(), (*b).clone(), at.clone()));
+                        }
+                    }
+                }
+                for (k, v) in map {
+                    if matches!(v, Value::Object(_) | Value::Array(_)) {
+                        at.push(k.clone());
+                        let found = walk(v, at);
+                        at.pop();
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                }
+                None
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    if matches!(v, Value::Object(_) | Value::Array(_)) {
+                        at.push(i.to_string());
+                        let found = walk(v, at);
+                        at.pop();
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+    let (a, b, path) = walk(value, &mut Vec::new())?;
+    let pointer = path
+        .iter()
+        .fold(crate::error::JsonPointer::root(), |p, k| p.key(k));
+    Some((a, b, pointer))
 }
 
 /// Why a document is ambiguous, in words.

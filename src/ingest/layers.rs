@@ -156,6 +156,12 @@ pub(crate) fn decode(
     value: Value,
     base: &JsonPointer,
 ) -> Result<Decoded, IngestError> {
+    if matches!(
+        kind,
+        DocumentKind::SigstoreBundle | DocumentKind::DsseEnvelope | DocumentKind::InTotoStatement
+    ) {
+        one_reading(origin, &value, base)?;
+    }
     match kind {
         DocumentKind::SigstoreBundle => bundle(origin, value, base),
         DocumentKind::DsseEnvelope => {
@@ -388,8 +394,26 @@ fn payload_statement(inner: &Origin, payload: &[u8]) -> Content {
     })?;
     let statement_value =
         json::parse(&inner.file, statement_text).map_err(|e| relocate(e, inner))?;
+    one_reading(inner, &statement_value, &JsonPointer::root())?;
     let layer = statement(inner, &statement_value, &JsonPointer::root())?;
     Ok((statement_value, layer))
+}
+
+/// Refuse a signed layer or statement with two members whose names differ
+/// only in letter case: a reader that matches members without case (Go's
+/// `encoding/json`: cosign, slsa-verifier) could take the other one, and
+/// so judge other signed content than provcheck did.
+fn one_reading(origin: &Origin, value: &Value, base: &JsonPointer) -> Result<(), IngestError> {
+    match super::detect::case_twins(value) {
+        Some((a, b, at)) => Err(IngestError::Ambiguous {
+            at: origin.at(base.join(&at)),
+            what: format!(
+                "members {a:?} and {b:?} differ only in letter case, and some readers take \
+                 either for the other"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Standard base64 first (what DSSE producers write), URL-safe as the DSSE

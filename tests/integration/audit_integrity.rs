@@ -827,6 +827,37 @@ fn second_review_nothing_lost_doubled_or_hidden() {
     let summary = audit_summary(&sum);
     assert_eq!(summary["inputs"], 2, "{summary}");
     assert_eq!(summary["duplicates"]["count"], 1, "{summary}");
+    // … and so is a file inside an input directory.
+    let in_dir = dir.0.join("lines");
+    std::fs::create_dir_all(&in_dir).unwrap();
+    let inside = in_dir.join("l.jsonl");
+    std::fs::copy(&lines, &inside).unwrap();
+    let mut args = vec![
+        "audit",
+        "-",
+        s(&in_dir),
+        "-o",
+        "/dev/null",
+        "--summary-json",
+    ];
+    args.push(s(&sum));
+    args.extend(CHECK);
+    std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .current_dir(root())
+        .args(&args)
+        .stdin(std::fs::File::open(&inside).unwrap())
+        .output()
+        .unwrap();
+    let summary = audit_summary(&sum);
+    assert_eq!(summary["inputs"], 2, "{summary}");
+    // The absolute input sorts before `-`: the file is judged, stdin is
+    // its duplicate.
+    let duplicate = &summary["duplicates"]["paths"][0];
+    assert_eq!(
+        (&duplicate["path"], &duplicate["same_as"]),
+        (&json!("-"), &json!(s(&inside))),
+        "{summary}"
+    );
 
     // Hidden entries are left out, and the summary says so.
     std::fs::create_dir_all(atts.join(".hdir")).unwrap();
@@ -838,6 +869,21 @@ fn second_review_nothing_lost_doubled_or_hidden() {
     args.extend(CHECK);
     audit_ok(&args);
     assert_eq!(audit_summary(&sum)["walk"]["hidden"], 2);
+    // A hidden file named on the command line is an input, not left out.
+    let named = atts.join(".d.yaml");
+    let mut args = vec![
+        atts_s,
+        s(&named),
+        "-o",
+        "/dev/null",
+        "--summary-json",
+        s(&sum),
+    ];
+    args.extend(CHECK);
+    audit_ok(&args);
+    let summary = audit_summary(&sum);
+    assert_eq!(summary["walk"]["hidden"], 1, "{summary}");
+    assert_eq!(summary["inputs"], 6, "{summary}");
     let text = std::fs::read_to_string(&text).unwrap();
     assert!(
         text.contains("hidden    2 entries whose names start with '.' were left out"),

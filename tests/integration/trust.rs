@@ -1770,3 +1770,67 @@ fn every_document_is_read_once_and_keeps_its_verdict() {
         assert_eq!(rules, ["signature", "policy.configured"], "{report}");
     }
 }
+
+/// Members whose names differ only in letter case, or a signed document
+/// that also names a Tekton kind: a reader that matches members without
+/// case (Go's `encoding/json`) or by `kind` would take other content than
+/// provcheck judged. Refused, never a pass.
+#[test]
+fn a_signed_document_has_one_reading() {
+    let dir = Scratch::new("trust-one-reading");
+    let s = signer(Alg::P256);
+    let key = dir.file("k.pub", s.pem.as_bytes());
+    let good: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&s], IN_TOTO, &statement())).unwrap();
+    let evil = String::from_utf8(statement())
+        .unwrap()
+        .replace("acme/app", "evil/app");
+    let other: serde_json::Value =
+        serde_json::from_slice(&signed_by(&[&s], IN_TOTO, evil.as_bytes())).unwrap();
+    let mut twins = good.clone();
+    twins["Payload"] = other["payload"].clone();
+    twins["Signatures"] = other["signatures"].clone();
+    let mut tekton = good.clone();
+    tekton["kind"] = json!("TaskRun");
+    tekton["status"] = json!({"steps": []});
+    let payload_twins = signed_by(
+        &[&s],
+        IN_TOTO,
+        String::from_utf8(statement())
+            .unwrap()
+            .replacen("\"subject\"", "\"Subject\":[],\"subject\"", 1)
+            .as_bytes(),
+    );
+    for (name, bytes, want) in [
+        (
+            "twins.json",
+            twins.to_string().into_bytes(),
+            "differ only in letter case",
+        ),
+        (
+            "tekton.json",
+            tekton.to_string().into_bytes(),
+            "also carries the members of a Tekton run",
+        ),
+        (
+            "payload-twins.json",
+            payload_twins,
+            "differ only in letter case",
+        ),
+    ] {
+        let file = dir.file(name, &bytes);
+        let (report, code) = one_report(&["--key", &key, &file]);
+        let signature = report.rule("signature");
+        assert_eq!(
+            (code, signature.status.as_str()),
+            (1, "fail"),
+            "{name}: {}",
+            signature.message
+        );
+        assert!(
+            signature.message.contains(want),
+            "{name}: {}",
+            signature.message
+        );
+    }
+}
