@@ -256,14 +256,13 @@ impl Verifier {
                 .iter()
                 .any(|r| rule.is_none_or(|rule| r.rule == rule) && r.status == Status::Fail)
         };
-        if doc.unread.is_some() && !failed(None) {
+        let mut doc = doc;
+        if !failed(None) {
             // A signed document whose payload cannot be read, and nothing
             // failed: the input is invalid.
-            return Err(doc
-                .readable()
-                .err()
-                .map(Error::from)
-                .unwrap_or_else(|| unreachable!("an unread document has its error")));
+            if let Some(e) = doc.unread.take() {
+                return Err((*e).into());
+            }
         }
         // A payload whose signature failed (or could not be read at all) is
         // not trusted: no rule is judged on it (a pass read from forged
