@@ -122,9 +122,25 @@ pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error:
         match value {
             Value::Object(map) => {
                 let keys: Vec<&String> = map.keys().collect();
+                // Go folds Unicode too (`ſ` is `s`, the Kelvin sign `k`):
+                // names that are not ASCII are compared folded.
+                let folded: Vec<Option<String>> = keys
+                    .iter()
+                    .map(|k| (!k.is_ascii()).then(|| fold(k)))
+                    .collect();
                 for (i, a) in keys.iter().enumerate() {
-                    for b in keys.iter().skip(i + 1) {
-                        if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+                    for (j, b) in keys.iter().enumerate().skip(i + 1) {
+                        let same = match (
+                            folded.get(i).and_then(Option::as_ref),
+                            folded.get(j).and_then(Option::as_ref),
+                        ) {
+                            (None, None) => a.len() == b.len() && a.eq_ignore_ascii_case(b),
+                            (fa, fb) => {
+                                fa.map_or_else(|| fold(a), Clone::clone)
+                                    == fb.map_or_else(|| fold(b), Clone::clone)
+                            }
+                        };
+                        if same {
                             return Some(((*a).clone(), (*b).clone(), at.clone()));
                         }
                     }
@@ -162,6 +178,15 @@ pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error:
         .iter()
         .fold(crate::error::JsonPointer::root(), |p, k| p.key(k));
     Some((a, b, pointer))
+}
+
+/// A member name with its letters folded as Unicode simple case folding
+/// folds them (`S`, `s` and `ſ` alike), as Go's `encoding/json` compares.
+fn fold(name: &str) -> String {
+    name.chars()
+        .flat_map(char::to_uppercase)
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Why a document is ambiguous, in words.

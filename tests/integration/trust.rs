@@ -1801,10 +1801,24 @@ fn a_signed_document_has_one_reading() {
             .replacen("\"subject\"", "\"Subject\":[],\"subject\"", 1)
             .as_bytes(),
     );
+    // Go folds Unicode letters too: `ſubject` is `subject` to it.
+    let folded_twins = signed_by(
+        &[&s],
+        IN_TOTO,
+        String::from_utf8(statement())
+            .unwrap()
+            .replacen("\"subject\"", "\"\u{17f}ubject\":[],\"subject\"", 1)
+            .as_bytes(),
+    );
     for (name, bytes, want) in [
         (
             "twins.json",
             twins.to_string().into_bytes(),
+            "differ only in letter case",
+        ),
+        (
+            "folded-twins.json",
+            folded_twins,
             "differ only in letter case",
         ),
         (

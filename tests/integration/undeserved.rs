@@ -153,21 +153,26 @@ fn chains_attestation(invocation: &str, runtime: &str) -> Value {
             "buildConfig": {"steps": [{"environment": {"container": "step-build", "image": runtime}}]}}})
 }
 
+/// A TaskRun `uid` whose one step, `build` (as the attestation's container
+/// names it), declares `quay.io/acme/b` pinned and ran `image_id`: written
+/// to `dir`, its path returned.
+fn tekton_run(dir: &Scratch, uid: &str, image_id: &str) -> String {
+    let run = json!({"kind": "TaskRun", "metadata": {"name": "tr", "uid": uid},
+        "status": {"taskSpec": task(&pinned("quay.io/acme/b")),
+            "steps": [{"name": "s", "container": "step-build", "imageID": image_id}]}});
+    let run = run
+        .to_string()
+        .replace("\"name\":\"s\"", "\"name\":\"build\"");
+    dir.file(&format!("run-{uid}.json"), run.as_bytes())
+}
+
 /// 5. `--with` joins only the run the attestation records, and a joined
 ///    step whose runtime ImageIDs disagree never passes.
 #[test]
 fn d05_with_joins_only_the_attested_run() {
     let dir = Scratch::new("d05");
     let runtime = format!("oci://{}", pinned("quay.io/acme/b"));
-    let run = |uid: &str, image_id: &str| {
-        let run = json!({"kind": "TaskRun", "metadata": {"name": "tr", "uid": uid},
-            "status": {"taskSpec": task(&pinned("quay.io/acme/b")),
-                "steps": [{"name": "s", "container": "step-build", "imageID": image_id}]}});
-        let run = serde_json::to_string(&run)
-            .unwrap()
-            .replace("\"name\":\"s\"", "\"name\":\"build\"");
-        dir.file(&format!("run-{uid}.json"), run.as_bytes())
-    };
+    let run = |uid: &str, image_id: &str| tekton_run(&dir, uid, image_id);
     let att = dir.file(
         "att.json",
         chains_attestation("uid-1", &runtime).to_string().as_bytes(),
@@ -673,15 +678,7 @@ fn an_unsigned_statement_never_passes() {
         chains_attestation("uid-1", &runtime).to_string().as_bytes(),
     );
     // The attested run, which declares the step's pinned image.
-    let run = json!({"kind": "TaskRun", "metadata": {"name": "tr", "uid": "uid-1"},
-        "status": {"taskSpec": task(&pinned("quay.io/acme/b")),
-            "steps": [{"name": "build", "container": "step-build",
-                "imageID": pinned("docker-pullable://quay.io/acme/b")}]}});
-    // The task's step is named as the attestation's container says.
-    let run = run
-        .to_string()
-        .replace("\"name\":\"s\"", "\"name\":\"build\"");
-    let run = dir.file("run.json", run.as_bytes());
+    let run = tekton_run(&dir, "uid-1", &pinned("docker-pullable://quay.io/acme/b"));
     let args = [
         att.as_str(),
         "--with",
