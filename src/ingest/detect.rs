@@ -118,41 +118,25 @@ pub(crate) fn also_claims(
 /// slsa-verifier use) match members without case, so they could take the
 /// other one. The pointer names the object.
 pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error::JsonPointer)> {
-    fn walk(value: &Value, at: &mut Vec<String>) -> Option<(String, String, Vec<String>)> {
+    /// One step of the path to the object being looked at.
+    enum Step<'a> {
+        Member(&'a str),
+        Item(usize),
+    }
+    fn walk<'a>(value: &'a Value, at: &mut Vec<Step<'a>>) -> Option<(String, String)> {
         match value {
             Value::Object(map) => {
-                let keys: Vec<&String> = map.keys().collect();
-                // Go folds Unicode too (`ſ` is `s`, the Kelvin sign `k`):
-                // names that are not ASCII are compared folded.
-                let folded: Vec<Option<String>> = keys
-                    .iter()
-                    .map(|k| (!k.is_ascii()).then(|| fold(k)))
-                    .collect();
-                for (i, a) in keys.iter().enumerate() {
-                    for (j, b) in keys.iter().enumerate().skip(i + 1) {
-                        let same = match (
-                            folded.get(i).and_then(Option::as_ref),
-                            folded.get(j).and_then(Option::as_ref),
-                        ) {
-                            (None, None) => a.len() == b.len() && a.eq_ignore_ascii_case(b),
-                            (fa, fb) => {
-                                fa.map_or_else(|| fold(a), Clone::clone)
-                                    == fb.map_or_else(|| fold(b), Clone::clone)
-                            }
-                        };
-                        if same {
-                            return Some(((*a).clone(), (*b).clone(), at.clone()));
-                        }
-                    }
+                if let Some(twins) = twins_in(map) {
+                    return Some(twins);
                 }
                 for (k, v) in map {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
-                        at.push(k.clone());
+                        at.push(Step::Member(k));
                         let found = walk(v, at);
-                        at.pop();
                         if found.is_some() {
                             return found;
                         }
+                        at.pop();
                     }
                 }
                 None
@@ -160,12 +144,12 @@ pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error:
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
                     if matches!(v, Value::Object(_) | Value::Array(_)) {
-                        at.push(i.to_string());
+                        at.push(Step::Item(i));
                         let found = walk(v, at);
-                        at.pop();
                         if found.is_some() {
                             return found;
                         }
+                        at.pop();
                     }
                 }
                 None
@@ -173,11 +157,47 @@ pub(crate) fn case_twins(value: &Value) -> Option<(String, String, crate::error:
             _ => None,
         }
     }
-    let (a, b, path) = walk(value, &mut Vec::new())?;
-    let pointer = path
+    let mut at = Vec::new();
+    let (a, b) = walk(value, &mut at)?;
+    let pointer = at
         .iter()
-        .fold(crate::error::JsonPointer::root(), |p, k| p.key(k));
+        .fold(crate::error::JsonPointer::root(), |p, step| match step {
+            Step::Member(k) => p.key(k),
+            Step::Item(i) => p.index(*i),
+        });
     Some((a, b, pointer))
+}
+
+/// Two member names of one object that fold alike. A small object of ASCII
+/// names (the common case) is compared pair by pair without a copy; any
+/// other is compared by folded name in a hash set, so a huge object costs
+/// linear time, not quadratic.
+fn twins_in(map: &serde_json::Map<String, Value>) -> Option<(String, String)> {
+    const PAIRWISE: usize = 16;
+    if map.len() <= PAIRWISE && map.keys().all(|k| k.is_ascii()) {
+        let keys: Vec<&String> = map.keys().collect();
+        for (i, a) in keys.iter().enumerate() {
+            for b in keys.iter().skip(i + 1) {
+                if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+                    return Some(((*a).clone(), (*b).clone()));
+                }
+            }
+        }
+        return None;
+    }
+    let mut seen: std::collections::HashMap<String, &String> =
+        std::collections::HashMap::with_capacity(map.len());
+    for name in map.keys() {
+        let folded = if name.is_ascii() {
+            name.to_ascii_lowercase()
+        } else {
+            fold(name)
+        };
+        if let Some(first) = seen.insert(folded, name) {
+            return Some((first.clone(), name.clone()));
+        }
+    }
+    None
 }
 
 /// A member name with its letters folded as Unicode simple case folding
@@ -336,6 +356,46 @@ mod tests {
         ];
         for (value, want) in rows {
             assert_eq!(detect(&value), want, "{value}");
+        }
+    }
+
+    /// An object with `n` distinct ASCII members, plus `extra` members.
+    fn wide(n: usize, extra: &[(&str, Value)]) -> Value {
+        let mut map: serde_json::Map<String, Value> =
+            (0..n).map(|i| (format!("m{i}"), json!(i))).collect();
+        for (k, v) in extra {
+            map.insert((*k).to_owned(), v.clone());
+        }
+        Value::Object(map)
+    }
+
+    #[test]
+    fn case_twins_are_found_in_small_and_large_objects_and_named_by_pointer() {
+        let rows = [
+            // Small objects, compared pair by pair.
+            (json!({"payload": 1, "Payload": 2}), Some("")),
+            (json!({"a": [{"x": 1}, {"Sig": 1, "sig": 2}]}), Some("/a/1")),
+            (json!({"payload": 1, "payloadType": 2}), None),
+            // Non-ASCII names are folded: `ſ` is `s`.
+            (json!({"subject": 1, "ſubject": 2}), Some("")),
+            // Large objects, compared by folded name.
+            (
+                wide(40, &[("Payload", json!(1)), ("payload", json!(2))]),
+                Some(""),
+            ),
+            (
+                wide(40, &[("ſubject", json!(1)), ("subject", json!(2))]),
+                Some(""),
+            ),
+            (
+                json!({"outer": wide(40, &[("KEY", json!(1)), ("key", json!(2))])}),
+                Some("/outer"),
+            ),
+            (wide(40, &[]), None),
+        ];
+        for (value, want) in rows {
+            let got = case_twins(&value).map(|(_, _, at)| at.to_string());
+            assert_eq!(got.as_deref(), want, "{value}");
         }
     }
 }
