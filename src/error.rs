@@ -321,30 +321,42 @@ pub enum IngestError {
     },
 }
 
+/// The `at` of every [`IngestError`] variant that names a place.
+macro_rules! ingest_location {
+    ($e:expr) => {
+        match $e {
+            IngestError::Json { at, .. }
+            | IngestError::Yaml { at, .. }
+            | IngestError::DuplicateKey { at, .. }
+            | IngestError::Unrecognized { at, .. }
+            | IngestError::Ambiguous { at, .. }
+            | IngestError::Schema { at, .. }
+            | IngestError::UnknownBundleVersion { at, .. }
+            | IngestError::BundleWithoutContent { at }
+            | IngestError::UnknownPayloadType { at, .. }
+            | IngestError::Base64 { at, .. }
+            | IngestError::UnknownStatementType { at, .. }
+            | IngestError::NoSubject { at }
+            | IngestError::NotAnIndex { at, .. }
+            | IngestError::TooMany { at, .. }
+            | IngestError::NoDocuments { at, .. } => Some(at),
+            IngestError::Read { .. }
+            | IngestError::TooLarge { .. }
+            | IngestError::Empty { .. }
+            | IngestError::NotText { .. } => None,
+        }
+    };
+}
+
 impl IngestError {
     /// The location this error names, when it names one inside a document.
+    pub fn location(&self) -> Option<&Location> {
+        ingest_location!(self)
+    }
+
+    /// As [`Self::location`], to be filled in.
     pub(crate) fn location_mut(&mut self) -> Option<&mut Location> {
-        match self {
-            Self::Json { at, .. }
-            | Self::Yaml { at, .. }
-            | Self::DuplicateKey { at, .. }
-            | Self::Unrecognized { at, .. }
-            | Self::Ambiguous { at, .. }
-            | Self::Schema { at, .. }
-            | Self::UnknownBundleVersion { at, .. }
-            | Self::BundleWithoutContent { at }
-            | Self::UnknownPayloadType { at, .. }
-            | Self::Base64 { at, .. }
-            | Self::UnknownStatementType { at, .. }
-            | Self::NoSubject { at }
-            | Self::NotAnIndex { at, .. }
-            | Self::TooMany { at, .. }
-            | Self::NoDocuments { at, .. } => Some(at),
-            Self::Read { .. }
-            | Self::TooLarge { .. }
-            | Self::Empty { .. }
-            | Self::NotText { .. } => None,
-        }
+        ingest_location!(self)
     }
 }
 
@@ -508,6 +520,20 @@ pub enum Error {
     /// Trust material (a key, a trusted root, an expected subject) is unusable.
     #[error(transparent)]
     Trust(#[from] TrustError),
+}
+
+impl Error {
+    /// The 1-based line of the input the error is about, when it is known
+    /// (a JSON-lines or YAML-stream document, or a syntax error's line).
+    pub fn line(&self) -> Option<usize> {
+        let at = match self {
+            Self::Ingest(e) | Self::Policy(PolicyError::Read(e)) => e.location(),
+            Self::Normalize(NormalizeError::Shape { at, .. })
+            | Self::Policy(PolicyError::Invalid { at, .. }) => Some(at),
+            _ => None,
+        };
+        at.and_then(|at| at.line_col).map(|(line, _)| line)
+    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,11 @@ pub const AUDIT_SUMMARY: BundledSchema = bundled!(
     "audit-summary",
     "output: the summary of provcheck audit --summary-json"
 );
+/// The `TEST_OUTPUT` line `provcheck verify --output tekton` writes.
+pub const TEKTON_TEST_OUTPUT: BundledSchema = bundled!(
+    "tekton-test-output",
+    "output: TEST_OUTPUT of provcheck verify --output tekton"
+);
 /// Native policy files (`--policy`).
 pub const POLICY: BundledSchema = bundled!("policy", "config: native policy files (--policy)");
 /// Sigstore bundles v0.1–v0.3 (input, structural).
@@ -71,11 +76,12 @@ pub const SLSA_PROVENANCE_V1: BundledSchema = bundled!(
 );
 
 /// Every bundled schema: outputs, then configuration, then inputs.
-pub const ALL: [BundledSchema; 11] = [
+pub const ALL: [BundledSchema; 12] = [
     EVIDENCE,
     REPORT,
     AUDIT_RECORD,
     AUDIT_SUMMARY,
+    TEKTON_TEST_OUTPUT,
     POLICY,
     SIGSTORE_BUNDLE,
     DSSE_ENVELOPE,

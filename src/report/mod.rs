@@ -1,22 +1,128 @@
-//! Report: Evidence and results → text, JSON, JUnit XML or SARIF, written to
-//! any `impl io::Write`.
+//! Report: Evidence and results → text, JSON, JUnit XML, SARIF, GitHub
+//! workflow commands, Markdown or Tekton's `TEST_OUTPUT`, written to any
+//! `impl io::Write`.
+//!
+//! A run's outputs are written from its [`Entry`] list: one entry per judged
+//! document, and one per input (or document in it) that could not be
+//! judged, so that no output leaves an input out.
 
+mod entry;
 mod evidence_text;
+mod github;
 mod junit;
+mod markdown;
 mod sarif;
+mod tekton;
 mod verdict_text;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::io;
 
+pub use entry::{input_path, input_uri, Entry, ErrorVerdict, Unjudged};
 pub use evidence_text::write_evidence_text;
+pub use github::write_github;
 pub use junit::write_junit;
-pub use sarif::{write_sarif, SARIF_SCHEMA};
+pub use markdown::write_markdown;
+pub use sarif::{write_sarif, SarifOptions, SARIF_SCHEMA};
+pub use tekton::{write_tekton, TektonOptions};
 pub use verdict_text::{write_report_text, TextOptions};
 
 use crate::evidence::Evidence;
 use crate::results::Report;
+
+/// `writeln!` for text that carries document text: see [`write_line`].
+macro_rules! text_line {
+    ($out:expr, $($arg:tt)*) => {
+        $crate::report::write_line($out, format_args!($($arg)*))
+    };
+}
+pub(crate) use text_line;
+
+/// An output format of a verify run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// A verdict line and the results that did not pass, per document.
+    Text,
+    /// The JSON report ([`write_entries_json`]).
+    Json,
+    /// JUnit XML ([`write_junit`]).
+    Junit,
+    /// SARIF 2.1.0 ([`write_sarif`]).
+    Sarif,
+    /// GitHub workflow commands ([`write_github`]).
+    Github,
+    /// A Markdown summary ([`write_markdown`]).
+    Markdown,
+    /// Tekton's `TEST_OUTPUT` ([`write_tekton`]).
+    Tekton,
+}
+
+/// What every format needs to know about the run.
+#[derive(Debug, Clone)]
+pub struct OutputOptions {
+    /// Colour and detail of the text report.
+    pub text: TextOptions,
+    /// An `unknown` gates the release (JUnit failure, Tekton `FAILURE`).
+    pub unknown_fails: bool,
+    /// SARIF: passing results too.
+    pub sarif_passes: bool,
+    /// The working directory: inputs under it are named relative to it
+    /// (SARIF, GitHub).
+    pub base: Option<std::path::PathBuf>,
+    /// The time of the run (Tekton's `timestamp`).
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Write a run's entries in one format.
+///
+/// # Errors
+///
+/// Any I/O error from `out`.
+pub fn write(
+    out: &mut impl io::Write,
+    format: Format,
+    entries: &[Entry],
+    options: &OutputOptions,
+) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            for entry in entries {
+                match &entry.outcome {
+                    Ok(report) => write_report_text(out, report, options.text)?,
+                    Err(unjudged) => {
+                        let source = match unjudged.line {
+                            Some(line) => format!("{}:{line}", unjudged.source),
+                            None => unjudged.source.clone(),
+                        };
+                        text_line!(out, "ERROR  {source}  {}", unjudged.error)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        Format::Json => write_entries_json(out, entries),
+        Format::Junit => write_junit(out, entries, options.unknown_fails),
+        Format::Sarif => write_sarif(
+            out,
+            entries,
+            &SarifOptions {
+                passes: options.sarif_passes,
+                base: options.base.clone(),
+            },
+        ),
+        Format::Github => write_github(out, entries, options.base.as_deref()),
+        Format::Markdown => write_markdown(out, entries),
+        Format::Tekton => write_tekton(
+            out,
+            entries,
+            TektonOptions {
+                unknown_fails: options.unknown_fails,
+                now: options.now,
+            },
+        ),
+    }
+}
 
 /// Write Evidence as JSON: one object for one document, an array for several.
 ///
@@ -34,6 +140,33 @@ pub fn write_evidence_json(out: &mut impl io::Write, evidence: &[Evidence]) -> i
 /// Any I/O error from `out`.
 pub fn write_reports_json(out: &mut impl io::Write, reports: &[Report]) -> io::Result<()> {
     write_one_or_many(out, reports)
+}
+
+/// Write a run's entries as JSON: one object when the run judged one
+/// document of one input, else an array with an entry per document, in
+/// which an input or document that could not be judged has
+/// `"verdict": "error"` and the reason.
+///
+/// # Errors
+///
+/// Any I/O error from `out`.
+pub fn write_entries_json(out: &mut impl io::Write, entries: &[Entry]) -> io::Result<()> {
+    let items: Vec<EntryJson<'_>> = entries
+        .iter()
+        .map(|e| match &e.outcome {
+            Ok(report) => EntryJson::Report(report),
+            Err(unjudged) => EntryJson::Unjudged(unjudged),
+        })
+        .collect();
+    write_one_or_many(out, &items)
+}
+
+/// An entry as JSON: the report itself, or the unjudged entry.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum EntryJson<'a> {
+    Report(&'a Report),
+    Unjudged(&'a Unjudged),
 }
 
 fn write_one_or_many<T: serde::Serialize>(out: &mut impl io::Write, items: &[T]) -> io::Result<()> {
@@ -105,14 +238,6 @@ pub(crate) fn write_line(
     out.write_all(printable(&text).as_bytes())?;
     out.write_all(b"\n")
 }
-
-/// `writeln!` for text that carries document text: see [`write_line`].
-macro_rules! text_line {
-    ($out:expr, $($arg:tt)*) => {
-        $crate::report::write_line($out, format_args!($($arg)*))
-    };
-}
-pub(crate) use text_line;
 
 #[cfg(test)]
 mod tests {

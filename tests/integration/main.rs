@@ -22,6 +22,7 @@ mod docs;
 mod examples;
 mod golden;
 mod layers;
+mod outputs;
 mod rego;
 mod trust;
 mod undeserved;

@@ -63,11 +63,17 @@ fn verify(args: &[&str]) -> (Vec<Report>, i32) {
         )
     });
     assert_valid("report.schema.json", &value);
-    let value = match value {
-        serde_json::Value::Array(_) => value,
-        one => json!([one]),
+    // Entries that could not be judged (exit 2) are counted by the exit
+    // code; the reports are the rest.
+    let entries = match value {
+        serde_json::Value::Array(all) => all,
+        one => vec![one],
     };
-    (serde_json::from_value(value).unwrap(), code)
+    let reports: Vec<serde_json::Value> = entries
+        .into_iter()
+        .filter(|e| e["verdict"] != "error")
+        .collect();
+    (serde_json::from_value(json!(reports)).unwrap(), code)
 }
 
 fn path(p: &Path) -> String {
@@ -1073,7 +1079,12 @@ fn unrecognized_input_is_invalid_with_trust_options_too() {
             let out = provcheck(&args);
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{args:?}\n{err}");
-            assert!(out.stdout.is_empty(), "{args:?}: a report was printed");
+            // No verdict: the text report says the input was not judged.
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                stdout.starts_with("ERROR  ") && !stdout.contains("PASS"),
+                "{args:?}: {stdout}"
+            );
             assert!(
                 err.contains(&file) && err.contains("unrecognized document"),
                 "{args:?}: {err}"
@@ -1419,6 +1430,7 @@ fn a_bad_json_line_hides_no_forged_signature() {
         got,
         [
             (1, "pass", "pass"),
+            (2, "error", "error"),
             (3, "fail", "fail"),
             (4, "fail", "fail")
         ]
@@ -1550,7 +1562,12 @@ fn signatures_are_joined_by_place_not_position() {
     let row = |p: &str, v: &str, s: &str| (p.to_owned(), v.to_owned(), s.to_owned());
     assert_eq!(
         got,
-        [row(":2", "unknown", "pass"), row(":3", "fail", "fail")]
+        [
+            row(":1", "error", "error"),
+            row(":2", "unknown", "pass"),
+            row(":3", "fail", "fail"),
+            row(":4", "error", "error")
+        ]
     );
 }
 
@@ -1606,8 +1623,14 @@ fn a_list_that_looks_like_an_envelope_lends_no_signature() {
     );
 }
 
-/// The `signature` result of a report as `verify --format json` prints it.
+/// The `signature` result of a report as `verify --format json` prints it;
+/// for an entry that could not be judged, `{"status": "error"}`.
 fn signature_of(report: &serde_json::Value) -> &serde_json::Value {
+    static ERROR: std::sync::LazyLock<serde_json::Value> =
+        std::sync::LazyLock::new(|| json!({"status": "error"}));
+    if report["verdict"] == "error" {
+        return &ERROR;
+    }
     report["results"]
         .as_array()
         .unwrap()
@@ -1728,9 +1751,17 @@ fn every_document_is_read_once_and_keeps_its_verdict() {
         stderr.contains(&format!("{file}: at /items/1: unrecognized document")),
         "{stderr}"
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &entries[0];
     assert_eq!(report["source"], format!("{file}#/items/0"));
-    assert_eq!(signature_of(&report)["status"], "pass");
+    assert_eq!(signature_of(report)["status"], "pass");
+    // The item that could not be read is listed too.
+    assert_eq!(entries[1]["verdict"], "error");
+    assert!(entries[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("at /items/1: unrecognized document"));
+    assert_eq!(entries.as_array().unwrap().len(), 2);
 
     for (name, by, want) in [
         (

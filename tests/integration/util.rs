@@ -80,6 +80,11 @@ impl Scratch {
         std::fs::write(&path, bytes).unwrap();
         path.display().to_string()
     }
+
+    /// The path of `name` in the directory, not created.
+    pub(crate) fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
 }
 
 impl Drop for Scratch {
@@ -114,6 +119,24 @@ pub(crate) fn assert_valid(schema_name: &str, instance: &serde_json::Value) {
     assert!(
         errors.is_empty(),
         "{schema_name} violations:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Assert that `instance` validates against the official SARIF 2.1.0 JSON
+/// Schema (`tests/schemas/sarif/`, draft-04).
+pub(crate) fn assert_valid_sarif(instance: &serde_json::Value) {
+    let path = root().join("tests/schemas/sarif/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF 2.1.0 violations:\n{}",
         errors.join("\n")
     );
 }

@@ -135,9 +135,21 @@ pub(crate) struct VerifyArgs {
     pub(crate) files: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) check: CheckArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text, help_heading = "Output")]
-    pub(crate) format: ReportFormat,
+    /// Output format on standard output: the same as `--output FORMAT`.
+    /// Default: text.
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub(crate) format: Option<ReportFormat>,
+    /// Write FORMAT to FILE, or to standard output without `=FILE`.
+    /// Repeatable: one run writes several formats, at most one of them to
+    /// standard output; when every one names a file, the text report goes
+    /// to standard output. FORMAT: text, json, junit, sarif, github,
+    /// markdown, tekton.
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output, help_heading = "Output")]
+    pub(crate) output: Vec<OutputSpec>,
+    /// SARIF: include passing results too (by default only fail, unknown
+    /// and warnings: code scanning raises an alert for every result).
+    #[arg(long, help_heading = "Output")]
+    pub(crate) sarif_passes: bool,
     /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
     /// a note on stderr) or pass (0). Default: exit 3.
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Output")]
@@ -368,12 +380,59 @@ impl TrustArgs {
 pub(crate) enum ReportFormat {
     /// A verdict line and the results that did not pass.
     Text,
-    /// The JSON report (`provcheck schema report`) (an array when there are several documents).
+    /// The JSON report (`provcheck schema report`): one object for one
+    /// document, else an array with an entry per document (`"verdict":
+    /// "error"` for one that could not be judged).
     Json,
-    /// JUnit XML.
+    /// JUnit XML: a suite per document, a case per result.
     Junit,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (inline annotations).
+    Github,
+    /// A Markdown summary (`$GITHUB_STEP_SUMMARY`, a merge-request comment).
+    Markdown,
+    /// Tekton's `TEST_OUTPUT` JSON (`provcheck schema tekton-test-output`).
+    Tekton,
+}
+
+impl From<ReportFormat> for provcheck::report::Format {
+    fn from(f: ReportFormat) -> Self {
+        match f {
+            ReportFormat::Text => Self::Text,
+            ReportFormat::Json => Self::Json,
+            ReportFormat::Junit => Self::Junit,
+            ReportFormat::Sarif => Self::Sarif,
+            ReportFormat::Github => Self::Github,
+            ReportFormat::Markdown => Self::Markdown,
+            ReportFormat::Tekton => Self::Tekton,
+        }
+    }
+}
+
+/// One `--output FORMAT[=FILE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OutputSpec {
+    /// The format.
+    pub(crate) format: ReportFormat,
+    /// The file; standard output when absent.
+    pub(crate) file: Option<PathBuf>,
+}
+
+fn parse_output(text: &str) -> Result<OutputSpec, String> {
+    let (format, file) = match text.split_once('=') {
+        Some((format, "")) => {
+            return Err(format!(
+                "`{format}=` names no file; give {format}=FILE, or {format} for standard output"
+            ))
+        }
+        Some((format, file)) => (format, Some(PathBuf::from(file))),
+        None => (text, None),
+    };
+    let format = ReportFormat::from_str(format, false).map_err(|_| {
+        format!("unknown format {format:?}: expected text, json, junit, sarif, github, markdown or tekton")
+    })?;
+    Ok(OutputSpec { format, file })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,7 +18,7 @@ use clap::{CommandFactory, Parser};
 
 use args::{
     AuditArgs, AuditCommand, AuditOutArgs, CheckArgs, Cli, ColorMode, CombineArgs, Command, Format,
-    NormalizeArgs, PolicyCommand, ReportFormat, SchemaArgs, TrustArgs, UnknownMode, VerifyArgs,
+    NormalizeArgs, PolicyCommand, SchemaArgs, TrustArgs, UnknownMode, VerifyArgs,
 };
 use provcheck::ingest::Limits;
 use provcheck::normalize::NormalizeOptions;
@@ -287,51 +287,36 @@ fn stdin_once(files: &[std::path::PathBuf], combine: &args::CombineArgs) -> anyh
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     stdin_once(&args.files, &args.check.combine)?;
+    let mut outputs = Outputs::open(args)?;
     let verifier = verifier(&args.check)?;
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
+    let mut entries = Vec::new();
     for path in &args.files {
+        let input = path.display().to_string();
         for result in verifier.verify_path(path) {
-            match result {
-                Ok(report) => reports.push(report),
-                Err(e) => {
-                    say(format_args!("error: {e}"));
-                    errors.push((path.display().to_string(), e.to_string()));
-                }
+            if let Err(e) = &result {
+                say(format_args!("error: {e}"));
             }
+            entries.push(provcheck::report::Entry::new(input.clone(), result));
         }
     }
-
-    let stdout = std::io::stdout();
-    let color = match args.color {
-        ColorMode::Always => true,
-        ColorMode::Never => false,
-        ColorMode::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let unknown_fails = !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
+    let options = provcheck::report::OutputOptions {
+        text: TextOptions {
+            color: outputs.color(args.color),
+            explain: args.explain,
+        },
+        unknown_fails,
+        sarif_passes: args.sarif_passes,
+        base: std::env::current_dir().ok(),
+        now: now()?,
     };
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format {
-        ReportFormat::Text => {
-            let opts = TextOptions {
-                color,
-                explain: args.explain,
-            };
-            for report in &reports {
-                provcheck::report::write_report_text(&mut out, report, opts)?;
-            }
-        }
-        ReportFormat::Json if !reports.is_empty() => {
-            provcheck::report::write_reports_json(&mut out, &reports)?;
-        }
-        ReportFormat::Json => {}
-        ReportFormat::Junit => {
-            let unknown_fails =
-                !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
-            provcheck::report::write_junit(&mut out, &reports, &errors, unknown_fails)?;
-        }
-        ReportFormat::Sarif => provcheck::report::write_sarif(&mut out, &reports, &errors)?,
-    }
-    out.flush()?;
+    outputs.write(&entries, &options)?;
 
+    let errors: Vec<_> = entries.iter().filter(|e| e.report().is_none()).collect();
+    let reports: Vec<_> = entries
+        .iter()
+        .filter_map(provcheck::report::Entry::report)
+        .collect();
     if !errors.is_empty() {
         return Ok(Exit::Invalid);
     }
@@ -351,6 +336,129 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             Exit::Pass
         }
     })
+}
+
+/// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible
+/// outputs), else the clock.
+fn now() -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH={text:?}: expected seconds since 1970")
+            }),
+        Err(_) => Ok(chrono::Utc::now()),
+    }
+}
+
+/// Where `verify` writes: each `--output` (and `--format`), the files opened
+/// before anything is judged so that a bad path is a usage error, not a
+/// lost report.
+struct Outputs {
+    stdout: provcheck::report::Format,
+    files: Vec<(provcheck::report::Format, std::path::PathBuf, std::fs::File)>,
+}
+
+impl Outputs {
+    fn open(args: &VerifyArgs) -> anyhow::Result<Self> {
+        let specs: Vec<args::OutputSpec> = args
+            .output
+            .iter()
+            .cloned()
+            .chain(
+                args.format
+                    .map(|format| args::OutputSpec { format, file: None }),
+            )
+            .collect();
+        let to_stdout: Vec<_> = specs.iter().filter(|s| s.file.is_none()).collect();
+        if to_stdout.len() > 1 {
+            anyhow::bail!(
+                "{} outputs go to standard output ({}): at most one may; give the others as FORMAT=FILE",
+                to_stdout.len(),
+                to_stdout.iter().map(|s| format!("{:?}", s.format).to_lowercase()).collect::<Vec<_>>().join(", ")
+            );
+        }
+        let stdout = to_stdout
+            .first()
+            .map_or(provcheck::report::Format::Text, |s| s.format.into());
+        let inputs: Vec<std::path::PathBuf> = args
+            .files
+            .iter()
+            .chain(&args.check.combine.with)
+            .chain(&args.check.combine.index)
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        let mut files: Vec<(provcheck::report::Format, std::path::PathBuf, std::fs::File)> =
+            Vec::new();
+        for spec in &specs {
+            let Some(path) = &spec.file else { continue };
+            let same = |a: &std::path::Path| {
+                std::fs::canonicalize(a)
+                    .ok()
+                    .zip(std::fs::canonicalize(path).ok())
+                    .is_some_and(|(a, b)| a == b)
+            };
+            if inputs.iter().any(|i| same(i)) {
+                anyhow::bail!(
+                    "--output {}: that file is an input; it would be overwritten",
+                    path.display()
+                );
+            }
+            if files.iter().any(|(_, p, _)| p == path || same(p)) {
+                anyhow::bail!(
+                    "--output {}: two outputs name the same file",
+                    path.display()
+                );
+            }
+            let file = std::fs::File::create(path).map_err(|e| {
+                anyhow::anyhow!("--output {}: cannot create it: {e}", path.display())
+            })?;
+            files.push((spec.format.into(), path.clone(), file));
+        }
+        Ok(Self { stdout, files })
+    }
+
+    /// Whether the text report on standard output is coloured.
+    fn color(&self, mode: ColorMode) -> bool {
+        match mode {
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
+    fn write(
+        &mut self,
+        entries: &[provcheck::report::Entry],
+        options: &provcheck::report::OutputOptions,
+    ) -> anyhow::Result<()> {
+        // Files never carry colour codes.
+        let plain = provcheck::report::OutputOptions {
+            text: TextOptions {
+                color: false,
+                ..options.text
+            },
+            ..options.clone()
+        };
+        for (format, path, file) in &mut self.files {
+            let mut out = std::io::BufWriter::new(file);
+            provcheck::report::write(&mut out, *format, entries, &plain)
+                .and_then(|()| out.flush())
+                .map_err(|e| {
+                    anyhow::anyhow!("--output {}: cannot write it: {e}", path.display())
+                })?;
+        }
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        provcheck::report::write(&mut out, self.stdout, entries, options)?;
+        out.flush()?;
+        Ok(())
+    }
 }
 
 /// `provcheck policy test`: one line per test, a summary, exit 1 on a failure.
