@@ -51,6 +51,11 @@ pub const TEKTON_TEST_OUTPUT: BundledSchema = bundled!(
     "tekton-test-output",
     "output: TEST_OUTPUT of provcheck verify --output tekton"
 );
+/// The verification summary attestation `provcheck verify --output vsa` writes.
+pub const VSA: BundledSchema = bundled!(
+    "vsa",
+    "output: SLSA verification summary attestation of verify --output vsa"
+);
 /// Native policy files (`--policy`).
 pub const POLICY: BundledSchema = bundled!("policy", "config: native policy files (--policy)");
 /// Sigstore bundles v0.1–v0.3 (input, structural).
@@ -76,12 +81,13 @@ pub const SLSA_PROVENANCE_V1: BundledSchema = bundled!(
 );
 
 /// Every bundled schema: outputs, then configuration, then inputs.
-pub const ALL: [BundledSchema; 12] = [
+pub const ALL: [BundledSchema; 13] = [
     EVIDENCE,
     REPORT,
     AUDIT_RECORD,
     AUDIT_SUMMARY,
     TEKTON_TEST_OUTPUT,
+    VSA,
     POLICY,
     SIGSTORE_BUNDLE,
     DSSE_ENVELOPE,

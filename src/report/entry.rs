@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::evidence::Subject;
 use crate::results::{Report, Status};
 
 /// One entry of a run: a document's report, or why an input (or one of its
@@ -16,6 +17,11 @@ pub struct Entry {
     pub input: String,
     /// The document's report, or why there is none.
     pub outcome: Result<Report, Unjudged>,
+    /// The subjects of the document's statement (for a verification
+    /// summary attestation), when it was read.
+    pub subjects: Vec<Subject>,
+    /// `sha256:HEX` of the input's bytes, when known.
+    pub input_digest: Option<String>,
 }
 
 /// An input, or a document in it, that could not be judged. In the JSON
@@ -52,7 +58,26 @@ impl Entry {
             verdict: ErrorVerdict::Error,
             error: e.to_string(),
         });
-        Self { input, outcome }
+        Self {
+            input,
+            outcome,
+            subjects: Vec::new(),
+            input_digest: None,
+        }
+    }
+
+    /// This entry with the subjects its document's statement names.
+    #[must_use]
+    pub fn with_subjects(mut self, subjects: Vec<Subject>) -> Self {
+        self.subjects = subjects;
+        self
+    }
+
+    /// This entry with the digest of its input's bytes (`sha256:HEX`).
+    #[must_use]
+    pub fn with_input_digest(mut self, digest: String) -> Self {
+        self.input_digest = Some(digest);
+        self
     }
 
     /// The document's name (`FILE`, or `FILE#POINTER` for one of several).

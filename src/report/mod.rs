@@ -14,6 +14,7 @@ mod markdown;
 mod sarif;
 mod tekton;
 mod verdict_text;
+mod vsa;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -27,6 +28,9 @@ pub use markdown::write_markdown;
 pub use sarif::{write_sarif, SarifOptions, SARIF_SCHEMA};
 pub use tekton::{write_tekton, TektonOptions};
 pub use verdict_text::{write_report_text, TextOptions};
+pub use vsa::{
+    statement as vsa_statement, write_vsa, Resource, VsaOptions, VsaSigner, VSA_PREDICATE_TYPE,
+};
 
 use crate::evidence::Evidence;
 use crate::results::Report;
@@ -56,6 +60,8 @@ pub enum Format {
     Markdown,
     /// Tekton's `TEST_OUTPUT` ([`write_tekton`]).
     Tekton,
+    /// SLSA verification summary attestations ([`write_vsa`]).
+    Vsa,
 }
 
 /// What every format needs to know about the run.
@@ -72,6 +78,10 @@ pub struct OutputOptions {
     pub base: Option<std::path::PathBuf>,
     /// The time of the run (Tekton's `timestamp`).
     pub now: chrono::DateTime<chrono::Utc>,
+    /// What the verification summary attestations say (`Format::Vsa`).
+    pub vsa: Option<VsaOptions>,
+    /// The key that signs them, when they are signed.
+    pub vsa_signer: Option<std::sync::Arc<VsaSigner>>,
 }
 
 /// Write a run's entries in one format.
@@ -113,6 +123,12 @@ pub fn write(
         ),
         Format::Github => write_github(out, entries, options.base.as_deref()),
         Format::Markdown => write_markdown(out, entries),
+        Format::Vsa => match &options.vsa {
+            Some(vsa) => write_vsa(out, entries, vsa, options.vsa_signer.as_deref()),
+            None => Err(io::Error::other(
+                "the VSA output needs its options (policy, time)",
+            )),
+        },
         Format::Tekton => write_tekton(
             out,
             entries,

@@ -260,7 +260,7 @@ fn schema_prints_every_bundled_schema() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("unknown schema \"evidnce\" (known: evidence, report, audit-record, audit-summary, tekton-test-output, policy,"),
+        stderr.contains("unknown schema \"evidnce\" (known: evidence, report, audit-record, audit-summary, tekton-test-output, vsa, policy,"),
         "{stderr}"
     );
     assert_eq!(provcheck(&["schema"]).status.code(), Some(2));

@@ -441,3 +441,204 @@ fn markdown_summary_has_the_verdict_counts_and_a_table() {
     );
     assert_eq!(text.matches("\n| fail | ").count(), 4, "{text}");
 }
+
+/// A PKCS#8 PEM private key and its public key PEM, for `alg`.
+fn vsa_keys(alg: &str) -> (String, String) {
+    use aws_lc_rs::encoding::AsDer as _;
+    use aws_lc_rs::signature::{self, KeyPair as _};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let (pkcs8, spki) = match alg {
+        "p256" | "p384" => {
+            let a = if alg == "p256" {
+                &signature::ECDSA_P256_SHA256_ASN1_SIGNING
+            } else {
+                &signature::ECDSA_P384_SHA384_ASN1_SIGNING
+            };
+            let doc = signature::EcdsaKeyPair::generate_pkcs8(a, &rng).unwrap();
+            let kp = signature::EcdsaKeyPair::from_pkcs8(a, doc.as_ref()).unwrap();
+            (
+                doc.as_ref().to_vec(),
+                kp.public_key().as_der().unwrap().as_ref().to_vec(),
+            )
+        }
+        _ => {
+            let doc = signature::Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+            let kp = signature::Ed25519KeyPair::from_pkcs8(doc.as_ref()).unwrap();
+            (
+                doc.as_ref().to_vec(),
+                kp.public_key().as_der().unwrap().as_ref().to_vec(),
+            )
+        }
+    };
+    let private = crate::util::pem(&pkcs8).replace("PUBLIC KEY", "PRIVATE KEY");
+    (private, crate::util::pem(&spki))
+}
+
+/// An attestation signed with a P-256 key: its file and public key.
+fn signed_statement(dir: &Scratch) -> (String, String) {
+    use aws_lc_rs::encoding::AsDer as _;
+    use aws_lc_rs::signature::{self, KeyPair as _};
+    use base64::Engine as _;
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let kp = signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let statement = format!(
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"quay.io/acme/app","digest":{{"sha256":"{H}"}}}}],"predicateType":"https://provcheck.dev/test-predicate/v1","predicate":{{}}}}"#
+    );
+    let payload_type = "application/vnd.in-toto+json";
+    let sig = kp
+        .sign(&rng, &crate::util::pae(payload_type, statement.as_bytes()))
+        .unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let envelope = json!({"payloadType": payload_type, "payload": b64.encode(&statement),
+        "signatures": [{"sig": b64.encode(sig.as_ref())}]});
+    let key = dir.file(
+        "in.pub",
+        crate::util::pem(kp.public_key().as_der().unwrap().as_ref()).as_bytes(),
+    );
+    (dir.file("att.json", envelope.to_string().as_bytes()), key)
+}
+
+/// A signed VSA, for P-256, P-384 and Ed25519 keys: it validates against
+/// the schema, says what was verified, verifies with `provcheck verify
+/// --key`, and fails after any one-byte change.
+#[test]
+fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let dir = Scratch::new("out-vsa");
+    let (att, in_key) = signed_statement(&dir);
+    for alg in ["p256", "p384", "ed25519"] {
+        let (private, public) = vsa_keys(alg);
+        let private = dir.file(&format!("{alg}.pem"), private.as_bytes());
+        let public = dir.file(&format!("{alg}.pub"), public.as_bytes());
+        let vsa = dir.path(&format!("{alg}.vsa.jsonl"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+            .args([
+                "verify",
+                &att,
+                "--key",
+                &in_key,
+                "--output",
+                &format!("vsa={vsa}"),
+                "--vsa-key",
+                &private,
+                "--vsa-level",
+                "SLSA_BUILD_LEVEL_2",
+            ])
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = std::fs::read(&vsa).unwrap();
+        assert_eq!(
+            bytes.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "one VSA line"
+        );
+        let envelope: Value = serde_json::from_slice(&bytes).unwrap();
+        let payload = base64::engine::general_purpose::STANDARD
+            .decode(envelope["payload"].as_str().unwrap())
+            .unwrap();
+        let statement: Value = serde_json::from_slice(&payload).unwrap();
+        assert_valid("vsa.schema.json", &statement);
+        let predicate = &statement["predicate"];
+        assert_eq!(statement["subject"][0]["digest"]["sha256"], H);
+        assert_eq!(predicate["verificationResult"], "PASSED");
+        assert_eq!(predicate["verifiedLevels"], json!(["SLSA_BUILD_LEVEL_2"]));
+        assert_eq!(predicate["timeVerified"], "2026-01-01T00:00:00Z");
+        let input_digest = format!("{:x}", sha2::Sha256::digest(std::fs::read(&att).unwrap()));
+        assert_eq!(
+            predicate["inputAttestations"][0]["digest"]["sha256"],
+            input_digest.as_str()
+        );
+
+        // provcheck verifies its own VSA.
+        let out = provcheck(&["verify", &vsa, "--key", &public]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+
+        // Any one-byte change fails or is refused: never a pass.
+        let mut trust = provcheck::verify::TrustBuilder::new();
+        trust.add_key_file(std::path::Path::new(&public)).unwrap();
+        let verifier = provcheck::Verifier::new(provcheck::PolicyBuilder::new().build().unwrap())
+            .with_trust(trust.build().unwrap());
+        let passes = |bytes: &[u8]| {
+            let reports = verifier.verify_bytes("vsa.jsonl", bytes);
+            !reports.is_empty()
+                && reports.iter().all(|r| {
+                    r.as_ref()
+                        .is_ok_and(|r| r.verdict == provcheck::Status::Pass)
+                })
+        };
+        assert!(passes(&bytes));
+        for i in 0..bytes.len() {
+            let mut changed = bytes.clone();
+            changed[i] ^= 0x01;
+            assert!(!passes(&changed), "{alg}: byte {i} changed still passes");
+        }
+    }
+}
+
+#[test]
+fn a_vsa_is_failed_for_a_failing_or_unverified_document_and_absent_without_subjects() {
+    let dir = Scratch::new("out-vsa-failed");
+    let (att, in_key) = signed_statement(&dir);
+    let (_, other_key) = vsa_keys("p256");
+    let other_key = dir.file("other.pub", other_key.as_bytes());
+    // A skipped signature: the verdict may pass, the VSA says FAILED.
+    let out = provcheck(&[
+        "verify",
+        att.as_str(),
+        "--output",
+        "vsa",
+        "--insecure-skip-signature",
+    ]);
+    let statement: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid("vsa.schema.json", &statement);
+    assert_eq!(statement["predicate"]["verificationResult"], "FAILED");
+    assert_eq!(statement["predicate"]["verifiedLevels"], json!(["FAILED"]));
+    // A signature that does not verify: nothing is read from the payload,
+    // its subjects included, so there is no VSA, and a note says so.
+    let out = provcheck(&[
+        "verify",
+        att.as_str(),
+        "--output",
+        "vsa",
+        "--key",
+        other_key.as_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("no VSA for {att}")));
+    // A Tekton object names no subjects: no VSA, and a note says so.
+    let out = provcheck(&[
+        "verify",
+        "examples/taskrun-build.yaml",
+        "--allow-registry",
+        "quay.io/acme",
+        "--output",
+        "vsa",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no VSA for examples/taskrun-build.yaml"));
+    // The VSA flags without a VSA output are a usage error.
+    let out = provcheck(&[
+        "verify",
+        &att,
+        "--key",
+        &in_key,
+        "--vsa-level",
+        "SLSA_BUILD_LEVEL_1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

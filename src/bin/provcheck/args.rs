@@ -143,13 +143,24 @@ pub(crate) struct VerifyArgs {
     /// Repeatable: one run writes several formats, at most one of them to
     /// standard output; when every one names a file, the text report goes
     /// to standard output. FORMAT: text, json, junit, sarif, github,
-    /// markdown, tekton.
+    /// markdown, tekton, vsa.
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output, help_heading = "Output")]
     pub(crate) output: Vec<OutputSpec>,
     /// SARIF: include passing results too (by default only fail, unknown
     /// and warnings: code scanning raises an alert for every result).
     #[arg(long, help_heading = "Output")]
     pub(crate) sarif_passes: bool,
+    /// VSA: sign each as a DSSE envelope with this PKCS#8 PEM private key
+    /// (ECDSA P-256, P-384 or Ed25519).
+    #[arg(long, value_name = "PEM", help_heading = "Output")]
+    pub(crate) vsa_key: Option<PathBuf>,
+    /// VSA: a SLSA level the policy verifies, listed in `verifiedLevels`
+    /// of a PASSED VSA (repeatable), e.g. `SLSA_BUILD_LEVEL_3`.
+    #[arg(long, value_name = "LEVEL", help_heading = "Output")]
+    pub(crate) vsa_level: Vec<String>,
+    /// VSA: its `resourceUri` (default: the first subject's name).
+    #[arg(long, value_name = "URI", help_heading = "Output")]
+    pub(crate) vsa_resource_uri: Option<String>,
     /// How an `unknown` verdict maps to the exit code: fail (1), warn (0, with
     /// a note on stderr) or pass (0). Default: exit 3.
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Output")]
@@ -394,6 +405,9 @@ pub(crate) enum ReportFormat {
     Markdown,
     /// Tekton's `TEST_OUTPUT` JSON (`provcheck schema tekton-test-output`).
     Tekton,
+    /// SLSA verification summary attestations, a JSON line per document
+    /// with subjects (`provcheck schema vsa`); signed with `--vsa-key`.
+    Vsa,
 }
 
 impl From<ReportFormat> for provcheck::report::Format {
@@ -406,6 +420,7 @@ impl From<ReportFormat> for provcheck::report::Format {
             ReportFormat::Github => Self::Github,
             ReportFormat::Markdown => Self::Markdown,
             ReportFormat::Tekton => Self::Tekton,
+            ReportFormat::Vsa => Self::Vsa,
         }
     }
 }
@@ -430,7 +445,7 @@ fn parse_output(text: &str) -> Result<OutputSpec, String> {
         None => (text, None),
     };
     let format = ReportFormat::from_str(format, false).map_err(|_| {
-        format!("unknown format {format:?}: expected text, json, junit, sarif, github, markdown or tekton")
+        format!("unknown format {format:?}: expected text, json, junit, sarif, github, markdown, tekton or vsa")
     })?;
     Ok(OutputSpec { format, file })
 }

@@ -286,17 +286,33 @@ fn stdin_once(files: &[std::path::PathBuf], combine: &args::CombineArgs) -> anyh
 }
 
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
+    use sha2::Digest as _;
     stdin_once(&args.files, &args.check.combine)?;
     let mut outputs = Outputs::open(args)?;
     let verifier = verifier(&args.check)?;
     let mut entries = Vec::new();
     for path in &args.files {
         let input = path.display().to_string();
-        for result in verifier.verify_path(path) {
-            if let Err(e) = &result {
+        let bytes = match provcheck::ingest::read_input(path, verifier.limits()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let e = provcheck::Error::from(e);
                 say(format_args!("error: {e}"));
+                entries.push(provcheck::report::Entry::new(input, Err(e)));
+                continue;
             }
-            entries.push(provcheck::report::Entry::new(input.clone(), result));
+        };
+        let digest = format!("sha256:{}", hex(&sha2::Sha256::digest(&bytes)));
+        for judged in verifier.judge_bytes(&input, &bytes) {
+            let entry = match judged {
+                Ok(j) => provcheck::report::Entry::new(input.clone(), Ok(j.report))
+                    .with_subjects(j.evidence.map(|ev| ev.subjects).unwrap_or_default()),
+                Err(e) => {
+                    say(format_args!("error: {e}"));
+                    provcheck::report::Entry::new(input.clone(), Err(e))
+                }
+            };
+            entries.push(entry.with_input_digest(digest.clone()));
         }
     }
     let unknown_fails = !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
@@ -309,7 +325,10 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         sarif_passes: args.sarif_passes,
         base: std::env::current_dir().ok(),
         now: now()?,
+        vsa: None,
+        vsa_signer: None,
     };
+    let options = outputs.with_vsa(args, options, &entries)?;
     outputs.write(&entries, &options)?;
 
     let errors: Vec<_> = entries.iter().filter(|e| e.report().is_none()).collect();
@@ -336,6 +355,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             Exit::Pass
         }
     })
+}
+
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible
@@ -384,6 +408,16 @@ impl Outputs {
         let stdout = to_stdout
             .first()
             .map_or(provcheck::report::Format::Text, |s| s.format.into());
+        let vsa = specs.iter().any(|s| s.format == args::ReportFormat::Vsa);
+        if !vsa
+            && (args.vsa_key.is_some()
+                || !args.vsa_level.is_empty()
+                || args.vsa_resource_uri.is_some())
+        {
+            anyhow::bail!(
+                "--vsa-key, --vsa-level and --vsa-resource-uri shape a VSA: add --output vsa[=FILE]"
+            );
+        }
         let inputs: Vec<std::path::PathBuf> = args
             .files
             .iter()
@@ -419,6 +453,62 @@ impl Outputs {
             files.push((spec.format.into(), path.clone(), file));
         }
         Ok(Self { stdout, files })
+    }
+
+    /// Whether any output is `format`.
+    fn any(&self, format: provcheck::report::Format) -> bool {
+        self.stdout == format || self.files.iter().any(|(f, _, _)| *f == format)
+    }
+
+    /// The options with what a VSA output needs: the policy's digest, the
+    /// levels, the signing key. A document without subjects gets no VSA,
+    /// and a note says so.
+    fn with_vsa(
+        &self,
+        args: &VerifyArgs,
+        mut options: provcheck::report::OutputOptions,
+        entries: &[provcheck::report::Entry],
+    ) -> anyhow::Result<provcheck::report::OutputOptions> {
+        use sha2::Digest as _;
+        if !self.any(provcheck::report::Format::Vsa) {
+            return Ok(options);
+        }
+        let settings = run_settings(&args.check, None)?;
+        let uri = match args.check.policy.as_slice() {
+            [] => "provcheck:flags".to_owned(),
+            paths => paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        options.vsa = Some(provcheck::report::VsaOptions {
+            time_verified: options.now,
+            policy: provcheck::report::Resource::new(
+                uri,
+                &hex(&sha2::Sha256::digest(settings.as_bytes())),
+            ),
+            resource_uri: args.vsa_resource_uri.clone(),
+            levels: args.vsa_level.clone(),
+        });
+        if let Some(path) = &args.vsa_key {
+            let text = std::fs::read(path).map_err(|e| {
+                anyhow::anyhow!("--vsa-key {}: cannot read it: {e}", path.display())
+            })?;
+            let signer = provcheck::report::VsaSigner::from_pem(&text)
+                .map_err(|e| anyhow::anyhow!("--vsa-key {}: {e}", path.display()))?;
+            options.vsa_signer = Some(std::sync::Arc::new(signer));
+        }
+        for entry in entries
+            .iter()
+            .filter(|e| e.report().is_some() && e.subjects.is_empty())
+        {
+            say(format_args!(
+                "note: no VSA for {}: no subjects were read from it (it names none, or its signature failed)",
+                entry.source()
+            ));
+        }
+        Ok(options)
     }
 
     /// Whether the text report on standard output is coloured.
