@@ -2,7 +2,7 @@
 //! `provcheck …` command in them is run with its variables filled in, and
 //! must not be a usage error (exit 2 with clap's message).
 
-use crate::util::{provcheck, root};
+use crate::util::{assert_valid, provcheck, root, Scratch};
 
 /// Every `provcheck …` command line in `text`, split into words.
 fn commands(text: &str) -> Vec<Vec<String>> {
@@ -69,22 +69,56 @@ fn check(file: &str, substitutions: &[(&str, &str)]) -> usize {
     found.len()
 }
 
+/// The Tekton Task's one run writes TEST_OUTPUT, JUnit and the JSON report
+/// (into a scratch directory here).
 #[test]
 fn tekton_task_commands_parse_and_run() {
+    let dir = Scratch::new("example-tekton");
+    let (test_output, junit, json) = (
+        dir.path("TEST_OUTPUT"),
+        dir.path("junit.xml"),
+        dir.path("report.json"),
+    );
     let n = check(
         "examples/tekton/provcheck-gate-task.yaml",
         &[
             ("$(params.attestation)", "examples/taskrun-build.yaml"),
             ("$(params.policy)", "policies/release-gate.yaml"),
             ("$(params.unknown)", "fail"),
+            ("$(results.TEST_OUTPUT.path)", &test_output),
+            ("provcheck-junit.xml", &junit),
+            ("provcheck-report.json", &json),
         ],
     );
-    assert_eq!(n, 2);
+    assert_eq!(n, 1);
+    let value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&test_output).unwrap()).unwrap();
+    assert_valid("tekton-test-output.schema.json", &value);
+    assert!(std::fs::read_to_string(&junit)
+        .unwrap()
+        .starts_with("<?xml"));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_valid("report.schema.json", &report);
 }
 
+/// The GitHub job's one run writes annotations, the step summary and SARIF.
 #[test]
 fn github_actions_commands_parse_and_run() {
-    assert_eq!(check("examples/github/provcheck-gate.yml", &[]), 2);
+    let dir = Scratch::new("example-github");
+    let (summary, sarif) = (dir.path("summary.md"), dir.path("provcheck.sarif"));
+    let n = check(
+        "examples/github/provcheck-gate.yml",
+        &[
+            ("$GITHUB_STEP_SUMMARY", &summary),
+            ("provcheck.sarif", &sarif),
+        ],
+    );
+    assert_eq!(n, 1);
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .starts_with("## provcheck verify: "));
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    crate::util::assert_valid_sarif(&log);
 }
 
 #[test]
