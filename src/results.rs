@@ -421,6 +421,16 @@ pub struct Report {
     pub insecure: Vec<String>,
 }
 
+/// What a policy says about one of its rules (a Rego `# METADATA`
+/// annotation), for outputs that describe rules, such as SARIF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDescription {
+    /// One line: the annotation's `title`.
+    pub title: String,
+    /// More, when the annotation has a `description`.
+    pub description: Option<String>,
+}
+
 /// Counts of a report's results.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

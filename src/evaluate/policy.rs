@@ -212,6 +212,17 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// What the policies say about their rules (Rego `# METADATA`
+    /// annotations), by rule id; empty without Rego.
+    pub fn rule_descriptions(
+        &self,
+    ) -> std::collections::BTreeMap<String, crate::results::RuleDescription> {
+        self.rego
+            .as_ref()
+            .map(|rego| rego.rule_descriptions().clone())
+            .unwrap_or_default()
+    }
+
     /// Whether any rule is configured.
     pub fn is_empty(&self) -> bool {
         self.natives.iter().all(NativePolicy::is_empty)

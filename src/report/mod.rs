@@ -82,6 +82,9 @@ pub struct OutputOptions {
     pub vsa: Option<VsaOptions>,
     /// The key that signs them, when they are signed.
     pub vsa_signer: Option<std::sync::Arc<VsaSigner>>,
+    /// What the policies say about rules that are not built in (SARIF's
+    /// rule descriptors).
+    pub rule_descriptions: std::collections::BTreeMap<String, crate::results::RuleDescription>,
 }
 
 /// Write a run's entries in one format.
@@ -119,6 +122,7 @@ pub fn write(
             &SarifOptions {
                 passes: options.sarif_passes,
                 base: options.base.clone(),
+                descriptions: options.rule_descriptions.clone(),
             },
         ),
         Format::Github => write_github(out, entries, options.base.as_deref()),

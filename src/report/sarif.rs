@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
 
 use super::entry::{input_uri, Entry};
-use crate::results::{RuleId, RuleResult, Status};
+use crate::results::{RuleDescription, RuleId, RuleResult, Status};
 
 /// SARIF's published JSON schema for version 2.1.0.
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -41,6 +41,9 @@ pub struct SarifOptions {
     pub passes: bool,
     /// The working directory: inputs under it are named relative to it.
     pub base: Option<PathBuf>,
+    /// What the policies say about rules that are not built in (Rego
+    /// `# METADATA`), by rule id.
+    pub descriptions: BTreeMap<String, RuleDescription>,
 }
 
 /// Write a run's entries as one SARIF log. An entry that could not be
@@ -73,7 +76,7 @@ pub fn write_sarif(
     }
     let rules: Vec<Value> = rules
         .into_iter()
-        .map(|(id, failing)| rule(id, failing))
+        .map(|(id, failing)| rule(id, failing, options.descriptions.get(id)))
         .collect();
     let notifications: Vec<Value> = entries
         .iter()
@@ -190,10 +193,13 @@ fn fingerprint(uri: &str, part: &str, r: &RuleResult, seen: &mut HashMap<String,
 }
 
 /// A rule's descriptor: descriptions and help from the registry for a
-/// built-in rule; a Rego rule is named by its id.
-fn rule(id: &str, failing: bool) -> Value {
-    let (short, full, help, severity) = match RuleId::from_id(id) {
-        Some(rule) => {
+/// built-in rule; from the policy's annotation for a Rego rule that has
+/// one; else the rule is named by its id.
+fn rule(id: &str, failing: bool, annotated: Option<&RuleDescription>) -> Value {
+    const REGO_HELP: &str =
+        "Defined by a Rego policy given with --policy; see that policy for what it checks.";
+    let (short, full, help, severity) = match (RuleId::from_id(id), annotated) {
+        (Some(rule), _) => {
             let [pass, fail, unknown] = rule.outcomes();
             (
                 rule.short().to_owned(),
@@ -209,10 +215,19 @@ fn rule(id: &str, failing: bool) -> Value {
                 severity(rule),
             )
         }
-        None => (
+        (None, Some(annotated)) => (
+            annotated.title.clone(),
+            annotated
+                .description
+                .clone()
+                .unwrap_or_else(|| annotated.title.clone()),
+            REGO_HELP.to_owned(),
+            "7.0",
+        ),
+        (None, None) => (
             format!("Rego policy rule {id}"),
             format!("A finding of the Rego policy rule {id}: a deny is a fail, an unknown is unknown, a warn is a pass that warns."),
-            "Defined by a Rego policy given with --policy; see that policy for what it checks.".to_owned(),
+            REGO_HELP.to_owned(),
             "7.0",
         ),
     };

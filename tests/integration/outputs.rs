@@ -85,7 +85,7 @@ fn sarif_is_valid_names_lines_and_fingerprints_and_describes_every_rule() {
     let jsonl = dir.file("runs.jsonl", format!("{}\n", lines.join("\n")).as_bytes());
     let rego = dir.file(
         "extra.rego",
-        b"package provcheck.extra\nimport rego.v1\ndeny contains \"always\" if true\n",
+        b"package provcheck.extra\nimport rego.v1\n\n# METADATA\n# title: Always denied\n# description: A rule that denies every document.\ndeny contains \"always\" if true\n",
     );
     let out = provcheck(&[
         "verify",
@@ -140,6 +140,12 @@ fn sarif_is_valid_names_lines_and_fingerprints_and_describes_every_rule() {
             "{rule:#}"
         );
     }
+    // A Rego rule is described by its `# METADATA` annotation.
+    assert_eq!(rules[0]["shortDescription"]["text"], "Always denied");
+    assert_eq!(
+        rules[0]["fullDescription"]["text"],
+        "A rule that denies every document."
+    );
     // The same inputs give the same fingerprints on another run.
     let again = provcheck(&[
         "verify",

@@ -327,6 +327,7 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         now: now()?,
         vsa: None,
         vsa_signer: None,
+        rule_descriptions: verifier.policy().rule_descriptions(),
     };
     let options = outputs.with_vsa(args, options, &entries)?;
     outputs.write(&entries, &options)?;

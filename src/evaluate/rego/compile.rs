@@ -133,6 +133,7 @@ impl RegoSources {
             compiled,
             fallback,
             files: self.files.iter().map(|(n, _)| n.clone()).collect(),
+            descriptions: super::metadata::descriptions(&self.files),
         })
     }
 

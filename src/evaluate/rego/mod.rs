@@ -75,6 +75,7 @@ const SETS: [(&str, Status); 3] = [
 
 mod builtins;
 mod compile;
+mod metadata;
 
 #[allow(clippy::wildcard_imports)]
 use builtins::*;
@@ -92,6 +93,8 @@ pub struct RegoPolicy {
     /// Evaluated when `compiled` is undefined (see [`FALLBACK_PACKAGE`]).
     fallback: Arc<CompiledPolicy>,
     files: Vec<String>,
+    /// What the policy's `# METADATA` annotations say, by rule id.
+    descriptions: std::collections::BTreeMap<String, crate::results::RuleDescription>,
 }
 
 impl fmt::Debug for RegoPolicy {
@@ -103,6 +106,14 @@ impl fmt::Debug for RegoPolicy {
 }
 
 impl RegoPolicy {
+    /// What the policy's `# METADATA` annotations say about its rules, by
+    /// rule id (see the module `metadata`).
+    pub fn rule_descriptions(
+        &self,
+    ) -> &std::collections::BTreeMap<String, crate::results::RuleDescription> {
+        &self.descriptions
+    }
+
     /// Evaluate against `input` (the Evidence, or any value with the shape
     /// its JSON has), judging `effective_on` as of `judged_at`. The input
     /// reaches the policy as `serde_json::to_value` would make it.
