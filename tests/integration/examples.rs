@@ -69,7 +69,7 @@ fn check(file: &str, substitutions: &[(&str, &str)]) -> usize {
     found.len()
 }
 
-/// The Tekton Task's one run writes TEST_OUTPUT, JUnit and the JSON report
+/// The Tekton Task's one run writes `TEST_OUTPUT`, JUnit and the JSON report
 /// (into a scratch directory here).
 #[test]
 fn tekton_task_commands_parse_and_run() {
