@@ -227,14 +227,35 @@ pub fn write_summary_html(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
             c.unknown
         );
     }
-    page.push_str("</table>\n<h2>Top failing reasons</h2>\n<table><tr><th>count</th><th>rule</th><th>reason</th></tr>");
-    for (rule, msg, n) in s.top_failing_reasons(20) {
+    page.push_str("</table>\n<h2>Top failing causes</h2>\n<table><tr><th>documents</th><th>results</th><th>distinct digests</th><th>rule</th><th>cause</th></tr>");
+    for (rule, msg, c) in s.top_failing_causes(20) {
         let _ = write!(
             page,
-            "<tr><td class=\"n\">{n}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}{}</td><td>{}</td><td>{}</td></tr>",
+            c.documents,
+            c.results,
+            c.digests.len(),
+            if c.digests_capped { "+" } else { "" },
             escape_markup(rule),
             escape_markup(msg)
         );
+    }
+    page.push_str("</table>\n<h2>Repositories (trusted references of pinned steps)</h2>\n<table><tr><th>steps</th><th>repository</th></tr>");
+    for (host, _) in by_count(&s.registries).into_iter().take(20) {
+        for (repo, n) in s
+            .repositories
+            .get(host)
+            .map(by_count)
+            .unwrap_or_default()
+            .into_iter()
+            .take(10)
+        {
+            let _ = write!(
+                page,
+                "<tr><td class=\"n\">{n}</td><td>{}</td></tr>",
+                escape_markup(repo)
+            );
+        }
     }
     page.push_str(
         "</table>\n<h2>Builders</h2>\n<table><tr><th>builds</th><th>builder id</th></tr>",

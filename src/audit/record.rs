@@ -40,6 +40,8 @@ pub(crate) struct Tally {
     #[serde(default)]
     pub(crate) registries: BTreeMap<String, u64>,
     #[serde(default)]
+    pub(crate) repositories: BTreeMap<String, u64>,
+    #[serde(default)]
     pub(crate) unpinned_images: Vec<String>,
     #[serde(default)]
     pub(crate) results: Vec<TallyResult>,
@@ -95,6 +97,8 @@ struct RecordOut<'a> {
     steps: Option<&'a StepCounts>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     registries: &'a BTreeMap<String, u64>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    repositories: &'a BTreeMap<String, u64>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     unpinned_images: &'a [String],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -180,6 +184,7 @@ impl Recorder {
             builder_id: None,
             steps: None,
             registries: &EMPTY,
+            repositories: &EMPTY,
             unpinned_images: &[],
             results: &[],
             passed: &EMPTY,
@@ -273,6 +278,7 @@ impl Recorder {
             builder_id: tally.builder_id.as_deref(),
             steps: ev.map(|_| &tally.steps),
             registries: &tally.registries,
+            repositories: &tally.repositories,
             unpinned_images: &tally.unpinned_images,
             results: &results,
             passed: &tally.passed,
@@ -288,6 +294,7 @@ impl Recorder {
             out.steps = None;
             out.unpinned_images = &[];
             out.registries = &EMPTY;
+            out.repositories = &EMPTY;
         }
         done.push_line(&out);
         if skipped.is_some() {
@@ -328,7 +335,7 @@ impl Recorder {
 }
 
 /// Count a document's steps by trust status, its pinned steps by registry
-/// and its unpinned images.
+/// and repository, and its unpinned images.
 fn count_steps(ev: &Evidence, tally: &mut Tally) {
     for step in &ev.steps {
         match step.trust.status {
@@ -348,6 +355,17 @@ fn count_steps(ev: &Evidence, tally: &mut Tally) {
                         Some(n) => *n += 1,
                         None => {
                             tally.registries.insert(host.to_owned(), 1);
+                        }
+                    }
+                    // The repository: the reference without its digest,
+                    // under the host as counted above.
+                    let path = r.split('@').next().unwrap_or(r);
+                    let path = path.get(host.len()..).unwrap_or_default();
+                    let repository = [host, path].concat();
+                    match tally.repositories.get_mut(&repository) {
+                        Some(n) => *n += 1,
+                        None => {
+                            tally.repositories.insert(repository, 1);
                         }
                     }
                 }

@@ -1,6 +1,6 @@
 //! The summary of an audit: a fold over its records, mergeable.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
@@ -118,16 +118,134 @@ pub struct Summary {
     pub steps: StepCounts,
     /// Pinned steps by the registry of their trusted reference.
     pub registries: BTreeMap<String, u64>,
+    /// Pinned steps by the repository of their trusted reference, under
+    /// its registry host.
+    #[serde(default)]
+    pub repositories: BTreeMap<String, BTreeMap<String, u64>>,
     /// Documents naming each tag-only declared image.
     pub unpinned_images: BTreeMap<String, u64>,
-    /// Failing results by rule id, then message.
-    pub failing_reasons: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Failing results grouped by cause: by rule id, then by the message
+    /// with each image reference written as its repository (digest and tag
+    /// dropped), so that thirty digests of one image are one cause.
+    pub failing_causes: BTreeMap<String, BTreeMap<String, Cause>>,
     /// Documents by builder id (`(none)` when not recorded).
     pub builders: BTreeMap<String, u64>,
     /// Document verdicts by the UTC day of their build time (`YYYY-MM-DD`).
     pub by_day: BTreeMap<String, Counts>,
     /// Verdicts of documents that record no build time (errors included).
     pub no_build_time: Counts,
+}
+
+/// Distinct digests listed per cause; more are counted as `digests_capped`.
+const MAX_CAUSE_DIGESTS: usize = 1_000;
+
+/// One cause of failing results: how often, in how many documents, over
+/// how many distinct image digests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cause {
+    /// The repository of the first image the message names, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// Documents with at least one such result.
+    pub documents: u64,
+    /// Results.
+    pub results: u64,
+    /// The distinct digests the messages named (at most 1 000).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub digests: BTreeSet<String>,
+    /// Whether more distinct digests were named than `digests` keeps.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub digests_capped: bool,
+}
+
+impl Cause {
+    fn add_digests<'a>(&mut self, digests: impl IntoIterator<Item = &'a String>) {
+        for d in digests {
+            if self.digests.contains(d) {
+                continue;
+            }
+            if self.digests.len() < MAX_CAUSE_DIGESTS {
+                self.digests.insert(d.clone());
+            } else {
+                self.digests_capped = true;
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Self) {
+        if self.repository.is_none() {
+            self.repository.clone_from(&other.repository);
+        }
+        self.documents += other.documents;
+        self.results += other.results;
+        self.add_digests(&other.digests);
+        self.digests_capped |= other.digests_capped;
+    }
+}
+
+/// A failing message as its cause: each image reference (a token naming a
+/// repository with `@digest` or `:tag`) written as its repository, the
+/// first repository, and the digests named.
+pub(crate) fn cause_of(message: &str) -> (String, Option<String>, Vec<String>) {
+    let mut text = String::with_capacity(message.len());
+    let mut repository = None;
+    let mut digests = Vec::new();
+    for (i, token) in message.split(' ').enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        // Punctuation around a reference stays: "(quay.io/a/b@sha256:…),".
+        let start = token.len() - token.trim_start_matches(['(', '"', '\'']).len();
+        let end = token
+            .trim_end_matches([')', ',', ';', '"', '\'', ':', '.'])
+            .len();
+        let (Some(head), Some(core), Some(tail)) = (
+            token.get(..start),
+            token.get(start..end.max(start)),
+            token.get(end.max(start)..),
+        ) else {
+            text.push_str(token);
+            continue;
+        };
+        match image_repository(core) {
+            Some((repo, digest)) => {
+                text.push_str(head);
+                text.push_str(repo);
+                text.push_str(tail);
+                if repository.is_none() {
+                    repository = Some(repo.to_owned());
+                }
+                digests.extend(digest.map(str::to_owned));
+            }
+            None => text.push_str(token),
+        }
+    }
+    (text, repository, digests)
+}
+
+/// `(repository, digest)` when `token` is an image reference with a digest
+/// or a tag: `quay.io/a/b@sha256:…`, `docker.io/library/golang:1.23`. A
+/// bare word is not taken for one (it would parse as a Docker Hub name).
+fn image_repository(token: &str) -> Option<(&str, Option<&str>)> {
+    let (name, digest) = match token.split_once('@') {
+        Some((name, digest)) => {
+            let (algorithm, hex) = digest.split_once(':')?;
+            let hex_ok = hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
+            if algorithm.is_empty() || !hex_ok {
+                return None;
+            }
+            (name, Some(digest))
+        }
+        None => (token, None),
+    };
+    let last_slash = name.rfind('/')?;
+    let repo = match name.get(last_slash..).and_then(|tail| tail.rfind(':')) {
+        Some(colon) => name.get(..last_slash + colon)?,
+        None if digest.is_some() => name,
+        None => return None,
+    };
+    token.parse::<crate::oci::image_ref::ImageRef>().ok()?;
+    Some((repo, digest))
 }
 
 /// The shards a partial merge lacks.
@@ -227,6 +345,45 @@ fn bump(map: &mut BTreeMap<String, u64>, key: &str, n: u64) {
     }
 }
 
+/// Count `n` for `repository` under its host (the part before the first
+/// `/`), both tables bounded as [`bump`]'s.
+fn bump_nested(map: &mut BTreeMap<String, BTreeMap<String, u64>>, repository: &str, n: u64) {
+    let host = repository.split('/').next().unwrap_or(repository);
+    let inner = if let Some(inner) = map.get_mut(host) {
+        inner
+    } else if map.len() < MAX_KEYS {
+        map.entry(host.to_owned()).or_default()
+    } else {
+        map.entry(OTHER.to_owned()).or_default()
+    };
+    bump(inner, repository, n);
+}
+
+/// Add `cause` to the table under `rule` and `message`, bounded as
+/// [`bump`]'s (further causes of a rule under `(other)`).
+fn merge_cause(
+    map: &mut BTreeMap<String, BTreeMap<String, Cause>>,
+    rule: &str,
+    message: &str,
+    cause: &Cause,
+) {
+    let causes = if let Some(causes) = map.get_mut(rule) {
+        causes
+    } else {
+        map.entry(rule.to_owned()).or_default()
+    };
+    let key = if causes.contains_key(message) || causes.len() < MAX_KEYS {
+        message
+    } else {
+        OTHER
+    };
+    if let Some(mine) = causes.get_mut(key) {
+        mine.merge(cause);
+    } else {
+        causes.insert(key.to_owned(), cause.clone());
+    }
+}
+
 fn bump_counts(map: &mut BTreeMap<String, Counts>, key: &str, c: &Counts) {
     if let Some(v) = map.get_mut(key) {
         v.add(c);
@@ -297,6 +454,9 @@ impl Summary {
         for (registry, n) in &t.registries {
             bump(&mut self.registries, registry, *n);
         }
+        for (repository, n) in &t.repositories {
+            bump_nested(&mut self.repositories, repository, *n);
+        }
         for image in &t.unpinned_images {
             bump(&mut self.unpinned_images, image, 1);
         }
@@ -323,14 +483,22 @@ impl Summary {
                 },
             };
             bump_counts(&mut self.rules, &r.rule, &c);
-            if r.status == TallyStatus::Fail {
-                let reasons = if let Some(m) = self.failing_reasons.get_mut(&r.rule) {
-                    m
-                } else {
-                    self.failing_reasons.entry(r.rule.clone()).or_default()
-                };
-                bump(reasons, &r.message, 1);
+        }
+        // Each cause counts a document once, however many of its results
+        // share it.
+        let mut causes: BTreeMap<(&str, String), Cause> = BTreeMap::new();
+        for r in t.results.iter().filter(|r| r.status == TallyStatus::Fail) {
+            let (message, repository, digests) = cause_of(&r.message);
+            let cause = causes.entry((r.rule.as_str(), message)).or_default();
+            if cause.repository.is_none() {
+                cause.repository = repository;
             }
+            cause.documents = 1;
+            cause.results += 1;
+            cause.add_digests(&digests);
+        }
+        for ((rule, message), cause) in causes {
+            merge_cause(&mut self.failing_causes, rule, &message, &cause);
         }
     }
 
@@ -354,13 +522,17 @@ impl Summary {
         for (k, n) in &other.registries {
             bump(&mut self.registries, k, *n);
         }
+        for repos in other.repositories.values() {
+            for (repository, n) in repos {
+                bump_nested(&mut self.repositories, repository, *n);
+            }
+        }
         for (k, n) in &other.unpinned_images {
             bump(&mut self.unpinned_images, k, *n);
         }
-        for (rule, reasons) in &other.failing_reasons {
-            let mine = self.failing_reasons.entry(rule.clone()).or_default();
-            for (m, n) in reasons {
-                bump(mine, m, *n);
+        for (rule, causes) in &other.failing_causes {
+            for (message, cause) in causes {
+                merge_cause(&mut self.failing_causes, rule, message, cause);
             }
         }
         for (k, n) in &other.builders {
@@ -382,18 +554,23 @@ impl Summary {
         self.inputs == self.verdicts.total() + self.skipped && self.skipped == reasons
     }
 
-    /// The most frequent failing results: `(rule, message, count)`, most
-    /// frequent first, then by rule and message.
-    pub fn top_failing_reasons(&self, n: usize) -> Vec<(&str, &str, u64)> {
-        let mut all: Vec<(&str, &str, u64)> = self
-            .failing_reasons
+    /// The most frequent causes of failing results: `(rule, cause,
+    /// counts)`, in the most documents first, then by rule and cause.
+    pub fn top_failing_causes(&self, n: usize) -> Vec<(&str, &str, &Cause)> {
+        let mut all: Vec<(&str, &str, &Cause)> = self
+            .failing_causes
             .iter()
             .flat_map(|(rule, m)| {
                 m.iter()
-                    .map(move |(msg, c)| (rule.as_str(), msg.as_str(), *c))
+                    .map(move |(msg, c)| (rule.as_str(), msg.as_str(), c))
             })
             .collect();
-        all.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)).then(a.1.cmp(b.1)));
+        all.sort_by(|a, b| {
+            (b.2.documents, b.2.results)
+                .cmp(&(a.2.documents, a.2.results))
+                .then(a.0.cmp(b.0))
+                .then(a.1.cmp(b.1))
+        });
         all.truncate(n);
         all
     }
@@ -551,6 +728,11 @@ pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
         text_line!(out, "registries (trusted references of pinned steps)")?;
         for (r, n) in by_count(&s.registries).into_iter().take(20) {
             text_line!(out, "  {n:>10}  {r}")?;
+            if let Some(repos) = s.repositories.get(r) {
+                for (repo, n) in by_count(repos).into_iter().take(5) {
+                    text_line!(out, "  {n:>10}    {repo}")?;
+                }
+            }
         }
     }
     if !s.unpinned_images.is_empty() {
@@ -559,11 +741,21 @@ pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
             text_line!(out, "  {n:>10}  {r}")?;
         }
     }
-    let top = s.top_failing_reasons(10);
+    let top = s.top_failing_causes(10);
     if !top.is_empty() {
-        text_line!(out, "top failing reasons")?;
-        for (rule, msg, n) in top {
-            text_line!(out, "  {n:>10}  {rule}: {msg}")?;
+        text_line!(
+            out,
+            "top failing causes (documents, results, distinct digests)"
+        )?;
+        for (rule, msg, c) in top {
+            text_line!(
+                out,
+                "  {:>10}  {:>8}  {:>8}{}  {rule}: {msg}",
+                c.documents,
+                c.results,
+                c.digests.len(),
+                if c.digests_capped { "+" } else { " " }
+            )?;
         }
     }
     if !s.builders.is_empty() {
@@ -587,6 +779,7 @@ pub fn write_summary_text(out: &mut dyn Write, s: &Summary) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::record::TallyResult;
     use super::*;
 
     /// A build is counted on the UTC day of its instant, as the window and
@@ -639,5 +832,72 @@ mod tests {
         assert!(s.adds_up());
         s.skipped += 1;
         assert!(!s.adds_up(), "a skipped document without a reason");
+    }
+
+    #[test]
+    fn failing_messages_group_by_repository_not_digest() {
+        let h = |c: char| c.to_string().repeat(64);
+        let rows = [
+            (
+                format!("gcr.io/distroless/static@sha256:{} is not in an allowed registry", h('a')),
+                "gcr.io/distroless/static is not in an allowed registry",
+                Some("gcr.io/distroless/static"),
+                1,
+            ),
+            (
+                "declared docker.io/library/golang:1.23 (unpinned) is not in an allowed registry".to_owned(),
+                "declared docker.io/library/golang (unpinned) is not in an allowed registry",
+                Some("docker.io/library/golang"),
+                0,
+            ),
+            (
+                format!("declared quay.io/a/b:v1@sha256:{} but the runtime reported (quay.io/a/b@sha256:{}).", h('b'), h('c')),
+                "declared quay.io/a/b but the runtime reported (quay.io/a/b).",
+                Some("quay.io/a/b"),
+                2,
+            ),
+            // Words, a step name with a colon, an abbreviated digest: as written.
+            (
+                "build/test: no declared image sha256:eb37…e822".to_owned(),
+                "build/test: no declared image sha256:eb37…e822",
+                None,
+                0,
+            ),
+        ];
+        for (message, text, repository, digests) in rows {
+            let (got, repo, ds) = cause_of(&message);
+            assert_eq!(got, text, "{message}");
+            assert_eq!(repo.as_deref(), repository, "{message}");
+            assert_eq!(ds.len(), digests, "{message}");
+        }
+    }
+
+    /// A cause counts each document once, and merges add up.
+    #[test]
+    fn causes_count_documents_results_and_distinct_digests() {
+        let fail = |digest: char| TallyResult {
+            rule: "registry.allowed".into(),
+            status: TallyStatus::Fail,
+            message: format!(
+                "gcr.io/distroless/static@sha256:{} is not in an allowed registry",
+                digest.to_string().repeat(64)
+            ),
+        };
+        let doc = |results| Tally {
+            path: "p".into(),
+            verdict: Some(Verdict::Fail),
+            results,
+            ..Tally::default()
+        };
+        let (mut a, mut b) = (Summary::default(), Summary::default());
+        a.add(&doc(vec![fail('a'), fail('b')]));
+        a.add(&doc(vec![fail('a')]));
+        b.add(&doc(vec![fail('c')]));
+        a.merge(&b);
+        let causes = &a.failing_causes["registry.allowed"];
+        assert_eq!(causes.len(), 1);
+        let c = &causes["gcr.io/distroless/static is not in an allowed registry"];
+        assert_eq!((c.documents, c.results, c.digests.len()), (3, 4, 3));
+        assert_eq!(c.repository.as_deref(), Some("gcr.io/distroless/static"));
     }
 }

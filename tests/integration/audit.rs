@@ -886,3 +886,61 @@ fn names_that_are_not_utf8_are_recorded_and_resumed_exactly() {
         assert_eq!(std::fs::read_to_string(&out).unwrap(), full, "{kept} kept");
     }
 }
+
+/// Thirty digests of one image are one cause: the summaries group failing
+/// results by rule and repository, counting documents and distinct digests,
+/// and count pinned steps by repository under each registry.
+#[test]
+fn failing_reasons_are_grouped_by_cause_not_digest() {
+    let dir = Scratch::new("audit-causes");
+    let input = dir.0.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for i in 0..30_u32 {
+        let image = format!("gcr.io/distroless/static@sha256:{i:064x}");
+        let run = serde_json::json!({"apiVersion": "tekton.dev/v1", "kind": "TaskRun",
+            "metadata": {"name": format!("r{i}")},
+            "status": {"taskSpec": {"steps": [{"name": "s", "image": image}]},
+                       "steps": [{"name": "s", "container": "step-s", "imageID": image}]}});
+        std::fs::write(input.join(format!("{i:02}.json")), run.to_string()).unwrap();
+    }
+    let (records, json, text) = (
+        dir.0.join("r.jsonl"),
+        dir.0.join("s.json"),
+        dir.0.join("s.txt"),
+    );
+    audit(&[
+        s(&input),
+        "--output",
+        s(&records),
+        "--summary-json",
+        s(&json),
+        "--summary",
+        s(&text),
+    ]);
+    let summary = crate::util::audit_summary(&json);
+    let causes = summary["failing_causes"]["registry.allowed"]
+        .as_object()
+        .unwrap();
+    assert_eq!(causes.len(), 1, "{causes:#?}");
+    let (cause, counts) = causes.iter().next().unwrap();
+    assert!(cause.starts_with("gcr.io/distroless/static "), "{cause}");
+    assert_eq!(counts["documents"], 30);
+    assert_eq!(counts["results"], 30);
+    assert_eq!(counts["digests"].as_array().unwrap().len(), 30);
+    assert_eq!(counts["repository"], "gcr.io/distroless/static");
+    assert_eq!(
+        summary["repositories"]["gcr.io"]["gcr.io/distroless/static"],
+        30
+    );
+    let text = std::fs::read_to_string(&text).unwrap();
+    assert!(
+        text.contains(
+            "        30        30        30   registry.allowed: gcr.io/distroless/static "
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("        30    gcr.io/distroless/static"),
+        "{text}"
+    );
+}
