@@ -202,6 +202,16 @@ rule_ids! {
         fail: "",
         unknown: "always: no rule produced a result, so nothing was checked",
     }
+    /// A verification summary attestation says its subject passed.
+    VsaResult = "vsa.result" {
+        group: "native",
+        short: "A verification summary attestation says PASSED",
+        enabled_by: "always, for a SLSA verification summary attestation (`predicateType` `https://slsa.dev/verification_summary/v1`)",
+        per: "document",
+        pass: "`verificationResult` is `PASSED`",
+        fail: "`verificationResult` is `FAILED`",
+        unknown: "`verificationResult` is missing or another value",
+    }
     /// The document's signature verifies.
     Signature = "signature" {
         group: "trust",

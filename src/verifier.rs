@@ -218,8 +218,11 @@ impl Verifier {
     pub fn judge_document(&self, doc: Document) -> Result<Judged, Error> {
         let Some(trust) = &self.trust else {
             let statement = doc.kind == DocumentKind::InTotoStatement;
+            let vsa = crate::evaluate::vsa::judge(&doc.value);
             let ev = self.normalized(doc.readable()?)?;
-            let report = self.verify_evidence(&ev)?;
+            let report = self
+                .verify_evidence(&ev)?
+                .with_first(vsa.into_iter().collect());
             // An attestation never passes unless a signature verified: a
             // signed one says it was not verified, an unsigned statement
             // that nothing vouches for it. (Tekton objects and build info
@@ -288,11 +291,12 @@ impl Verifier {
             || trust_results.iter().any(|r| {
                 r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
             });
+        // A verification summary is judged by what it says, once its
+        // signature has verified.
+        let mut first = trust_results;
+        first.extend(crate::evaluate::vsa::judge(&doc.value));
         let ev = self.normalized(doc)?;
-        let report = finish(
-            self.judge_evidence(&ev, verified)?
-                .with_first(trust_results),
-        );
+        let report = finish(self.judge_evidence(&ev, verified)?.with_first(first));
         Ok(Judged {
             build_time_verified: verified && !trust.skips_signature(),
             ..Judged::of(report, Some(ev))

@@ -131,7 +131,7 @@ fn bar_plot(rows: &[(&str, u64)], colour: &str, label: &str) -> String {
 }
 
 /// Write the summary as one self-contained HTML page: counts, rules,
-/// failing reasons, builders, and three plots — verdicts over build time,
+/// failing causes, repositories, builders, and three plots — verdicts over build time,
 /// registries of trusted references, and steps by trust status with the
 /// most common unpinned images. Nothing is loaded from elsewhere and no
 /// script runs.

@@ -34,7 +34,8 @@
 //! ```json
 //! {"unit":0,"path":"atts/0001.json","verdict":"fail","build_time":"2026-03-01T10:00:00Z",
 //!  "builder_id":"https://tekton.dev/chains/v2","steps":{"pinned":12,"unpinned":5,"undeclared":3,"invalid":0},
-//!  "registries":{"quay.io":8,"gcr.io":4},"unpinned_images":["golang:1.23"],
+//!  "registries":{"quay.io":8,"gcr.io":4},"repositories":{"quay.io/acme/builder":8,"gcr.io/distroless/static":4},
+//!  "unpinned_images":["golang:1.23"],
 //!  "results":[{"rule":"registry.allowed","status":"fail","step":"lint","message":"…","evidence":["…"]}],
 //!  "passed":{"registry.allowed":11,"signature":1,"steps.pinned":20},
 //!  "fingerprint":"5d1c0e4f9a7b3c2d8e6f1a0b9c8d7e6f","shard":{"index":1,"count":1}}

@@ -11,6 +11,7 @@ mod rego_input;
 mod rego_test_runner;
 pub mod rules;
 pub mod source_policy;
+pub mod vsa;
 
 pub use crate::results::{verdict, RuleResult, Status};
 pub use policy::{Policy, PolicyBuilder, PolicyError};

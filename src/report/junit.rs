@@ -56,7 +56,8 @@ struct Suite {
     cases: Vec<Case>,
 }
 
-/// One test case.
+/// One test case; its class name and name escaped for XML (unique as
+/// written, not only before escaping).
 struct Case {
     classname: String,
     name: String,
@@ -117,13 +118,13 @@ impl Suite {
             (None, part) => format!(" [{part}]"),
         };
         let name = format!("{}{}", entry.input, place);
-        let classname = entry.input.clone();
+        let classname = xml(&entry.input);
         match &entry.outcome {
             Err(unjudged) => Self {
                 name,
                 properties: vec![("verdict", "error".to_owned())],
                 cases: vec![Case {
-                    name: names.unique(&classname, format!("read{place}")),
+                    name: names.unique(&classname, xml(&format!("read{place}"))),
                     classname,
                     outcome: Outcome::Error(unjudged.error.clone()),
                 }],
@@ -135,7 +136,8 @@ impl Suite {
                     .results
                     .iter()
                     .map(|r| Case {
-                        name: names.unique(&classname, format!("{} {}{place}", r.rule, judged(r))),
+                        name: names
+                            .unique(&classname, xml(&format!("{} {}{place}", r.rule, judged(r)))),
                         classname: classname.clone(),
                         outcome: outcome(r, unknown_fails),
                     })
@@ -173,8 +175,7 @@ impl Suite {
             write!(
                 out,
                 r#"    <testcase classname="{}" name="{}""#,
-                xml(&case.classname),
-                xml(&case.name)
+                case.classname, case.name
             )?;
             match &case.outcome {
                 Outcome::Pass => writeln!(out, "/>")?,

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0, for code-scanning dashboards (GitHub code scanning reads it).
 //!
-//! One run. A result per rule result that needs attention: `fail` → level
+//! One run. A result per rule result that needs attention, and one per
+//! input that could not be judged (rule `input.not_judged`, level `error`,
+//! beside an error notification): `fail` → level
 //! `error`, kind `fail`; `unknown` → level `warning`, kind `review`; a pass
 //! that warns → level `warning`, kind `fail`. Plain passes are left out
 //! (code scanning raises an alert for every result, whatever its kind)
@@ -29,6 +31,9 @@ pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The `runAutomationDetails.id` of a verify run: code scanning keeps the
 /// alerts of one category apart from other tools' and other categories'.
 const AUTOMATION_ID: &str = "provcheck/verify/";
+
+/// The rule id of an input (or a document in it) that could not be judged.
+const NOT_JUDGED: &str = "input.not_judged";
 
 /// The fingerprint's name in `partialFingerprints` (versioned: a change of
 /// what it covers is a new name, not silently different values).
@@ -64,6 +69,15 @@ pub fn write_sarif(
     let mut results = Vec::new();
     for entry in entries {
         let Some(report) = entry.report() else {
+            // An input that could not be judged is an alert too: a dashboard
+            // that shows only results must not read it as a clean scan.
+            if let Err(unjudged) = &entry.outcome {
+                let uri = input_uri(&entry.input, options.base.as_deref());
+                let r = RuleResult::document(NOT_JUDGED, Status::Fail, unjudged.error.clone());
+                rules.insert(NOT_JUDGED, true);
+                let fingerprint = fingerprint(&uri, entry.part(), &r, &mut seen);
+                results.push(result(&uri, entry, &r, fingerprint));
+            }
             continue;
         };
         let uri = input_uri(&entry.input, options.base.as_deref());
@@ -199,6 +213,12 @@ fn rule(id: &str, failing: bool, annotated: Option<&RuleDescription>) -> Value {
     const REGO_HELP: &str =
         "Defined by a Rego policy given with --policy; see that policy for what it checks.";
     let (short, full, help, severity) = match (RuleId::from_id(id), annotated) {
+        _ if id == NOT_JUDGED => (
+            "An input could not be judged".to_owned(),
+            "An input, or a document in it, could not be read or judged: provcheck gave no verdict on it, and the run exits 2.".to_owned(),
+            "Fix or remove the input; the message says what is wrong with it (file, JSON pointer, what was expected).".to_owned(),
+            "9.5",
+        ),
         (Some(rule), _) => {
             let [pass, fail, unknown] = rule.outcomes();
             (

@@ -4,8 +4,10 @@
 //!
 //! One VSA per judged document that names subjects, for those subjects: a
 //! Tekton object names none and gets none. `verificationResult` is `PASSED`
-//! for a pass and `FAILED` otherwise (an `unknown` is not a pass, nor is a
-//! pass with a skipped check such as `--insecure-skip-signature`).
+//! for a pass that some policy rule judged and `FAILED` otherwise (an
+//! `unknown` is not a pass, nor is a pass with a skipped check such as
+//! `--insecure-skip-signature`, nor a signature that verified with no
+//! policy rule judged).
 //! `verifiedLevels` lists the levels the user asserts for the policy on
 //! `PASSED`, and is `["FAILED"]` on `FAILED`, as the specification says.
 //! With a [`VsaSigner`] each VSA is a DSSE envelope.
@@ -23,10 +25,9 @@ use serde::Serialize;
 
 use super::entry::Entry;
 use crate::evidence::Subject;
-use crate::results::Status;
+use crate::results::{RuleId, Status};
 
-/// The VSA v1 predicate type.
-pub const VSA_PREDICATE_TYPE: &str = "https://slsa.dev/verification_summary/v1";
+pub use crate::evaluate::vsa::VSA_PREDICATE_TYPE;
 
 /// The in-toto payload type of a signed VSA.
 const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
@@ -102,8 +103,13 @@ pub fn statement(entry: &Entry, options: &VsaOptions) -> Option<Vec<u8>> {
     let report = entry.report()?;
     let first = entry.subjects.first()?;
     // A pass with a check the user skipped (`--insecure-skip-signature`)
-    // verified less than the policy asks: it is no PASSED.
-    let passed = report.verdict == Status::Pass && report.insecure.is_empty();
+    // verified less than the policy asks, and a signature alone checks no
+    // policy: neither is a PASSED.
+    let judged_by_policy = report
+        .results
+        .iter()
+        .any(|r| RuleId::from_id(&r.rule).is_none_or(|id| id.group() != "trust"));
+    let passed = report.verdict == Status::Pass && report.insecure.is_empty() && judged_by_policy;
     let statement = Statement {
         kind: "https://in-toto.io/Statement/v1",
         subject: &entry.subjects,

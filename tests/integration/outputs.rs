@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use crate::util::{assert_valid, assert_valid_sarif, provcheck, Scratch};
+use crate::util::{assert_valid, assert_valid_sarif, provcheck, provcheck_stdin, Scratch};
 
 const H: &str = "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
 
@@ -513,6 +513,10 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
     use sha2::Digest as _;
     let dir = Scratch::new("out-vsa");
     let (att, in_key) = signed_statement(&dir);
+    let policy = dir.file(
+        "policy.yaml",
+        b"predicate_types:\n  allow: [https://provcheck.dev/test-predicate/v1]\n",
+    );
     for alg in ["p256", "p384", "ed25519"] {
         let (private, public) = vsa_keys(alg);
         let private = dir.file(&format!("{alg}.pem"), private.as_bytes());
@@ -524,6 +528,8 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
                 &att,
                 "--key",
                 &in_key,
+                "--policy",
+                &policy,
                 "--output",
                 &format!("vsa={vsa}"),
                 "--vsa-key",
@@ -647,4 +653,194 @@ fn a_vsa_is_failed_for_a_failing_or_unverified_document_and_absent_without_subje
         "SLSA_BUILD_LEVEL_1",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// What a VSA says is judged: a signed FAILED is a fail, a VSA is never
+/// summarized again, and a signature alone is no PASSED.
+#[test]
+fn a_vsa_is_judged_by_what_it_says_and_never_laundered() {
+    let dir = Scratch::new("out-vsa-launder");
+    let (att, in_key) = signed_statement(&dir);
+    let (private, public) = vsa_keys("ed25519");
+    let private = dir.file("k.pem", private.as_bytes());
+    let public = dir.file("k.pub", public.as_bytes());
+    // The signature verifies, but no policy rule judged: FAILED.
+    let failed = dir.path("failed.vsa");
+    let out = provcheck(&[
+        "verify",
+        &att,
+        "--key",
+        &in_key,
+        "--output",
+        &format!("vsa={failed}"),
+        "--vsa-key",
+        &private,
+        "--vsa-level",
+        "SLSA_BUILD_LEVEL_3",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let envelope: Value = serde_json::from_slice(&std::fs::read(&failed).unwrap()).unwrap();
+    use base64::Engine as _;
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().unwrap())
+        .unwrap();
+    let statement: Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(statement["predicate"]["verificationResult"], "FAILED");
+    assert_eq!(statement["predicate"]["verifiedLevels"], json!(["FAILED"]));
+    // Verifying that signed FAILED VSA fails on what it says.
+    let out = provcheck(&["verify", &failed, "--key", &public, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "vsa.result")
+        .unwrap();
+    assert_eq!(rule["status"], "fail");
+    // A VSA given as input gets no VSA of its own.
+    let out = provcheck(&[
+        "verify",
+        &failed,
+        "--key",
+        &public,
+        "--output",
+        "vsa",
+        "--vsa-level",
+        "SLSA_BUILD_LEVEL_3",
+    ]);
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no VSA for"));
+    // A policy read from a stream cannot be named by digest.
+    let out = provcheck_stdin(
+        &[
+            "verify", &att, "--key", &in_key, "--policy", "-", "--output", "vsa",
+        ],
+        b"predicate_types:\n  allow: [x]\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a stream"));
+}
+
+/// No output overwrites a file the run reads, however it is named; an
+/// output that is standard input, or standard output twice, is refused;
+/// and nothing is created when the run is refused.
+#[test]
+fn outputs_never_clobber_what_the_run_reads() {
+    let dir = Scratch::new("out-clobber");
+    let input = dir.file(
+        "in.yaml",
+        &std::fs::read("examples/taskrun-build.yaml").unwrap(),
+    );
+    let policy = dir.file("policy.yaml", b"registry:\n  allow: [quay.io/acme]\n");
+    let (private, public) = vsa_keys("p256");
+    let private = dir.file("k.pem", private.as_bytes());
+    let public = dir.file("k.pub", public.as_bytes());
+    let link = dir.path("link.json");
+    std::fs::hard_link(&input, &link).unwrap();
+    for (extra, target) in [
+        (vec!["--policy", policy.as_str()], policy.as_str()),
+        (vec!["--key", public.as_str()], public.as_str()),
+        (
+            vec!["--output", "vsa", "--vsa-key", private.as_str()],
+            private.as_str(),
+        ),
+        (vec![], link.as_str()),
+    ] {
+        let before = std::fs::read(target).unwrap();
+        let mut args = vec!["verify", input.as_str(), "--output"];
+        let output = format!("json={target}");
+        args.push(&output);
+        args.extend(extra.iter().copied());
+        let out = provcheck(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("which the run reads"),
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read(target).unwrap(),
+            before,
+            "{target} was changed"
+        );
+    }
+    // Standard input as an output, when `-` is read: refused, not a hang.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .args(["verify", "-", "--output", "json=/dev/stdin"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        std::fs::read("examples/taskrun-build.yaml").unwrap()
+    );
+    // `FORMAT=-` is standard output: with another, two there.
+    let out = provcheck(&["verify", &input, "--output", "json=-", "--output", "sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = provcheck(&["verify", &input, "--output", "json=-"]);
+    assert!(serde_json::from_slice::<Value>(&out.stdout).is_ok());
+    assert!(!std::path::Path::new("-").exists());
+    // A refused run creates no output file.
+    let never = dir.path("never.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_provcheck"))
+        .args(["verify", &input, "--output", &format!("json={never}")])
+        .env("SOURCE_DATE_EPOCH", "253402300800")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!std::path::Path::new(&never).exists());
+}
+
+/// JUnit case names are unique as written: control characters and
+/// whitespace that an XML reader would fold do not merge two cases.
+#[test]
+fn junit_names_stay_unique_after_escaping() {
+    let dir = Scratch::new("out-junit-escape");
+    let mut doc = taskrun("esc", 4, 4);
+    for (i, name) in ["a\u{1}b", "a\u{2}b", "a b", "a\tb"]
+        .into_iter()
+        .enumerate()
+    {
+        doc["status"]["taskSpec"]["steps"][i]["name"] = json!(name);
+        doc["status"]["steps"][i]["name"] = json!(name);
+    }
+    let file = dir.file("esc.json", doc.to_string().as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &file,
+        "--allow-registry",
+        "quay.io/acme",
+        "--format",
+        "junit",
+    ]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    let re = regex::Regex::new(r#"<testcase classname="[^"]*" name="([^"]*)""#).unwrap();
+    let names: Vec<&str> = re
+        .captures_iter(&xml)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(names.len(), 4, "{xml}");
+    let unique: HashSet<&str> = names.iter().copied().collect();
+    assert_eq!(unique.len(), 4, "{xml}");
+    assert!(xml.contains("a&#9;b"), "{xml}");
+}
+
+/// An input that cannot be read is a SARIF alert, not only a notification.
+#[test]
+fn sarif_alerts_on_an_input_that_cannot_be_judged() {
+    let dir = Scratch::new("out-sarif-error");
+    let cut = dir.file("cut.json", b"{\"cut");
+    let out = provcheck(&["verify", &cut, "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&log);
+    let results = sarif_results(&log);
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "input.not_judged");
+    assert_eq!(results[0]["level"], "error");
 }

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod outputs;
 
 /// mimalloc instead of the system allocator: parsing, judging and Rego
 /// evaluation allocate many small values, and malloc/free were a quarter to a
@@ -17,12 +18,11 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use args::{
-    AuditArgs, AuditCommand, AuditOutArgs, CheckArgs, Cli, ColorMode, CombineArgs, Command, Format,
+    AuditArgs, AuditCommand, AuditOutArgs, CheckArgs, Cli, CombineArgs, Command, Format,
     NormalizeArgs, PolicyCommand, SchemaArgs, TrustArgs, UnknownMode, VerifyArgs,
 };
 use provcheck::ingest::Limits;
 use provcheck::normalize::NormalizeOptions;
-use provcheck::report::TextOptions;
 use provcheck::{PolicyBuilder, Status, TrustBuilder, TrustMaterial, Verifier};
 
 /// provcheck's exit codes (`docs/src/concepts.md`): stable, scripts rely on them.
@@ -91,7 +91,7 @@ fn causes(e: &anyhow::Error) -> String {
 /// A message on stderr, its terminal controls escaped line by line (it may
 /// quote a file name or document text; a Rego error spans lines). A closed
 /// stderr is not worth a panic: the exit code still says what happened.
-fn say(args: std::fmt::Arguments<'_>) {
+pub(crate) fn say(args: std::fmt::Arguments<'_>) {
     let text = args.to_string();
     let mut err = std::io::stderr().lock();
     for line in text.split('\n') {
@@ -288,8 +288,12 @@ fn stdin_once(files: &[std::path::PathBuf], combine: &args::CombineArgs) -> anyh
 fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     use sha2::Digest as _;
     stdin_once(&args.files, &args.check.combine)?;
-    let mut outputs = Outputs::open(args)?;
+    // Everything that can refuse the run comes before an output file is
+    // created: the policy and keys, the time, the outputs' names.
+    let settings = outputs::Settings::before(args)?;
     let verifier = verifier(&args.check)?;
+    let plan = outputs::Plan::new(args, &verifier, &settings)?;
+    let mut outputs = plan.open()?;
     let mut entries = Vec::new();
     for path in &args.files {
         let input = path.display().to_string();
@@ -302,11 +306,10 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
                 continue;
             }
         };
-        let digest = format!("sha256:{}", hex(&sha2::Sha256::digest(&bytes)));
+        let digest = format!("sha256:{}", outputs::hex(&sha2::Sha256::digest(&bytes)));
         for judged in verifier.judge_bytes(&input, &bytes) {
             let entry = match judged {
-                Ok(j) => provcheck::report::Entry::new(input.clone(), Ok(j.report))
-                    .with_subjects(j.evidence.map(|ev| ev.subjects).unwrap_or_default()),
+                Ok(j) => outputs::entry(input.clone(), j),
                 Err(e) => {
                     say(format_args!("error: {e}"));
                     provcheck::report::Entry::new(input.clone(), Err(e))
@@ -315,22 +318,8 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             entries.push(entry.with_input_digest(digest.clone()));
         }
     }
-    let unknown_fails = !matches!(args.unknown, Some(UnknownMode::Warn | UnknownMode::Pass));
-    let options = provcheck::report::OutputOptions {
-        text: TextOptions {
-            color: outputs.color(args.color),
-            explain: args.explain,
-        },
-        unknown_fails,
-        sarif_passes: args.sarif_passes,
-        base: std::env::current_dir().ok(),
-        now: now()?,
-        vsa: None,
-        vsa_signer: None,
-        rule_descriptions: verifier.policy().rule_descriptions(),
-    };
-    let options = outputs.with_vsa(args, options, &entries)?;
-    outputs.write(&entries, &options)?;
+    settings.after(args)?;
+    outputs.write(&entries)?;
 
     let errors: Vec<_> = entries.iter().filter(|e| e.report().is_none()).collect();
     let reports: Vec<_> = entries
@@ -356,200 +345,6 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
             Exit::Pass
         }
     })
-}
-
-/// Lowercase hex.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The time of the run: `SOURCE_DATE_EPOCH` when set (reproducible
-/// outputs), else the clock.
-fn now() -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| {
-                anyhow::anyhow!("SOURCE_DATE_EPOCH={text:?}: expected seconds since 1970")
-            }),
-        Err(_) => Ok(chrono::Utc::now()),
-    }
-}
-
-/// Where `verify` writes: each `--output` (and `--format`), the files opened
-/// before anything is judged so that a bad path is a usage error, not a
-/// lost report.
-struct Outputs {
-    stdout: provcheck::report::Format,
-    files: Vec<(provcheck::report::Format, std::path::PathBuf, std::fs::File)>,
-}
-
-impl Outputs {
-    fn open(args: &VerifyArgs) -> anyhow::Result<Self> {
-        let specs: Vec<args::OutputSpec> = args
-            .output
-            .iter()
-            .cloned()
-            .chain(
-                args.format
-                    .map(|format| args::OutputSpec { format, file: None }),
-            )
-            .collect();
-        let to_stdout: Vec<_> = specs.iter().filter(|s| s.file.is_none()).collect();
-        if to_stdout.len() > 1 {
-            anyhow::bail!(
-                "{} outputs go to standard output ({}): at most one may; give the others as FORMAT=FILE",
-                to_stdout.len(),
-                to_stdout.iter().map(|s| format!("{:?}", s.format).to_lowercase()).collect::<Vec<_>>().join(", ")
-            );
-        }
-        let stdout = to_stdout
-            .first()
-            .map_or(provcheck::report::Format::Text, |s| s.format.into());
-        let vsa = specs.iter().any(|s| s.format == args::ReportFormat::Vsa);
-        if !vsa
-            && (args.vsa_key.is_some()
-                || !args.vsa_level.is_empty()
-                || args.vsa_resource_uri.is_some())
-        {
-            anyhow::bail!(
-                "--vsa-key, --vsa-level and --vsa-resource-uri shape a VSA: add --output vsa[=FILE]"
-            );
-        }
-        let inputs: Vec<std::path::PathBuf> = args
-            .files
-            .iter()
-            .chain(&args.check.combine.with)
-            .chain(&args.check.combine.index)
-            .filter_map(|p| std::fs::canonicalize(p).ok())
-            .collect();
-        let mut files: Vec<(provcheck::report::Format, std::path::PathBuf, std::fs::File)> =
-            Vec::new();
-        for spec in &specs {
-            let Some(path) = &spec.file else { continue };
-            let same = |a: &std::path::Path| {
-                std::fs::canonicalize(a)
-                    .ok()
-                    .zip(std::fs::canonicalize(path).ok())
-                    .is_some_and(|(a, b)| a == b)
-            };
-            if inputs.iter().any(|i| same(i)) {
-                anyhow::bail!(
-                    "--output {}: that file is an input; it would be overwritten",
-                    path.display()
-                );
-            }
-            if files.iter().any(|(_, p, _)| p == path || same(p)) {
-                anyhow::bail!(
-                    "--output {}: two outputs name the same file",
-                    path.display()
-                );
-            }
-            let file = std::fs::File::create(path).map_err(|e| {
-                anyhow::anyhow!("--output {}: cannot create it: {e}", path.display())
-            })?;
-            files.push((spec.format.into(), path.clone(), file));
-        }
-        Ok(Self { stdout, files })
-    }
-
-    /// Whether any output is `format`.
-    fn any(&self, format: provcheck::report::Format) -> bool {
-        self.stdout == format || self.files.iter().any(|(f, _, _)| *f == format)
-    }
-
-    /// The options with what a VSA output needs: the policy's digest, the
-    /// levels, the signing key. A document without subjects gets no VSA,
-    /// and a note says so.
-    fn with_vsa(
-        &self,
-        args: &VerifyArgs,
-        mut options: provcheck::report::OutputOptions,
-        entries: &[provcheck::report::Entry],
-    ) -> anyhow::Result<provcheck::report::OutputOptions> {
-        use sha2::Digest as _;
-        if !self.any(provcheck::report::Format::Vsa) {
-            return Ok(options);
-        }
-        let settings = run_settings(&args.check, None)?;
-        let uri = match args.check.policy.as_slice() {
-            [] => "provcheck:flags".to_owned(),
-            paths => paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(","),
-        };
-        options.vsa = Some(provcheck::report::VsaOptions {
-            time_verified: options.now,
-            policy: provcheck::report::Resource::new(
-                uri,
-                &hex(&sha2::Sha256::digest(settings.as_bytes())),
-            ),
-            resource_uri: args.vsa_resource_uri.clone(),
-            levels: args.vsa_level.clone(),
-        });
-        if let Some(path) = &args.vsa_key {
-            let text = std::fs::read(path).map_err(|e| {
-                anyhow::anyhow!("--vsa-key {}: cannot read it: {e}", path.display())
-            })?;
-            let signer = provcheck::report::VsaSigner::from_pem(&text)
-                .map_err(|e| anyhow::anyhow!("--vsa-key {}: {e}", path.display()))?;
-            options.vsa_signer = Some(std::sync::Arc::new(signer));
-        }
-        for entry in entries
-            .iter()
-            .filter(|e| e.report().is_some() && e.subjects.is_empty())
-        {
-            say(format_args!(
-                "note: no VSA for {}: no subjects were read from it (it names none, or its signature failed)",
-                entry.source()
-            ));
-        }
-        Ok(options)
-    }
-
-    /// Whether the text report on standard output is coloured.
-    fn color(&self, mode: ColorMode) -> bool {
-        match mode {
-            ColorMode::Always => true,
-            ColorMode::Never => false,
-            ColorMode::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        }
-    }
-
-    fn write(
-        &mut self,
-        entries: &[provcheck::report::Entry],
-        options: &provcheck::report::OutputOptions,
-    ) -> anyhow::Result<()> {
-        // Files never carry colour codes.
-        let plain = provcheck::report::OutputOptions {
-            text: TextOptions {
-                color: false,
-                ..options.text
-            },
-            ..options.clone()
-        };
-        for (format, path, file) in &mut self.files {
-            let mut out = std::io::BufWriter::new(file);
-            provcheck::report::write(&mut out, *format, entries, &plain)
-                .and_then(|()| out.flush())
-                .map_err(|e| {
-                    anyhow::anyhow!("--output {}: cannot write it: {e}", path.display())
-                })?;
-        }
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        provcheck::report::write(&mut out, self.stdout, entries, options)?;
-        out.flush()?;
-        Ok(())
-    }
 }
 
 /// `provcheck policy test`: one line per test, a summary, exit 1 on a failure.
@@ -768,7 +563,7 @@ impl Write for CreatedOnWrite {
 /// run's fingerprint: every judging option as given, and the contents of
 /// every file they name (a policy edited between a run and its resumption
 /// is another run).
-fn run_settings(check: &CheckArgs, at: Option<&str>) -> anyhow::Result<String> {
+pub(crate) fn run_settings(check: &CheckArgs, at: Option<&str>) -> anyhow::Result<String> {
     use sha2::{Digest, Sha256};
     use std::fmt::Write as _;
     let mut text = format!("{check:?}\nat={at:?}\n");
@@ -807,7 +602,11 @@ fn run_settings(check: &CheckArgs, at: Option<&str>) -> anyhow::Result<String> {
 }
 
 /// The files at `path`: itself, or those below it (a policy directory).
-fn collect_files(path: &std::path::Path, found: &mut Vec<std::path::PathBuf>, depth: usize) {
+pub(crate) fn collect_files(
+    path: &std::path::Path,
+    found: &mut Vec<std::path::PathBuf>,
+    depth: usize,
+) {
     match std::fs::read_dir(path) {
         Ok(entries) if depth < 16 => {
             for entry in entries.flatten() {
