@@ -146,9 +146,9 @@ rule_ids! {
     BuilderAllowed = "builder.allowed" {
         group: "native",
         short: "The builder is allowed",
-        enabled_by: "policy `builders`",
+        enabled_by: "policy `builders`, `--builder-id`",
         per: "document",
-        pass: "builder id listed",
+        pass: "builder id listed (an entry without `@REF` admits every ref of that builder; `@vX` is `@refs/tags/vX`)",
         fail: "not listed",
         unknown: "no builder id recorded",
     }
@@ -156,9 +156,9 @@ rule_ids! {
     SourceMatches = "source.matches" {
         group: "native",
         short: "The source repository and ref are as expected",
-        enabled_by: "policy `source`",
+        enabled_by: "policy `source`, `--source-uri`, `--source-tag`, `--source-branch`, `--source-versioned-tag`",
         per: "document",
-        pass: "repository and ref as expected",
+        pass: "repository and ref as expected (`github.com/o/r` is `https://github.com/o/r`; a versioned tag is a tag of a compatible version)",
         fail: "repository or ref differs",
         unknown: "repository or ref not recorded",
     }

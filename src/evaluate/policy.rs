@@ -148,10 +148,62 @@ pub struct Section<T> {
 /// What the source must be.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceExpectation {
-    /// Expected repository URI (compared without a `git+` prefix or `.git` suffix).
+    /// Expected repository URI (compared without a `git+` prefix or `.git`
+    /// suffix; without a scheme, `https://` is meant: `github.com/o/r`).
     pub repository: Option<String>,
     /// Expected git ref, e.g. `refs/heads/main` or `refs/tags/v1.2.3`.
     pub git_ref: Option<String>,
+    /// A tag of a compatible version (`--source-versioned-tag`).
+    pub versioned_tag: Option<VersionedTag>,
+}
+
+/// `--source-versioned-tag vX[.Y[.Z]]`, as slsa-verifier defines it: the
+/// build's ref is a tag `vMAJOR[.MINOR[.PATCH]]` whose every given part
+/// equals this one's (a part the tag leaves out is 0): `v13.0` accepts
+/// `v13.0.30` and refuses `v13.1.0` and `v12.9.0`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionedTag {
+    /// As given, e.g. `v13.0`.
+    pub text: String,
+    /// Its parts, one to three.
+    pub parts: Vec<u64>,
+}
+
+impl VersionedTag {
+    /// Parse `vX[.Y[.Z]]` (the `v` is required, as in a tag).
+    pub fn parse(text: &str) -> Option<Self> {
+        let parts = Self::numbers(text)?;
+        Some(Self {
+            text: text.to_owned(),
+            parts,
+        })
+    }
+
+    /// The numeric parts of `vX[.Y[.Z]]`; `None` for anything else (a
+    /// pre-release or build suffix included).
+    fn numbers(text: &str) -> Option<Vec<u64>> {
+        let rest = text.strip_prefix('v')?;
+        let parts: Vec<u64> = rest
+            .split('.')
+            .map(|p| {
+                (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse().ok())
+                    .flatten()
+            })
+            .collect::<Option<_>>()?;
+        (1..=3).contains(&parts.len()).then_some(parts)
+    }
+
+    /// Whether the tag `tag` (without `refs/tags/`) is a compatible version.
+    pub fn accepts(&self, tag: &str) -> bool {
+        let Some(got) = Self::numbers(tag) else {
+            return false;
+        };
+        self.parts
+            .iter()
+            .enumerate()
+            .all(|(i, want)| got.get(i).copied().unwrap_or(0) == *want)
+    }
 }
 
 /// The allowed build time window.
@@ -407,6 +459,63 @@ impl PolicyBuilder {
         Ok(self)
     }
 
+    /// `--builder-id ID`: the builder must be `ID` (`builder.allowed`). Without
+    /// `@REF` any ref of that builder matches; with one, the ref must be it
+    /// (`@v2.1.0` is `@refs/tags/v2.1.0`). Each flag is its own requirement.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] for an empty id.
+    pub fn require_builder(&mut self, id: &str) -> Result<&mut Self, PolicyError> {
+        if id.trim().is_empty() {
+            return Err(flag_error("--builder-id", "an empty builder id"));
+        }
+        self.policy.natives.push(NativePolicy {
+            origin: "--builder-id".to_owned(),
+            builders: Some(Section {
+                rule: [id.to_owned()].into(),
+                effective_on: None,
+            }),
+            ..NativePolicy::default()
+        });
+        Ok(self)
+    }
+
+    /// `--source-uri`, `--source-tag`, `--source-branch` and
+    /// `--source-versioned-tag` (`source.matches`): `flag` names the
+    /// requirement in results; each is its own.
+    ///
+    /// # Errors
+    ///
+    /// [`PolicyError::Invalid`] for an empty value or a versioned tag that
+    /// is not `vX[.Y[.Z]]`.
+    pub fn require_source(&mut self, flag: &str, value: &str) -> Result<&mut Self, PolicyError> {
+        if value.trim().is_empty() {
+            return Err(flag_error(flag, "an empty value"));
+        }
+        let mut want = SourceExpectation::default();
+        match flag {
+            "--source-uri" => want.repository = Some(value.to_owned()),
+            "--source-tag" => want.git_ref = Some(format!("refs/tags/{value}")),
+            "--source-branch" => want.git_ref = Some(format!("refs/heads/{value}")),
+            "--source-versioned-tag" => {
+                want.versioned_tag = Some(VersionedTag::parse(value).ok_or_else(|| {
+                    flag_error(flag, &format!("{value:?} is not vX, vX.Y or vX.Y.Z"))
+                })?);
+            }
+            _ => return Err(flag_error(flag, "not a source flag")),
+        }
+        self.policy.natives.push(NativePolicy {
+            origin: flag.to_owned(),
+            source: Some(Section {
+                rule: want,
+                effective_on: None,
+            }),
+            ..NativePolicy::default()
+        });
+        Ok(self)
+    }
+
     /// `--deny-registry PREFIX`.
     ///
     /// # Errors
@@ -440,6 +549,11 @@ impl PolicyBuilder {
         self.policy.natives.push(native);
         Ok(())
     }
+}
+
+/// A usage error of a policy flag.
+fn flag_error(flag: &str, why: &str) -> PolicyError {
+    PolicyError::invalid(flag, JsonPointer::root(), why.to_owned())
 }
 
 fn registry_section(native: &mut NativePolicy) -> &mut Section<RegistryRule> {
@@ -542,6 +656,7 @@ fn native_policy(name: &str, file: PolicyFile) -> Result<NativePolicy, PolicyErr
             rule: SourceExpectation {
                 repository: s.repository,
                 git_ref,
+                versioned_tag: None,
             },
             effective_on: effective_on(&ptr, s.effective_on)?,
         });
@@ -749,5 +864,26 @@ mod tests {
     fn policy_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<Policy>();
+    }
+
+    #[test]
+    fn versioned_tags_compare_the_parts_given() {
+        let v = |t: &str| VersionedTag::parse(t).unwrap();
+        for (want, tag, ok) in [
+            ("v13.0", "v13.0.30", true),
+            ("v13.0", "v13.1.0", false),
+            ("v13.0", "v12.9.0", false),
+            ("v13", "v13.4", true),
+            ("v14.2", "v14.2", true),
+            ("v14.2.1", "v14.2", false),
+            ("v1.5.0", "v1.5", true),
+            ("v1", "v1.2.3-rc1", false),
+            ("v1", "1.2.3", false),
+        ] {
+            assert_eq!(v(want).accepts(tag), ok, "{want} {tag}");
+        }
+        for bad in ["13", "v", "v1.2.3.4", "v1.x", "v1..2", "v-1"] {
+            assert!(VersionedTag::parse(bad).is_none(), "{bad}");
+        }
     }
 }

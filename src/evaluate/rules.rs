@@ -205,15 +205,7 @@ pub fn evaluate_at(
             );
         }
         if let Some(s) = &native.builders {
-            push(
-                s.effective_on,
-                vec![listed(
-                    RuleId::BuilderAllowed.as_str(),
-                    "builder id",
-                    facts.builder_id,
-                    s,
-                )],
-            );
+            push(s.effective_on, vec![builder(facts.builder_id, &s.rule)]);
         }
         if let Some(s) = &native.predicate_types {
             push(
@@ -400,14 +392,53 @@ fn listed(
     }
 }
 
-/// Repository URIs compare without `git+` and a trailing `.git` or `/`.
-fn same_repository(a: &str, b: &str) -> bool {
-    fn plain(s: &str) -> &str {
-        let s = s.strip_prefix("git+").unwrap_or(s);
-        let s = s.trim_end_matches('/');
-        s.strip_suffix(".git").unwrap_or(s)
+/// `builder.allowed`: an allowed id without `@REF` admits every ref of
+/// that builder; one with a ref admits that ref only, `@vX` being
+/// `@refs/tags/vX` (slsa-verifier's `--builder-id`).
+fn builder(id: Option<&str>, allowed: &std::collections::BTreeSet<String>) -> RuleResult {
+    let rule = RuleId::BuilderAllowed.as_str();
+    let Some(id) = id else {
+        return RuleResult::document(rule, Status::Unknown, "the document records no builder id");
+    };
+    let (name, git_ref) = match id.split_once('@') {
+        Some((name, r)) => (name, Some(r)),
+        None => (id, None),
+    };
+    let admits = |entry: &String| match entry.split_once('@') {
+        None => entry == name,
+        Some((want, want_ref)) => {
+            let want_ref = if want_ref.starts_with("refs/") {
+                want_ref.to_owned()
+            } else {
+                format!("refs/tags/{want_ref}")
+            };
+            want == name && git_ref == Some(want_ref.as_str())
+        }
+    };
+    if allowed.iter().any(admits) {
+        RuleResult::document(rule, Status::Pass, format!("builder id {id} is allowed"))
+    } else {
+        RuleResult::document(
+            rule,
+            Status::Fail,
+            format!("builder id {id} is not allowed"),
+        )
     }
-    plain(a).eq_ignore_ascii_case(plain(b))
+}
+
+/// Repository URIs compare without `git+`, a trailing `.git` or `/`, and
+/// case; one without a scheme (`github.com/o/r`) is an `https://` one, so
+/// `github.com/o/r`, `https://github.com/o/r` and `git+https://github.com/o/r`
+/// are one repository, and `http://github.com/o/r` is another.
+fn same_repository(a: &str, b: &str) -> bool {
+    fn plain(s: &str) -> (&str, &str) {
+        let s = s.strip_prefix("git+").unwrap_or(s);
+        let (scheme, rest) = s.split_once("://").unwrap_or(("https", s));
+        let rest = rest.trim_end_matches('/');
+        (scheme, rest.strip_suffix(".git").unwrap_or(rest))
+    }
+    let ((sa, ra), (sb, rb)) = (plain(a), plain(b));
+    sa.eq_ignore_ascii_case(sb) && ra.eq_ignore_ascii_case(rb)
 }
 
 fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
@@ -425,6 +456,22 @@ fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
         match facts.git_ref {
             Some(got) if got == r => {}
             Some(got) => problems.push(format!("ref {got} is not {r}")),
+            None => unknown.push("ref"),
+        }
+    }
+    if let Some(v) = &want.versioned_tag {
+        match facts.git_ref {
+            Some(got) => match got.strip_prefix("refs/tags/") {
+                Some(tag) if v.accepts(tag) => {}
+                Some(tag) => problems.push(format!(
+                    "tag {tag} is not a version compatible with {}",
+                    v.text
+                )),
+                None => problems.push(format!(
+                    "ref {got} is not a tag (wanted a version {})",
+                    v.text
+                )),
+            },
             None => unknown.push("ref"),
         }
     }
@@ -692,6 +739,7 @@ mod tests {
         let want = |repo: &str, r: &str| SourceExpectation {
             repository: Some(repo.into()),
             git_ref: Some(r.into()),
+            versioned_tag: None,
         };
         assert_eq!(
             source(

@@ -20,6 +20,7 @@ mod combine;
 mod completeness;
 mod docs;
 mod examples;
+mod familiar;
 mod golden;
 mod layers;
 mod outputs;

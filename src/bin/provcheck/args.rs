@@ -183,7 +183,7 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_name = "FILE|DIR")]
     pub(crate) policy: Vec<PathBuf>,
     /// Data for Rego policies (YAML or JSON, repeatable), merged into `data`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, visible_alias = "data", value_name = "FILE")]
     pub(crate) policy_data: Vec<PathBuf>,
     /// A BuildKit source policy (JSON) to check the provenance against (rule `source.policy`).
     #[arg(long, value_name = "FILE")]
@@ -194,6 +194,26 @@ pub(crate) struct CheckArgs {
     /// Deny images under this reference prefix (repeatable); a deny always wins.
     #[arg(long, value_name = "PREFIX")]
     pub(crate) deny_registry: Vec<String>,
+    /// The build's source repository, as slsa-verifier's `--source-uri`:
+    /// `github.com/o/r`, `https://github.com/o/r` and
+    /// `git+https://github.com/o/r` are one (rule `source.matches`).
+    #[arg(long, value_name = "URI")]
+    pub(crate) source_uri: Option<String>,
+    /// The build ran on tag TAG (`refs/tags/TAG`; `source.matches`).
+    #[arg(long, value_name = "TAG", conflicts_with = "source_versioned_tag")]
+    pub(crate) source_tag: Option<String>,
+    /// The build ran on a tag of a compatible version: `v13.0` accepts
+    /// `v13.0.30`, refuses `v13.1.0` and `v12.9.0` (`source.matches`).
+    #[arg(long, value_name = "vX[.Y[.Z]]")]
+    pub(crate) source_versioned_tag: Option<String>,
+    /// The build ran on branch BRANCH (`refs/heads/BRANCH`; `source.matches`).
+    #[arg(long, value_name = "BRANCH", conflicts_with_all = ["source_tag", "source_versioned_tag"])]
+    pub(crate) source_branch: Option<String>,
+    /// The builder, as slsa-verifier's `--builder-id`: without `@REF` any
+    /// ref of it; with one, that ref (`@v2.1.0` is `@refs/tags/v2.1.0`)
+    /// (rule `builder.allowed`).
+    #[arg(long, value_name = "ID")]
+    pub(crate) builder_id: Option<String>,
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024, help_heading = "Input")]
     pub(crate) max_bytes: u64,

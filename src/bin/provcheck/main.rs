@@ -261,6 +261,19 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
     for prefix in &args.deny_registry {
         builder.deny_registry(prefix)?;
     }
+    for (flag, value) in [
+        ("--source-uri", &args.source_uri),
+        ("--source-tag", &args.source_tag),
+        ("--source-versioned-tag", &args.source_versioned_tag),
+        ("--source-branch", &args.source_branch),
+    ] {
+        if let Some(value) = value {
+            builder.require_source(flag, value)?;
+        }
+    }
+    if let Some(id) = &args.builder_id {
+        builder.require_builder(id)?;
+    }
     let limits = Limits {
         max_bytes: args.max_bytes,
         max_steps: args.max_steps,

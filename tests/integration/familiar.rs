@@ -1,0 +1,236 @@
+//! The one-liners users bring from slsa-verifier: `--source-uri`,
+//! `--source-tag`, `--source-branch`, `--source-versioned-tag` and
+//! `--builder-id`, over slsa-verifier's own signed test data, with the
+//! verdicts its regression test (`main_regression_test.go`) expects.
+
+use crate::util::{corpus, provcheck};
+
+const GH: &str = "https://token.actions.githubusercontent.com";
+const SOURCE: &str = "github.com/slsa-framework/example-package";
+const GENERIC: &str =
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml";
+const GO: &str =
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_go_slsa3.yml";
+
+/// `provcheck verify FILE` with the signer pinned to slsa-framework's
+/// workflows (keyless bundles, verified offline) and `flags`: the exit code.
+fn verify(file: &str, flags: &[&str]) -> i32 {
+    let file = corpus().join(file);
+    let mut args = vec![
+        "verify",
+        file.to_str().unwrap(),
+        "--certificate-identity-regexp",
+        "^https://github.com/slsa-framework/",
+        "--certificate-oidc-issuer",
+        GH,
+    ];
+    args.extend_from_slice(flags);
+    let out = provcheck(&args);
+    out.status.code().unwrap()
+}
+
+/// As [`verify`], for envelope-only provenance whose certificate
+/// slsa-verifier finds online: the predicate is judged as stated.
+fn verify_unsigned(file: &str, flags: &[&str]) -> i32 {
+    let file = corpus().join(file);
+    let mut args = vec![
+        "verify",
+        file.to_str().unwrap(),
+        "--insecure-skip-signature",
+    ];
+    args.extend_from_slice(flags);
+    provcheck(&args).status.code().unwrap()
+}
+
+#[test]
+fn source_and_builder_flags_as_slsa_verifier_judges_them() {
+    let dispatch =
+        "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl";
+    let at_v210 = format!("{GENERIC}@v2.1.0");
+    let at_ref = format!("{GENERIC}@refs/tags/v2.1.0");
+    let at_other = format!("{GENERIC}@refs/tags/v2.0.0");
+    let rows: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["--source-uri", SOURCE], 0),
+        (
+            vec![
+                "--source-uri",
+                "https://github.com/slsa-framework/example-package",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "--source-uri",
+                "git+https://github.com/slsa-framework/example-package",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "--source-uri",
+                SOURCE,
+                "--builder-id",
+                GENERIC,
+                "--source-branch",
+                "main",
+            ],
+            0,
+        ),
+        (vec!["--source-uri", SOURCE, "--builder-id", &at_v210], 0),
+        (vec!["--source-uri", SOURCE, "--builder-id", &at_ref], 0),
+        // ErrorMismatchBuilderID, ErrorMismatchBranch, ErrorInvalidRef,
+        // ErrorMismatchSource.
+        (vec!["--source-uri", SOURCE, "--builder-id", &at_other], 1),
+        (vec!["--source-uri", SOURCE, "--builder-id", GO], 1),
+        (vec!["--source-uri", SOURCE, "--source-branch", "master"], 1),
+        (vec!["--source-uri", SOURCE, "--source-tag", "v1.2.3"], 1),
+        (
+            vec!["--source-uri", SOURCE, "--source-versioned-tag", "v1"],
+            1,
+        ),
+        (
+            vec![
+                "--source-uri",
+                "github.com/laurentsimon/slsa-verifier-test-genA",
+            ],
+            1,
+        ),
+        (
+            vec![
+                "--source-uri",
+                "http://github.com/slsa-framework/example-package",
+            ],
+            1,
+        ),
+    ];
+    for (flags, want) in rows {
+        assert_eq!(verify(dispatch, &flags), want, "{flags:?}");
+    }
+}
+
+#[test]
+fn versioned_tags_follow_slsa_verifiers_table() {
+    let generic = "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-push-v14.2.intoto.jsonl";
+    for (tag, want) in [
+        ("v14.2", 0),
+        ("v14", 0),
+        ("v14.2.1", 1),
+        ("v14.2.3", 1),
+        ("v14.1", 1),
+        ("v14.1.1", 1),
+        ("v14.3.1", 1),
+        ("v13", 1),
+        ("v15", 1),
+        ("v15.1", 1),
+    ] {
+        let flags = [
+            "--source-uri",
+            SOURCE,
+            "--builder-id",
+            GENERIC,
+            "--source-versioned-tag",
+            tag,
+        ];
+        assert_eq!(verify(generic, &flags), want, "generic {tag}");
+    }
+    let go = "slsa-verifier/gha_go/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl";
+    for (tag, want) in [
+        ("v14", 0),
+        ("v14.0", 0),
+        ("v14.1", 1),
+        ("v13", 1),
+        ("v13.2", 1),
+        ("v15", 1),
+        ("v0", 1),
+    ] {
+        let flags = [
+            "--source-uri",
+            SOURCE,
+            "--builder-id",
+            GO,
+            "--source-versioned-tag",
+            tag,
+        ];
+        assert_eq!(verify(go, &flags), want, "go {tag}");
+    }
+    // A tag that is not vX[.Y[.Z]] is a usage error.
+    assert_eq!(verify(go, &["--source-versioned-tag", "14"]), 2);
+    // The annotated tag: a version, not a branch.
+    let annotated = "slsa-verifier/annotated-tag.intoto.jsonl";
+    let src = ["--source-uri", "github.com/asraa/slsa-on-github-test"];
+    assert_eq!(
+        verify_unsigned(
+            annotated,
+            &[&src[..], &["--source-versioned-tag", "v1.5.0"]].concat()
+        ),
+        0
+    );
+    assert_eq!(
+        verify_unsigned(
+            annotated,
+            &[&src[..], &["--source-branch", "main"]].concat()
+        ),
+        1
+    );
+}
+
+#[test]
+fn the_delegators_builder_and_an_untrusted_builder() {
+    // BYOB: the builder is the TRW the delegator ran.
+    let delegator =
+        "slsa-verifier/gha_delegator/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa";
+    let trw = "https://github.com/slsa-framework/example-trw/.github/workflows/builder_high-perms_slsa3.yml";
+    assert_eq!(
+        verify(
+            delegator,
+            &[
+                "--source-uri",
+                SOURCE,
+                "--builder-id",
+                trw,
+                "--source-branch",
+                "main"
+            ]
+        ),
+        0
+    );
+    assert_eq!(
+        verify(
+            delegator,
+            &["--source-uri", SOURCE, "--builder-id", GENERIC]
+        ),
+        1
+    );
+    // A fork of the Go builder is not the Go builder.
+    let fork = "slsa-verifier/binary-linux-amd64-untrusted-builder.intoto.jsonl";
+    assert_eq!(
+        verify_unsigned(fork, &["--source-uri", SOURCE, "--builder-id", GO]),
+        1
+    );
+    // Each flag is its own requirement: two builders cannot both hold.
+    let dispatch =
+        "slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl";
+    let out = provcheck(&[
+        "verify",
+        corpus().join(dispatch).to_str().unwrap(),
+        "--insecure-skip-signature",
+        "--builder-id",
+        GENERIC,
+        "--source-uri",
+        "github.com/someone/else",
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut policies: Vec<(&str, &str)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| Some((r["policy"].as_str()?, r["status"].as_str()?)))
+        .collect();
+    policies.sort_unstable();
+    assert_eq!(
+        policies,
+        [("--builder-id", "pass"), ("--source-uri", "fail")]
+    );
+}
