@@ -32,6 +32,160 @@ pub(crate) struct IdentityPolicy {
     pub(crate) github_workflow_trigger: Option<String>,
     pub(crate) github_workflow_name: Option<String>,
     pub(crate) github_workflow_sha: Option<String>,
+    /// `--certificate-oidc-issuer-regexp`.
+    pub(crate) issuer_regexp: Option<regex::Regex>,
+    /// gh's flags, read from the Fulcio extensions.
+    pub(crate) gh: GhPolicy,
+}
+
+/// `gh attestation verify`'s flags, as the certificate's Fulcio
+/// extensions answer them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GhPolicy {
+    /// `--owner`: the source repository's owner.
+    pub(crate) owner: Option<String>,
+    /// `--repo OWNER/REPO`: the source repository.
+    pub(crate) repo: Option<String>,
+    /// `--signer-workflow [HOST/]OWNER/REPO/PATH[@REF]`: the build signer.
+    pub(crate) signer_workflow: Option<String>,
+    /// `--signer-repo OWNER/REPO`: the build signer's repository.
+    pub(crate) signer_repo: Option<String>,
+    /// `--signer-digest SHA`: the build signer's commit.
+    pub(crate) signer_digest: Option<String>,
+    /// `--source-ref REF`: the source repository's ref.
+    pub(crate) source_ref: Option<String>,
+    /// `--source-digest SHA`: the source repository's commit.
+    pub(crate) source_digest: Option<String>,
+    /// `--deny-self-hosted-runners`.
+    pub(crate) deny_self_hosted_runners: bool,
+}
+
+impl GhPolicy {
+    /// Whether any gh flag was given.
+    pub(crate) fn is_set(&self) -> bool {
+        self.owner.is_some()
+            || self.repo.is_some()
+            || self.signer_workflow.is_some()
+            || self.signer_repo.is_some()
+            || self.signer_digest.is_some()
+            || self.source_ref.is_some()
+            || self.source_digest.is_some()
+            || self.deny_self_hosted_runners
+    }
+
+    /// Whether the flags name the signer: an owner, a repository or a
+    /// signer workflow (as gh requires one of them).
+    fn names_signer(&self) -> bool {
+        self.owner.is_some()
+            || self.repo.is_some()
+            || self.signer_workflow.is_some()
+            || self.signer_repo.is_some()
+    }
+
+    /// What the certificate says against each flag given.
+    fn mismatches(&self, claims: &sigstore_verify::crypto::FulcioCiClaims, out: &mut Vec<String>) {
+        let said =
+            |v: Option<&String>| v.map_or_else(|| "nothing".to_owned(), |v| format!("{v:?}"));
+        let github = |path: &str| format!("https://github.com/{}", path.trim_matches('/'));
+        if let Some(owner) = &self.owner {
+            let want = github(owner);
+            if !claims
+                .source_repository_owner_uri
+                .as_deref()
+                .is_some_and(|got| got.eq_ignore_ascii_case(&want))
+            {
+                out.push(format!(
+                    "--owner wants the repository owner {want}, the certificate says {}",
+                    said(claims.source_repository_owner_uri.as_ref())
+                ));
+            }
+        }
+        if let Some(repo) = &self.repo {
+            let want = github(repo);
+            if !claims
+                .source_repository_uri
+                .as_deref()
+                .is_some_and(|got| got.eq_ignore_ascii_case(&want))
+            {
+                out.push(format!(
+                    "--repo wants the source repository {want}, the certificate says {}",
+                    said(claims.source_repository_uri.as_ref())
+                ));
+            }
+        }
+        let signer = claims.build_signer_uri.as_deref();
+        if let Some(workflow) = &self.signer_workflow {
+            let want = if workflow.starts_with("https://") {
+                workflow.clone()
+            } else if workflow.starts_with("github.com/") {
+                format!("https://{workflow}")
+            } else {
+                github(workflow)
+            };
+            // Without `@REF`, any ref of that workflow.
+            let ok = signer.is_some_and(|got| {
+                if want.contains('@') {
+                    got == want
+                } else {
+                    got.split('@').next() == Some(want.as_str())
+                }
+            });
+            if !ok {
+                out.push(format!(
+                    "--signer-workflow wants {want}, the certificate's build signer is {}",
+                    said(claims.build_signer_uri.as_ref())
+                ));
+            }
+        }
+        if let Some(repo) = &self.signer_repo {
+            let want = format!("{}/", github(repo));
+            if !signer.is_some_and(|got| {
+                got.len() > want.len()
+                    && got
+                        .get(..want.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&want))
+            }) {
+                out.push(format!(
+                    "--signer-repo wants a build signer in {}, the certificate's is {}",
+                    github(repo),
+                    said(claims.build_signer_uri.as_ref())
+                ));
+            }
+        }
+        let mut exact = |flag: &str, want: Option<&String>, got: Option<&String>| {
+            if let Some(want) = want {
+                if got != Some(want) {
+                    out.push(format!(
+                        "{flag} wants {want:?}, the certificate says {}",
+                        said(got)
+                    ));
+                }
+            }
+        };
+        exact(
+            "--signer-digest",
+            self.signer_digest.as_ref(),
+            claims.build_signer_digest.as_ref(),
+        );
+        exact(
+            "--source-ref",
+            self.source_ref.as_ref(),
+            claims.source_repository_ref.as_ref(),
+        );
+        exact(
+            "--source-digest",
+            self.source_digest.as_ref(),
+            claims.source_repository_digest.as_ref(),
+        );
+        if self.deny_self_hosted_runners
+            && claims.runner_environment.as_deref() != Some("github-hosted")
+        {
+            out.push(format!(
+                "--deny-self-hosted-runners wants a github-hosted runner, the certificate says {}",
+                said(claims.runner_environment.as_ref())
+            ));
+        }
+    }
 }
 
 impl IdentityPolicy {
@@ -45,6 +199,8 @@ impl IdentityPolicy {
             || self.github_workflow_trigger.is_some()
             || self.github_workflow_name.is_some()
             || self.github_workflow_sha.is_some()
+            || self.issuer_regexp.is_some()
+            || self.gh.is_set()
     }
 
     /// Judge a verified certificate.
@@ -115,6 +271,19 @@ impl IdentityPolicy {
                 ));
             }
         }
+        if let Some(re) = &self.issuer_regexp {
+            if !issuer.is_some_and(|i| re.is_match(i)) {
+                mismatches.push(format!(
+                    "--certificate-oidc-issuer-regexp {:?} does not match {}",
+                    re.as_str(),
+                    issuer.map_or_else(
+                        || "a certificate without issuer".to_owned(),
+                        |i| format!("{i:?}")
+                    )
+                ));
+            }
+        }
+        self.gh.mismatches(claims, &mut mismatches);
         let who = format!(
             "signer {} (issuer {})",
             san.unwrap_or("(no SAN)"),
@@ -124,14 +293,15 @@ impl IdentityPolicy {
             return (Status::Fail, format!("{who}: {}", mismatches.join("; ")));
         }
         let pinned =
-            (self.identity.is_some() || self.identity_regexp.is_some()) && self.issuer.is_some();
+            (self.identity.is_some() || self.identity_regexp.is_some() || self.gh.names_signer())
+                && (self.issuer.is_some() || self.issuer_regexp.is_some());
         if pinned {
             (Status::Pass, format!("{who} matches the required identity"))
         } else {
             (
                 Status::Unknown,
                 format!(
-                    "{who}: the signer is not pinned: give --certificate-identity (or -regexp) and --certificate-oidc-issuer"
+                    "{who}: the signer is not pinned: give --certificate-identity (or -regexp, or --owner, --repo, --signer-workflow, --signer-repo) and --certificate-oidc-issuer (or -regexp)"
                 ),
             )
         }

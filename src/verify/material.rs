@@ -13,6 +13,10 @@ use super::subject::{self, Expected};
 use crate::error::TrustError;
 use crate::evaluate::Status;
 
+/// The OIDC issuer of GitHub Actions' tokens: gh's flags mean it unless an
+/// issuer is given.
+pub const GITHUB_ACTIONS_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
 /// Collects trust material; [`build`](Self::build) checks it once.
 ///
 /// ```
@@ -121,6 +125,74 @@ impl TrustBuilder {
         self
     }
 
+    /// Require an OIDC issuer matching this regular expression
+    /// (`--certificate-oidc-issuer-regexp`; unanchored, as cosign's).
+    ///
+    /// # Errors
+    ///
+    /// [`TrustError::Regexp`] when it does not compile.
+    pub fn certificate_oidc_issuer_regexp(
+        &mut self,
+        pattern: &str,
+    ) -> Result<&mut Self, TrustError> {
+        let re = regex::Regex::new(pattern).map_err(|e| TrustError::Regexp {
+            pattern: pattern.to_owned(),
+            reason: e.to_string(),
+        })?;
+        self.identity.issuer_regexp = Some(re);
+        Ok(self)
+    }
+
+    /// Require the source repository's owner (gh's `--owner`): the
+    /// certificate's source repository owner URI is `https://github.com/OWNER`.
+    pub fn owner(&mut self, owner: &str) -> &mut Self {
+        self.identity.gh.owner = Some(owner.to_owned());
+        self
+    }
+
+    /// Require the source repository (gh's `--repo OWNER/REPO`).
+    pub fn repo(&mut self, repo: &str) -> &mut Self {
+        self.identity.gh.repo = Some(repo.to_owned());
+        self
+    }
+
+    /// Require the build signer workflow (gh's `--signer-workflow
+    /// [HOST/]OWNER/REPO/PATH[@REF]`; without `@REF`, any ref).
+    pub fn signer_workflow(&mut self, workflow: &str) -> &mut Self {
+        self.identity.gh.signer_workflow = Some(workflow.to_owned());
+        self
+    }
+
+    /// Require the build signer's repository (gh's `--signer-repo OWNER/REPO`).
+    pub fn signer_repo(&mut self, repo: &str) -> &mut Self {
+        self.identity.gh.signer_repo = Some(repo.to_owned());
+        self
+    }
+
+    /// Require the build signer's commit (gh's `--signer-digest`).
+    pub fn signer_digest(&mut self, digest: &str) -> &mut Self {
+        self.identity.gh.signer_digest = Some(digest.to_owned());
+        self
+    }
+
+    /// Require the source repository's ref (gh's `--source-ref`).
+    pub fn source_ref(&mut self, git_ref: &str) -> &mut Self {
+        self.identity.gh.source_ref = Some(git_ref.to_owned());
+        self
+    }
+
+    /// Require the source repository's commit (gh's `--source-digest`).
+    pub fn source_digest(&mut self, digest: &str) -> &mut Self {
+        self.identity.gh.source_digest = Some(digest.to_owned());
+        self
+    }
+
+    /// Refuse self-hosted runners (gh's `--deny-self-hosted-runners`).
+    pub fn deny_self_hosted_runners(&mut self) -> &mut Self {
+        self.identity.gh.deny_self_hosted_runners = true;
+        self
+    }
+
     /// Require this GitHub repository, `owner/name`
     /// (`--certificate-github-workflow-repository`).
     pub fn github_workflow_repository(&mut self, value: &str) -> &mut Self {
@@ -198,7 +270,14 @@ impl TrustBuilder {
     /// [`TrustError::Threshold`] when fewer distinct keys were given than the
     /// threshold; [`TrustError::TrustedRoot`] when a given root holds
     /// unusable keys or certificates.
-    pub fn build(self) -> Result<TrustMaterial, TrustError> {
+    pub fn build(mut self) -> Result<TrustMaterial, TrustError> {
+        // gh's flags without an issuer mean GitHub Actions' issuer, as gh's.
+        if self.identity.gh.is_set()
+            && self.identity.issuer.is_none()
+            && self.identity.issuer_regexp.is_none()
+        {
+            self.identity.issuer = Some(GITHUB_ACTIONS_ISSUER.to_owned());
+        }
         let threshold = self.threshold.unwrap_or(1).max(1);
         if !self.keys.is_empty() && threshold > self.keys.len() {
             return Err(TrustError::Threshold {

@@ -32,7 +32,7 @@ use std::borrow::Cow;
 pub use crate::error::TrustError;
 use crate::ingest::{Document, Envelope};
 use crate::results::{RuleId, RuleResult, Status};
-pub use material::{TrustBuilder, TrustMaterial};
+pub use material::{TrustBuilder, TrustMaterial, GITHUB_ACTIONS_ISSUER};
 
 use outcome::{Outcome, Pointers};
 

@@ -234,3 +234,76 @@ fn the_delegators_builder_and_an_untrusted_builder() {
         [("--builder-id", "pass"), ("--source-uri", "fail")]
     );
 }
+
+/// `provcheck verify` of gh's reusable-workflow attestation (public-good
+/// Sigstore) with its artifact and `flags`: the exit code and the
+/// `identity` result's message.
+fn gh(flags: &[&str]) -> (i32, String) {
+    let bundle = corpus().join("github/gh-cli/reusable-workflow-attestation.sigstore.json");
+    let artifact = corpus().join("github/gh-cli/reusable-workflow-artifact");
+    let mut args = vec![
+        "verify",
+        bundle.to_str().unwrap(),
+        "--artifact",
+        artifact.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(flags);
+    let out = provcheck(&args);
+    let code = out.status.code().unwrap();
+    let identity = serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .ok()
+        .and_then(|r| {
+            r["results"]
+                .as_array()?
+                .iter()
+                .find(|x| x["rule"] == "identity")
+                .map(|x| format!("{} {}", x["status"], x["message"]))
+        })
+        .unwrap_or_default();
+    (code, identity)
+}
+
+/// gh's own integration cases (`TestVerifyIntegrationReusableWorkflow`):
+/// the owner, repository and signer read from the certificate's Fulcio
+/// extensions, GitHub's issuer meant unless one is given.
+#[test]
+fn gh_flags_as_gh_attestation_verify_judges_them() {
+    let trusted_root = corpus().join("github/gh-cli/trusted_root.json");
+    let rows: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["--owner", "malancas"], 0),
+        (vec!["--owner", "Malancas"], 0),
+        (vec!["--repo", "malancas/attest-demo"], 0),
+        (vec!["--signer-repo", "github/artifact-attestations-workflows"], 0),
+        (vec!["--signer-workflow", "github/artifact-attestations-workflows/.github/workflows/attest.yml"], 0),
+        (vec!["--signer-workflow", "github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d"], 0),
+        (vec!["--signer-workflow", "github/artifact-attestations-workflows/.github/workflows/attest.yml@refs/heads/main"], 1),
+        (vec!["--owner", "malancas", "--trusted-root", trusted_root.to_str().unwrap()], 0),
+        (vec!["--owner", "malancas", "--certificate-oidc-issuer-regexp", r"^https://token\.actions\.githubusercontent\.com$"], 0),
+        (vec!["--owner", "malancas", "--certificate-oidc-issuer-regexp", "accounts.google"], 1),
+        (vec!["--owner", "malancas", "--certificate-oidc-issuer", "https://accounts.google.com"], 1),
+        (vec!["--owner", "malancas", "--source-digest", "0000000000000000000000000000000000000000"], 1),
+        (vec!["--owner", "other"], 1),
+        (vec!["--signer-repo", "malancas/attest-demo"], 1),
+    ];
+    for (flags, want) in rows {
+        let (code, identity) = gh(&flags);
+        assert_eq!(code, want, "{flags:?}: {identity}");
+    }
+    // A fake repository fails, naming both repositories.
+    let (code, identity) = gh(&["--repo", "malancas/fake"]);
+    assert_eq!(code, 1);
+    assert!(
+        identity.contains("https://github.com/malancas/fake")
+            && identity.contains("https://github.com/malancas/attest-demo"),
+        "{identity}"
+    );
+    // A flag that names no signer leaves the signer unpinned: unknown.
+    let (code, identity) = gh(&["--deny-self-hosted-runners"]);
+    assert_eq!(code, 3, "{identity}");
+    assert!(identity.starts_with("\"unknown\""), "{identity}");
+    // gh's flags ask for a verification: refused beside skipping it.
+    let (code, _) = gh(&["--owner", "malancas", "--insecure-skip-signature"]);
+    assert_eq!(code, 2);
+}

@@ -365,6 +365,38 @@ pub(crate) struct TrustArgs {
     /// The commit SHA in the certificate.
     #[arg(long, value_name = "SHA")]
     pub(crate) certificate_github_workflow_sha: Option<String>,
+    /// The OIDC issuer in the certificate must match this regular
+    /// expression (unanchored, as cosign's: write `^…$`).
+    #[arg(long, value_name = "REGEX", conflicts_with = "certificate_oidc_issuer")]
+    pub(crate) certificate_oidc_issuer_regexp: Option<String>,
+    /// gh: the source repository's owner in the certificate
+    /// (`https://github.com/OWNER`). gh's flags mean GitHub Actions' issuer
+    /// unless one is given.
+    #[arg(long, value_name = "OWNER")]
+    pub(crate) owner: Option<String>,
+    /// gh: the source repository in the certificate.
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub(crate) repo: Option<String>,
+    /// gh: the workflow that signed (the certificate's build signer);
+    /// without `@REF`, any ref of it.
+    #[arg(long, value_name = "[HOST/]OWNER/REPO/PATH[@REF]")]
+    pub(crate) signer_workflow: Option<String>,
+    /// gh: the repository of the workflow that signed.
+    #[arg(long, value_name = "OWNER/REPO")]
+    pub(crate) signer_repo: Option<String>,
+    /// gh: the commit of the workflow that signed.
+    #[arg(long, value_name = "SHA")]
+    pub(crate) signer_digest: Option<String>,
+    /// gh: the source repository's ref in the certificate, e.g. refs/heads/main.
+    #[arg(long, value_name = "REF")]
+    pub(crate) source_ref: Option<String>,
+    /// gh: the source repository's commit in the certificate.
+    #[arg(long, value_name = "SHA")]
+    pub(crate) source_digest: Option<String>,
+    /// gh: refuse a build on a self-hosted runner (the certificate must say
+    /// github-hosted).
+    #[arg(long)]
+    pub(crate) deny_self_hosted_runners: bool,
     /// A digest the statement must name, ALG:HEX (repeatable).
     #[arg(long, value_name = "ALG:HEX")]
     pub(crate) digest: Vec<String>,
@@ -381,7 +413,9 @@ pub(crate) struct TrustArgs {
         "certificate_identity_regexp", "certificate_oidc_issuer",
         "certificate_github_workflow_repository", "certificate_github_workflow_ref",
         "certificate_github_workflow_trigger", "certificate_github_workflow_name",
-        "certificate_github_workflow_sha",
+        "certificate_github_workflow_sha", "certificate_oidc_issuer_regexp", "owner", "repo",
+        "signer_workflow", "signer_repo", "signer_digest", "source_ref", "source_digest",
+        "deny_self_hosted_runners",
     ])]
     pub(crate) insecure_skip_signature: bool,
 }
@@ -400,6 +434,15 @@ impl TrustArgs {
             || self.certificate_github_workflow_trigger.is_some()
             || self.certificate_github_workflow_name.is_some()
             || self.certificate_github_workflow_sha.is_some()
+            || self.certificate_oidc_issuer_regexp.is_some()
+            || self.owner.is_some()
+            || self.repo.is_some()
+            || self.signer_workflow.is_some()
+            || self.signer_repo.is_some()
+            || self.signer_digest.is_some()
+            || self.source_ref.is_some()
+            || self.source_digest.is_some()
+            || self.deny_self_hosted_runners
             || !self.digest.is_empty()
             || !self.artifact.is_empty()
             || !self.image.is_empty()

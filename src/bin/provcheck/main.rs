@@ -179,6 +179,27 @@ fn trust(args: &TrustArgs) -> anyhow::Result<TrustMaterial> {
     if let Some(v) = &args.certificate_oidc_issuer {
         t.certificate_oidc_issuer(v);
     }
+    if let Some(v) = &args.certificate_oidc_issuer_regexp {
+        t.certificate_oidc_issuer_regexp(v)?;
+    }
+    type Set = for<'a> fn(&'a mut TrustBuilder, &str) -> &'a mut TrustBuilder;
+    let gh: [(&Option<String>, Set); 7] = [
+        (&args.owner, TrustBuilder::owner),
+        (&args.repo, TrustBuilder::repo),
+        (&args.signer_workflow, TrustBuilder::signer_workflow),
+        (&args.signer_repo, TrustBuilder::signer_repo),
+        (&args.signer_digest, TrustBuilder::signer_digest),
+        (&args.source_ref, TrustBuilder::source_ref),
+        (&args.source_digest, TrustBuilder::source_digest),
+    ];
+    for (value, set) in gh {
+        if let Some(v) = value {
+            set(&mut t, v);
+        }
+    }
+    if args.deny_self_hosted_runners {
+        t.deny_self_hosted_runners();
+    }
     if let Some(v) = &args.certificate_github_workflow_repository {
         t.github_workflow_repository(v);
     }
