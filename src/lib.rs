@@ -96,5 +96,5 @@ pub use evaluate::{Policy, PolicyBuilder, PolicyError, RuleResult, Status};
 pub use evidence::Evidence;
 pub use ingest::{Document, DocumentKind};
 pub use normalize::{normalize_bytes, normalize_bytes_with, normalize_path};
-pub use verifier::{Judged, Report, Summary, Verifier};
+pub use verifier::{EffectiveTime, Judged, Report, Summary, Verifier};
 pub use verify::{TrustBuilder, TrustError, TrustMaterial};

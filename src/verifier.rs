@@ -40,6 +40,31 @@ impl Judged {
     }
 }
 
+/// The instant a policy's `effective_on` dates are judged at, as
+/// Conforma's `--effective-time`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EffectiveTime {
+    /// The build time a verified signature covers; else now (or
+    /// [`Verifier::at`]). The default.
+    #[default]
+    Attestation,
+    /// Now, whatever the document records.
+    Now,
+    /// This instant, for every document.
+    At(DateTime<Utc>),
+}
+
+impl EffectiveTime {
+    /// `now`, `attestation`, or an RFC 3339 time or `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "now" => Some(Self::Now),
+            "attestation" => Some(Self::Attestation),
+            time => crate::time::parse_instant(time).map(Self::At),
+        }
+    }
+}
+
 /// Verifies documents against one compiled policy.
 ///
 /// ```
@@ -61,6 +86,7 @@ pub struct Verifier {
     policy: Policy,
     limits: Limits,
     at: Option<DateTime<Utc>>,
+    effective: EffectiveTime,
     trust: Option<TrustMaterial>,
     options: NormalizeOptions,
 }
@@ -72,6 +98,7 @@ impl Verifier {
             policy,
             limits: Limits::default(),
             at: None,
+            effective: EffectiveTime::Attestation,
             trust: None,
             options: NormalizeOptions::default(),
         }
@@ -105,6 +132,13 @@ impl Verifier {
     #[must_use]
     pub fn at(mut self, time: DateTime<Utc>) -> Self {
         self.at = Some(time);
+        self
+    }
+
+    /// The instant `effective_on` dates are judged at (`--effective-time`).
+    #[must_use]
+    pub fn effective_time(mut self, effective: EffectiveTime) -> Self {
+        self.effective = effective;
         self
     }
 
@@ -150,10 +184,19 @@ impl Verifier {
             }
             .into());
         }
-        let now = self.at.unwrap_or_else(Utc::now);
-        let at = evaluate::JudgedAt {
-            now,
-            build_time_verified,
+        let at = match self.effective {
+            EffectiveTime::Attestation => evaluate::JudgedAt {
+                now: self.at.unwrap_or_else(Utc::now),
+                build_time_verified,
+            },
+            EffectiveTime::Now => evaluate::JudgedAt {
+                now: Utc::now(),
+                build_time_verified: false,
+            },
+            EffectiveTime::At(time) => evaluate::JudgedAt {
+                now: time,
+                build_time_verified: false,
+            },
         };
         let mut report = Report::new(
             evidence.source.clone(),

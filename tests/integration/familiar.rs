@@ -307,3 +307,56 @@ fn gh_flags_as_gh_attestation_verify_judges_them() {
     let (code, _) = gh(&["--owner", "malancas", "--insecure-skip-signature"]);
     assert_eq!(code, 2);
 }
+
+/// `--effective-time` (Conforma's flag; `--at` is an alias): the instant a
+/// policy's `effective_on` dates are judged at. The release gate's
+/// `pinned` section is in force from 2027-01-01.
+#[test]
+fn effective_time_moves_the_instant_rules_are_judged_at() {
+    let run = |time: &str| {
+        let out = provcheck(&[
+            "verify",
+            "examples/taskrun-build.yaml",
+            "--policy",
+            "policies/release-gate.yaml",
+            "--effective-time",
+            time,
+            "--format",
+            "json",
+        ]);
+        let code = out.status.code().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let pinned: Vec<String> = report["results"]
+            .as_array()
+            .map(|rs| {
+                rs.iter()
+                    .filter(|r| r["rule"] == "steps.pinned" && r["warning"].is_string())
+                    .map(|r| r["step"].to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pinned_fails = report["results"].as_array().map_or(0, |rs| {
+            rs.iter()
+                .filter(|r| r["rule"] == "steps.pinned" && r["status"] == "fail")
+                .count()
+        });
+        (code, pinned.len(), pinned_fails)
+    };
+    // Before the date: the unpinned steps only warn.
+    assert_eq!(run("2026-06-01"), (1, 2, 0));
+    // After it: they fail.
+    assert_eq!(run("2027-06-01T00:00:00Z"), (1, 0, 2));
+    // `--at` is the same flag.
+    let out = provcheck(&[
+        "verify",
+        "examples/taskrun-build.yaml",
+        "--policy",
+        "policies/release-gate.yaml",
+        "--at",
+        "2027-06-01",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("fail     steps.pinned"));
+    // Anything else is a usage error.
+    assert_eq!(run("tomorrow").0, 2);
+    assert_eq!(run("2027-6-1").0, 2);
+}

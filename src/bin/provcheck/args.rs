@@ -209,6 +209,12 @@ pub(crate) struct CheckArgs {
     /// The build ran on branch BRANCH (`refs/heads/BRANCH`; `source.matches`).
     #[arg(long, value_name = "BRANCH", conflicts_with_all = ["source_tag", "source_versioned_tag"])]
     pub(crate) source_branch: Option<String>,
+    /// When a policy's `effective_on` dates are judged (Conforma's flag):
+    /// `attestation` (the default: the build time a verified signature
+    /// covers, else now), `now`, or a time (RFC 3339 or YYYY-MM-DD) for
+    /// every document (reproducible runs). `--at` is an alias.
+    #[arg(long, visible_alias = "at", value_name = "now|attestation|TIME")]
+    pub(crate) effective_time: Option<String>,
     /// The builder, as slsa-verifier's `--builder-id`: without `@REF` any
     /// ref of it; with one, that ref (`@v2.1.0` is `@refs/tags/v2.1.0`)
     /// (rule `builder.allowed`).
@@ -272,10 +278,6 @@ pub(crate) struct AuditRunArgs {
     /// options, the inputs or the shard differ from the interrupted run's.
     #[arg(long, requires = "output")]
     pub(crate) resume: bool,
-    /// Judge as of this time instead of now the documents whose build time
-    /// no verified signature covers, or that record none (reproducible runs).
-    #[arg(long, value_name = "TIME")]
-    pub(crate) at: Option<String>,
     /// Write every result into the records, plain passes too (by default a
     /// record lists failures, unknowns and warnings, and counts the passes
     /// by rule in `passed`).

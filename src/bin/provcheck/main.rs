@@ -295,13 +295,22 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
     if let Some(id) = &args.builder_id {
         builder.require_builder(id)?;
     }
+    let effective = match &args.effective_time {
+        Some(text) => provcheck::EffectiveTime::parse(text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--effective-time {text:?}: expected now, attestation, or a time (RFC 3339 or YYYY-MM-DD)"
+            )
+        })?,
+        None => provcheck::EffectiveTime::Attestation,
+    };
     let limits = Limits {
         max_bytes: args.max_bytes,
         max_steps: args.max_steps,
     };
     let mut verifier = Verifier::new(builder.build()?)
         .with_limits(limits)
-        .with_options(combine_options(&args.combine, &limits)?);
+        .with_options(combine_options(&args.combine, &limits)?)
+        .effective_time(effective);
     if args.trust.any() {
         verifier = verifier.with_trust(trust(&args.trust)?);
     }
@@ -415,15 +424,12 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
     if let Some(AuditCommand::Merge(merge)) = &args.merge {
         return audit_merge(merge);
     }
-    let mut verifier = verifier(&args.check)?;
+    let verifier = verifier(&args.check)?;
     let time = |option: &str, text: &Option<String>| {
         text.as_deref()
             .map(|t| parse_time(t).map_err(|e| anyhow::anyhow!("{option}: {e}")))
             .transpose()
     };
-    if let Some(at) = time("--at", &args.run.at)? {
-        verifier = verifier.at(at);
-    }
     let (since, until) = (
         time("--since", &args.run.since)?,
         time("--until", &args.run.until)?,
@@ -501,7 +507,7 @@ fn audit(args: &AuditArgs) -> anyhow::Result<Exit> {
         resume,
         all_results: args.run.all_results,
         outputs,
-        settings: run_settings(&args.check, args.run.at.as_deref())?,
+        settings: run_settings(&args.check, args.check.effective_time.as_deref())?,
     };
     let mut out: Box<dyn Write + Send> = match &args.out.output {
         Some(path) => {
