@@ -28,7 +28,7 @@ fn the_starter_pack_tests_pass() {
 
 #[test]
 fn a_broken_test_fails_with_file_and_line() {
-    let out = provcheck(&["policy", "test", "tests/fixtures/rego-broken"]);
+    let out = provcheck(&["policy", "test", "tests/fixtures/rego-broken", "--verbose"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("PASS  tests/fixtures/rego-broken/broken_test.rego:6  data.provcheck.broken_test.test_passes"), "{stdout}");
@@ -76,7 +76,7 @@ fn a_runtime_error_is_a_usage_error_not_a_pass() {
 /// alone, and never takes `test_` in a comment or a string for a test.
 #[test]
 fn policy_test_runs_every_body_and_indented_tests() {
-    let out = provcheck(&["policy", "test", "tests/fixtures/rego-bodies"]);
+    let out = provcheck(&["policy", "test", "tests/fixtures/rego-bodies", "-v"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     let file = "tests/fixtures/rego-bodies/bodies_test.rego";
@@ -712,4 +712,38 @@ fn policy_codes_and_messages_are_kept_or_defaulted() {
             ("provcheck.slsa3.warn".to_owned(), "no code".to_owned()),
         ]
     );
+}
+
+/// `policy test` as `opa test` runs it: failures only unless `--verbose`,
+/// `--run REGEX` selects tests by full name, and JSON and JUnit outputs.
+#[test]
+fn policy_test_selects_and_writes_formats() {
+    let broken = "tests/fixtures/rego-broken";
+    let out = provcheck(&["policy", "test", broken]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stdout.contains("PASS  "), "{stdout}");
+    assert!(stdout.contains("FAIL  "), "{stdout}");
+    // Only the passing test: exit 0.
+    let out = provcheck(&["policy", "test", broken, "--run", "test_passes$"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("1 passed, 0 failed\n"));
+    // Nothing selected: no test ran, which is no pass.
+    let out = provcheck(&["policy", "test", broken, "--run", "^nothing$"]);
+    assert_eq!(out.status.code(), Some(2));
+    // JSON: an object per test.
+    let out = provcheck(&["policy", "test", broken, "--format", "json"]);
+    let tests: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tests = tests.as_array().unwrap();
+    assert_eq!(tests.len(), 2);
+    assert_eq!(tests.iter().filter(|t| t["passed"] == false).count(), 1);
+    assert!(tests
+        .iter()
+        .all(|t| t["line"].as_u64().is_some() && t["file"].is_string()));
+    // JUnit: a case per test, one failure.
+    let out = provcheck(&["policy", "test", broken, "--format", "junit"]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.contains(r#"tests="2" failures="1""#), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2);
+    assert_eq!(xml.matches("<failure ").count(), 1);
 }

@@ -125,6 +125,16 @@ pub(crate) enum PolicyCommand {
         /// Directories or `.rego` files.
         #[arg(required = true, value_name = "DIR")]
         dirs: Vec<PathBuf>,
+        /// Only the tests whose full name (`data.PACKAGE.test_x`) matches
+        /// this regular expression, as `opa test --run`.
+        #[arg(long, short = 'r', value_name = "REGEX")]
+        run: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TestFormatArg::Text)]
+        format: TestFormatArg,
+        /// List every test, passes too (text).
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
 }
 
@@ -513,6 +523,27 @@ fn parse_output(text: &str) -> Result<OutputSpec, String> {
         format!("unknown format {format:?}: expected text, json, junit, sarif, github, markdown, tekton or vsa")
     })?;
     Ok(OutputSpec { format, file })
+}
+
+/// `policy test --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TestFormatArg {
+    /// The failed tests (every test with --verbose) and the counts.
+    Text,
+    /// A JSON array, an object per test.
+    Json,
+    /// JUnit XML.
+    Junit,
+}
+
+impl From<TestFormatArg> for provcheck::report::TestFormat {
+    fn from(f: TestFormatArg) -> Self {
+        match f {
+            TestFormatArg::Text => Self::Text,
+            TestFormatArg::Json => Self::Json,
+            TestFormatArg::Junit => Self::Junit,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

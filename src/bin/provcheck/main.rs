@@ -50,7 +50,12 @@ fn main() -> ExitCode {
         Command::Normalize(args) => normalize(&args),
         Command::Verify(args) => verify(&args),
         Command::Audit(args) => audit(&args),
-        Command::Policy(PolicyCommand::Test { dirs }) => policy_test(&dirs),
+        Command::Policy(PolicyCommand::Test {
+            dirs,
+            run,
+            format,
+            verbose,
+        }) => policy_test(&dirs, run.as_deref(), format, verbose),
         Command::Schema(args) => schema(&args),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -391,30 +396,37 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
 }
 
 /// `provcheck policy test`: one line per test, a summary, exit 1 on a failure.
-fn policy_test(dirs: &[std::path::PathBuf]) -> anyhow::Result<Exit> {
-    let outcomes = provcheck::evaluate::rego::run_tests(dirs)?;
+fn policy_test(
+    dirs: &[std::path::PathBuf],
+    run: Option<&str>,
+    format: args::TestFormatArg,
+    verbose: bool,
+) -> anyhow::Result<Exit> {
+    let filter = run
+        .map(regex::Regex::new)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--run: {e}"))?;
+    let mut outcomes = provcheck::evaluate::rego::run_tests(dirs)?;
+    if let Some(re) = &filter {
+        outcomes.retain(|o| re.is_match(&o.name));
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
-    for o in &outcomes {
-        match &o.failure {
-            None => writeln!(out, "PASS  {}:{}  {}", o.file.display(), o.line, o.name)?,
-            Some(why) => writeln!(
-                out,
-                "FAIL  {}:{}  {}: {why}",
-                o.file.display(),
-                o.line,
-                o.name
-            )?,
-        }
-    }
-    writeln!(out, "{} passed, {failed} failed", outcomes.len() - failed)?;
+    provcheck::report::write_policy_tests(&mut out, &outcomes, format.into(), verbose)?;
     out.flush()?;
     if outcomes.is_empty() {
-        say(format_args!("error: no test_ rules found"));
+        say(format_args!(
+            "error: no test_ rules found{}",
+            if filter.is_some() {
+                " that match --run"
+            } else {
+                ""
+            }
+        ));
         return Ok(Exit::Invalid);
     }
-    Ok(if failed == 0 { Exit::Pass } else { Exit::Fail })
+    let failed = outcomes.iter().any(|o| o.failure.is_some());
+    Ok(if failed { Exit::Fail } else { Exit::Pass })
 }
 
 /// `provcheck audit`: the library's [`provcheck::audit::Audit`] with flags,
