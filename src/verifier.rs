@@ -28,6 +28,10 @@ pub struct Judged {
     /// Whether a verified signature covers the build time the document
     /// records: an audit's `--since`/`--until` window may skip by it.
     pub build_time_verified: bool,
+    /// The exact signed statement bytes, when its signature verified and
+    /// every trust result passed (signer and subjects too), and
+    /// [`Verifier::keep_verified_statements`] asked for them.
+    pub verified_statement: Option<Vec<u8>>,
 }
 
 impl Judged {
@@ -36,6 +40,7 @@ impl Judged {
             report,
             evidence,
             build_time_verified: false,
+            verified_statement: None,
         }
     }
 }
@@ -87,6 +92,7 @@ pub struct Verifier {
     limits: Limits,
     at: Option<DateTime<Utc>>,
     effective: EffectiveTime,
+    keep_statements: bool,
     trust: Option<TrustMaterial>,
     options: NormalizeOptions,
 }
@@ -99,6 +105,7 @@ impl Verifier {
             limits: Limits::default(),
             at: None,
             effective: EffectiveTime::Attestation,
+            keep_statements: false,
             trust: None,
             options: NormalizeOptions::default(),
         }
@@ -139,6 +146,14 @@ impl Verifier {
     #[must_use]
     pub fn effective_time(mut self, effective: EffectiveTime) -> Self {
         self.effective = effective;
+        self
+    }
+
+    /// Keep the exact signed statement of each document whose signature
+    /// verified ([`Judged::verified_statement`]), for `--print-provenance`.
+    #[must_use]
+    pub fn keep_verified_statements(mut self) -> Self {
+        self.keep_statements = true;
         self
     }
 
@@ -336,12 +351,22 @@ impl Verifier {
             });
         // A verification summary is judged by what it says, once its
         // signature has verified.
+        // Every trust result passed: the signature, and the signer and
+        // subjects demanded.
+        let trusted = trust_results
+            .iter()
+            .all(|r| r.status == Status::Pass && r.warning.is_none());
         let mut first = trust_results;
         first.extend(crate::evaluate::vsa::judge(&doc.value));
+        let signature_verified = verified && !trust.skips_signature();
+        let verified_statement = (self.keep_statements && signature_verified && trusted)
+            .then(|| doc.envelope.as_ref().map(|e| e.payload.clone()))
+            .flatten();
         let ev = self.normalized(doc)?;
         let report = finish(self.judge_evidence(&ev, verified)?.with_first(first));
         Ok(Judged {
-            build_time_verified: verified && !trust.skips_signature(),
+            build_time_verified: signature_verified,
+            verified_statement,
             ..Judged::of(report, Some(ev))
         })
     }

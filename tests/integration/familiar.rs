@@ -360,3 +360,54 @@ fn effective_time_moves_the_instant_rules_are_judged_at() {
     assert_eq!(run("tomorrow").0, 2);
     assert_eq!(run("2027-6-1").0, 2);
 }
+
+/// `--print-provenance`: the statements whose signature, signer and
+/// subjects verified, a JSON line each on standard output; the report on
+/// standard error.
+#[test]
+fn print_provenance_writes_only_verified_statements() {
+    let file = corpus()
+        .join("slsa-verifier/gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl");
+    let file = file.to_str().unwrap();
+    let run = |identity: &str, more: &[&str]| {
+        let mut args = vec![
+            "verify",
+            file,
+            "--certificate-identity-regexp",
+            identity,
+            "--certificate-oidc-issuer",
+            GH,
+            "--print-provenance",
+        ];
+        args.extend_from_slice(more);
+        provcheck(&args)
+    };
+    let out = run("^https://github.com/slsa-framework/", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    let statement: serde_json::Value = serde_json::from_str(stdout.trim_end()).unwrap();
+    assert_eq!(
+        statement["predicateType"],
+        "https://slsa.dev/provenance/v0.2"
+    );
+    assert_eq!(
+        statement["subject"][0]["digest"]["sha256"],
+        "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("PASS  "));
+    // A signer that is not the one required: nothing printed.
+    let out = run("^https://github.com/someone-else/", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // A subject that is not the one required: nothing printed.
+    let out = run(
+        "^https://github.com/slsa-framework/",
+        &["--digest", &format!("sha256:{}", "0".repeat(64))],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // Another output on standard output is refused.
+    let out = run("^https://github.com/slsa-framework/", &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+}

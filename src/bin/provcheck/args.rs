@@ -156,6 +156,12 @@ pub(crate) struct VerifyArgs {
     /// markdown, tekton, vsa.
     #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_output, help_heading = "Output")]
     pub(crate) output: Vec<OutputSpec>,
+    /// Write the statements whose signature, signer and subjects verified to
+    /// standard output, a JSON line each (as slsa-verifier's flag); the
+    /// report goes to standard error. No other output may go to standard
+    /// output.
+    #[arg(long, help_heading = "Output")]
+    pub(crate) print_provenance: bool,
     /// SARIF: include passing results too (by default only fail, unknown
     /// and warnings: code scanning raises an alert for every result).
     #[arg(long, help_heading = "Output")]

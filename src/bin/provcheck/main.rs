@@ -339,7 +339,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     // Everything that can refuse the run comes before an output file is
     // created: the policy and keys, the time, the outputs' names.
     let settings = outputs::Settings::before(args)?;
-    let verifier = verifier(&args.check)?;
+    let mut verifier = verifier(&args.check)?;
+    if args.print_provenance {
+        verifier = verifier.keep_verified_statements();
+    }
+    let mut statements = Vec::new();
     let plan = outputs::Plan::new(args, &verifier, &settings)?;
     let mut outputs = plan.open()?;
     let mut entries = Vec::new();
@@ -357,7 +361,10 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         let digest = format!("sha256:{}", outputs::hex(&sha2::Sha256::digest(&bytes)));
         for judged in verifier.judge_bytes(&input, &bytes) {
             let entry = match judged {
-                Ok(j) => outputs::entry(input.clone(), j),
+                Ok(mut j) => {
+                    statements.extend(j.verified_statement.take());
+                    outputs::entry(input.clone(), j)
+                }
                 Err(e) => {
                     say(format_args!("error: {e}"));
                     provcheck::report::Entry::new(input.clone(), Err(e))
@@ -367,6 +374,9 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         }
     }
     settings.after(args)?;
+    if args.print_provenance {
+        outputs::print_provenance(&statements)?;
+    }
     outputs.write(&entries)?;
 
     let errors: Vec<_> = entries.iter().filter(|e| e.report().is_none()).collect();

@@ -110,6 +110,8 @@ fn configuration_files(check: &args::CheckArgs) -> Vec<PathBuf> {
 /// The outputs, checked; nothing created yet.
 pub(crate) struct Plan {
     stdout: Format,
+    /// `--print-provenance`: the report goes to standard error.
+    report_to_stderr: bool,
     files: Vec<(Format, PathBuf)>,
     options: OutputOptions,
 }
@@ -150,6 +152,11 @@ impl Plan {
                     .map(|s| format!("{:?}", s.format).to_lowercase())
                     .collect::<Vec<_>>()
                     .join(", ")
+            );
+        }
+        if args.print_provenance && !to_stdout.is_empty() {
+            anyhow::bail!(
+                "--print-provenance writes the verified statements to standard output: give the other outputs as FORMAT=FILE"
             );
         }
         let stdout = to_stdout.first().map_or(Format::Text, |s| s.format.into());
@@ -242,6 +249,7 @@ impl Plan {
         };
         Ok(Self {
             stdout,
+            report_to_stderr: args.print_provenance,
             files,
             options,
         })
@@ -258,6 +266,7 @@ impl Plan {
         }
         Ok(Outputs {
             stdout: self.stdout,
+            report_to_stderr: self.report_to_stderr,
             files,
             options: self.options,
         })
@@ -267,6 +276,7 @@ impl Plan {
 /// The open outputs.
 pub(crate) struct Outputs {
     stdout: Format,
+    report_to_stderr: bool,
     files: Vec<(Format, PathBuf, std::fs::File)>,
     options: OutputOptions,
 }
@@ -303,11 +313,76 @@ impl Outputs {
                     anyhow::anyhow!("--output {}: cannot write it: {e}", path.display())
                 })?;
         }
+        if self.report_to_stderr {
+            let stderr = std::io::stderr();
+            let mut out = std::io::BufWriter::new(stderr.lock());
+            let plain = OutputOptions {
+                text: TextOptions {
+                    color: false,
+                    ..self.options.text
+                },
+                ..self.options.clone()
+            };
+            provcheck::report::write(&mut out, self.stdout, entries, &plain)?;
+            out.flush()?;
+            return Ok(());
+        }
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         provcheck::report::write(&mut out, self.stdout, entries, &self.options)?;
         out.flush()?;
         Ok(())
+    }
+}
+
+/// Write verified statements to standard output, a JSON line each: the
+/// signed bytes with the whitespace between JSON tokens left out (nothing
+/// inside a string changes).
+pub(crate) fn print_provenance(statements: &[Vec<u8>]) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for statement in statements {
+        out.write_all(&json_line(statement))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// JSON text on one line: whitespace outside strings dropped.
+fn json_line(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in json {
+        if in_string {
+            out.push(b);
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            if b == b'"' {
+                in_string = true;
+            }
+            out.push(b);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_line;
+
+    #[test]
+    fn json_lines_keep_strings_whole() {
+        let text = b"{\n  \"a\": \"x y\\\" \\n z\",\n  \"b\" : [1, 2]\n}\n";
+        assert_eq!(
+            json_line(text),
+            b"{\"a\":\"x y\\\" \\n z\",\"b\":[1,2]}".to_vec()
+        );
     }
 }
 
