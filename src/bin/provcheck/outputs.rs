@@ -372,20 +372,6 @@ fn json_line(json: &[u8]) -> Vec<u8> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::json_line;
-
-    #[test]
-    fn json_lines_keep_strings_whole() {
-        let text = b"{\n  \"a\": \"x y\\\" \\n z\",\n  \"b\" : [1, 2]\n}\n";
-        assert_eq!(
-            json_line(text),
-            b"{\"a\":\"x y\\\" \\n z\",\"b\":[1,2]}".to_vec()
-        );
-    }
-}
-
 /// The VSA's policy URI: the policy files, or `provcheck:flags`.
 fn policy_uri(args: &VerifyArgs) -> String {
     match args.check.policy.as_slice() {
@@ -478,4 +464,18 @@ fn spelled(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     Some(std::fs::canonicalize(dir).ok()?.join(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_line;
+
+    #[test]
+    fn json_lines_keep_strings_whole() {
+        let text = b"{\n  \"a\": \"x y\\\" \\n z\",\n  \"b\" : [1, 2]\n}\n";
+        assert_eq!(
+            json_line(text),
+            b"{\"a\":\"x y\\\" \\n z\",\"b\":[1,2]}".to_vec()
+        );
+    }
 }
