@@ -302,7 +302,7 @@ impl Verifier {
             };
             return Ok(Judged::of(report, Some(ev)));
         };
-        let trust_results = verify::check(trust, &doc);
+        let (trust_results, certified) = verify::check_certified(trust, &doc);
         let finish = |mut report: Report| {
             if trust.skips_signature() {
                 report
@@ -362,7 +362,10 @@ impl Verifier {
         let verified_statement = (self.keep_statements && signature_verified && trusted)
             .then(|| doc.envelope.as_ref().map(|e| e.payload.clone()))
             .flatten();
-        let ev = self.normalized(doc)?;
+        let mut ev = self.normalized(doc)?;
+        // What the verified certificate says of the build: the rules check
+        // the predicate against it.
+        ev.certified = certified;
         let report = finish(self.judge_evidence(&ev, verified)?.with_first(first));
         Ok(Judged {
             build_time_verified: signature_verified,

@@ -29,6 +29,9 @@ pub(crate) struct Facts<'a> {
     pub(crate) predicate_type: Option<&'a str>,
     pub(crate) repository: Option<&'a str>,
     pub(crate) git_ref: Option<&'a str>,
+    /// What the verified signing certificate says: repository and ref.
+    pub(crate) certified_repository: Option<&'a str>,
+    pub(crate) certified_ref: Option<&'a str>,
     pub(crate) started: Option<DateTime<Utc>>,
     pub(crate) finished: Option<DateTime<Utc>>,
 }
@@ -41,6 +44,8 @@ impl<'a> Facts<'a> {
             predicate_type: ev.predicate_type.as_deref(),
             repository: source.and_then(|s| s.repository.as_deref()),
             git_ref: source.and_then(|s| s.git_ref.as_deref()),
+            certified_repository: ev.certified.as_ref().and_then(|c| c.repository.as_deref()),
+            certified_ref: ev.certified.as_ref().and_then(|c| c.git_ref.as_deref()),
             started: ev.build_started_on.as_deref().and_then(parse_instant),
             finished: ev.build_finished_on.as_deref().and_then(parse_instant),
         }
@@ -445,36 +450,75 @@ fn source(facts: &Facts<'_>, want: &SourceExpectation) -> RuleResult {
     let rule = RuleId::SourceMatches.as_str();
     let mut problems = Vec::new();
     let mut unknown = Vec::new();
+    // A verified certificate vouches for the build's repository and ref: the
+    // predicate must say the same, and the certificate must meet the
+    // expectation too.
+    let (cert_repo, cert_ref) = (facts.certified_repository, facts.certified_ref);
+    if let (Some(p), Some(c)) = (facts.repository, cert_repo) {
+        if !same_repository(p, c) {
+            problems.push(format!(
+                "the predicate says repository {p}, the signing certificate says {c}"
+            ));
+        }
+    }
+    let wants_ref = want.git_ref.is_some() || want.versioned_tag.is_some();
+    if let (true, Some(p), Some(c)) = (wants_ref, facts.git_ref, cert_ref) {
+        if p != c {
+            problems.push(format!(
+                "the predicate says ref {p}, the signing certificate says {c}"
+            ));
+        }
+    }
     if let Some(repo) = &want.repository {
         match facts.repository {
             Some(got) if same_repository(got, repo) => {}
             Some(got) => problems.push(format!("repository {got} is not {repo}")),
             None => unknown.push("repository"),
         }
+        if let Some(c) = cert_repo.filter(|c| !same_repository(c, repo)) {
+            if facts.repository.is_none_or(|p| same_repository(p, repo)) {
+                problems.push(format!(
+                    "the signing certificate's repository {c} is not {repo}"
+                ));
+            }
+        }
     }
+    let refs = [
+        facts.git_ref,
+        cert_ref.filter(|c| Some(*c) != facts.git_ref),
+    ];
     if let Some(r) = &want.git_ref {
         match facts.git_ref {
             Some(got) if got == r => {}
             Some(got) => problems.push(format!("ref {got} is not {r}")),
             None => unknown.push("ref"),
         }
+        if let Some(c) = cert_ref.filter(|c| c != r && facts.git_ref.is_none_or(|p| p == r)) {
+            problems.push(format!("the signing certificate's ref {c} is not {r}"));
+        }
     }
     if let Some(v) = &want.versioned_tag {
         match facts.git_ref {
-            Some(got) => match got.strip_prefix("refs/tags/") {
-                Some(tag) if v.accepts(tag) => {}
-                Some(tag) => problems.push(format!(
-                    "tag {tag} is not a version compatible with {}",
-                    v.text
-                )),
-                None => problems.push(format!(
-                    "ref {got} is not a tag (wanted a version {})",
-                    v.text
-                )),
-            },
+            Some(_) => {
+                for (whose, got) in ["", "the signing certificate's "].into_iter().zip(refs) {
+                    let Some(got) = got else { continue };
+                    match got.strip_prefix("refs/tags/") {
+                        Some(tag) if v.accepts(tag) => {}
+                        Some(tag) => problems.push(format!(
+                            "{whose}tag {tag} is not a version compatible with {}",
+                            v.text
+                        )),
+                        None => problems.push(format!(
+                            "{whose}ref {got} is not a tag (wanted a version {})",
+                            v.text
+                        )),
+                    }
+                }
+            }
             None => unknown.push("ref"),
         }
     }
+    problems.dedup();
     if !problems.is_empty() {
         RuleResult::document(rule, Status::Fail, problems.join("; "))
     } else if !unknown.is_empty() {
@@ -733,6 +777,8 @@ mod tests {
             predicate_type: Some("https://slsa.dev/provenance/v1"),
             repository: Some("git+https://github.com/acme/app.git"),
             git_ref: Some("refs/heads/main"),
+            certified_repository: None,
+            certified_ref: None,
             started: parse_instant("2026-05-01T10:00:00Z"),
             finished: parse_instant("2026-05-01T10:05:00+00:00"),
         };
@@ -765,6 +811,40 @@ mod tests {
             source(&Facts::default(), &want("x", "y")).status,
             Status::Unknown
         );
+        // A verified certificate must agree with the predicate and the
+        // expectation: a predicate claiming another repository fails,
+        // naming both.
+        fn certified(repo: &'static str, r: &'static str) -> Facts<'static> {
+            Facts {
+                repository: Some("https://github.com/acme/app"),
+                git_ref: Some("refs/heads/main"),
+                certified_repository: Some(repo),
+                certified_ref: Some(r),
+                ..Facts::default()
+            }
+        }
+        let app = want("github.com/acme/app", "refs/heads/main");
+        let ok = source(
+            &certified("https://github.com/acme/app", "refs/heads/main"),
+            &app,
+        );
+        assert_eq!(ok.status, Status::Pass, "{}", ok.message);
+        let forged = source(
+            &certified("https://github.com/evil/fork", "refs/heads/main"),
+            &app,
+        );
+        assert_eq!(forged.status, Status::Fail);
+        assert!(
+            forged.message.contains("https://github.com/acme/app")
+                && forged.message.contains("https://github.com/evil/fork"),
+            "{}",
+            forged.message
+        );
+        let other_ref = source(
+            &certified("https://github.com/acme/app", "refs/heads/dev"),
+            &app,
+        );
+        assert_eq!(other_ref.status, Status::Fail, "{}", other_ref.message);
 
         let w = |nb: Option<&str>, na: Option<&str>| TimeWindow {
             not_before: nb.and_then(parse_instant),

@@ -123,6 +123,11 @@ pub struct Evidence {
     /// What signature material was present (nothing is verified here);
     /// `null` for an unsigned document.
     pub signatures: Option<SignatureMaterial>,
+    /// What a verified signing certificate says of the build (its Fulcio
+    /// extensions), set by the verify stage once the signature verified;
+    /// absent otherwise. Rules check the predicate against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certified: Option<Certified>,
     /// One entry per step and sidecar, declared order first.
     pub steps: Vec<StepEvidence>,
     /// What the document could not tell (missing specs, child runs not embedded).
@@ -244,6 +249,18 @@ impl Material {
             ImageOrigin::RuntimeImageId | ImageOrigin::Resolved => None,
         }
     }
+}
+
+/// What a verified Fulcio certificate says of the build that signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Certified {
+    /// The source repository (`https://github.com/o/r`).
+    pub repository: Option<String>,
+    /// The source ref (`refs/heads/main`).
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// The build signer (the workflow that signed, with its ref).
+    pub build_signer: Option<String>,
 }
 
 /// The signature material a document carried (present, not verified).

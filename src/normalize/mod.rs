@@ -139,6 +139,7 @@ fn shell(doc: &Document) -> Evidence {
         build_finished_on: None,
         invocation_id: None,
         signatures: signature_material(doc),
+        certified: None,
         steps: Vec::new(),
         notes: Vec::new(),
     }

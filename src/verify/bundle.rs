@@ -541,6 +541,12 @@ pub(crate) fn verify(
                     Some(cert) => {
                         let (status, message) = trust.identity.judge(cert);
                         out.identity(status, message);
+                        let claims = &cert.ci_claims;
+                        out.certified = Some(crate::evidence::Certified {
+                            repository: claims.source_repository_uri.clone(),
+                            git_ref: claims.source_repository_ref.clone(),
+                            build_signer: claims.build_signer_uri.clone(),
+                        });
                     }
                     None => out.identity(
                         trust.identity_unmatched(),

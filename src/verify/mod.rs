@@ -65,6 +65,16 @@ pub const INSECURE_BUILD_TIME: &str = "build times taken as recorded, not verifi
 /// Tekton object, an unsigned statement) is judged as such: `unknown`, or
 /// `fail` when the trust options demand a signature.
 pub fn check(trust: &TrustMaterial, doc: &Document) -> Vec<RuleResult> {
+    check_certified(trust, doc).0
+}
+
+/// As [`check`], with what the verified signing certificate says of the
+/// build (a keyless bundle whose signature verified), for the rules to
+/// check the predicate against.
+pub fn check_certified(
+    trust: &TrustMaterial,
+    doc: &Document,
+) -> (Vec<RuleResult>, Option<crate::evidence::Certified>) {
     let (out, pointers) = match (&doc.bundle, &doc.envelope) {
         (Some(bundle), _) => (bundle::verify(trust, doc, bundle), Pointers::bundle(bundle)),
         (None, Some(envelope)) => (
@@ -79,14 +89,19 @@ pub fn check(trust: &TrustMaterial, doc: &Document) -> Vec<RuleResult> {
                     format!("not a valid {}, nothing verified: {e}", doc.kind.label()),
                 );
                 out.subjects_undecided(trust, "the signature material is invalid");
-                return out.results;
+                return (out.results, None);
             }
-            _ => return not_verified(trust, "not verified: no signature material in the document"),
+            _ => {
+                return (
+                    not_verified(trust, "not verified: no signature material in the document"),
+                    None,
+                )
+            }
         },
     };
     let mut results = out.results;
     pointers.attach(&mut results);
-    results
+    (results, out.certified)
 }
 
 /// The results for a document without signature material.

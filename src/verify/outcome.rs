@@ -10,6 +10,9 @@ use crate::ingest::{Bundle, Envelope};
 #[derive(Debug, Default)]
 pub(crate) struct Outcome {
     pub(crate) results: Vec<RuleResult>,
+    /// What the verified certificate says of the build, when a keyless
+    /// signature verified.
+    pub(crate) certified: Option<crate::evidence::Certified>,
 }
 
 impl Outcome {
