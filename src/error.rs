@@ -433,9 +433,22 @@ pub enum TrustError {
         /// What is wrong.
         reason: String,
     },
-    /// `--certificate-identity-regexp` does not compile.
-    #[error("--certificate-identity-regexp {pattern:?}: {reason}")]
+    /// A signer option's value has the wrong form (`--owner`, `--repo`,
+    /// `--signer-repo`, `--signer-workflow`).
+    #[error("{flag} {value:?}: {reason}")]
+    Flag {
+        /// The option.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// The form expected.
+        reason: &'static str,
+    },
+    /// A regular expression option does not compile.
+    #[error("{flag} {pattern:?}: {reason}")]
     Regexp {
+        /// The option, e.g. `--certificate-identity-regexp`.
+        flag: &'static str,
         /// The pattern.
         pattern: String,
         /// The compiler's message.

@@ -148,7 +148,7 @@ rule_ids! {
         short: "The builder is allowed",
         enabled_by: "policy `builders`, `--builder-id`",
         per: "document",
-        pass: "builder id listed (an entry without `@REF` admits every ref of that builder; `@vX` is `@refs/tags/vX`)",
+        pass: "builder id listed (an entry without `@REF` admits that builder at a release tag; `@vX` is `@refs/tags/vX`), and for a keyless bundle the workflow that signed too, unless it is a delegating builder",
         fail: "not listed",
         unknown: "no builder id recorded",
     }

@@ -203,14 +203,17 @@ impl Verifier {
             EffectiveTime::Attestation => evaluate::JudgedAt {
                 now: self.at.unwrap_or_else(Utc::now),
                 build_time_verified,
+                fixed: false,
             },
             EffectiveTime::Now => evaluate::JudgedAt {
                 now: Utc::now(),
-                build_time_verified: false,
+                build_time_verified,
+                fixed: true,
             },
             EffectiveTime::At(time) => evaluate::JudgedAt {
                 now: time,
-                build_time_verified: false,
+                build_time_verified,
+                fixed: true,
             },
         };
         let mut report = Report::new(

@@ -183,12 +183,13 @@ impl VersionedTag {
     /// pre-release or build suffix included).
     fn numbers(text: &str) -> Option<Vec<u64>> {
         let rest = text.strip_prefix('v')?;
+        // Semantic-version numbers: digits, no leading zero (`v014` is not `v14`).
         let parts: Vec<u64> = rest
             .split('.')
             .map(|p| {
-                (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-                    .then(|| p.parse().ok())
-                    .flatten()
+                let digits = !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+                let leading_zero = p.len() > 1 && p.starts_with('0');
+                (digits && !leading_zero).then(|| p.parse().ok()).flatten()
             })
             .collect::<Option<_>>()?;
         (1..=3).contains(&parts.len()).then_some(parts)
@@ -882,7 +883,9 @@ mod tests {
         ] {
             assert_eq!(v(want).accepts(tag), ok, "{want} {tag}");
         }
-        for bad in ["13", "v", "v1.2.3.4", "v1.x", "v1..2", "v-1"] {
+        assert!(!v("v14.0").accepts("v014"));
+        assert!(!v("v14.0").accepts("v14.00.0000"));
+        for bad in ["13", "v", "v1.2.3.4", "v1.x", "v1..2", "v-1", "v01"] {
             assert!(VersionedTag::parse(bad).is_none(), "{bad}");
         }
     }

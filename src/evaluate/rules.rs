@@ -29,9 +29,11 @@ pub(crate) struct Facts<'a> {
     pub(crate) predicate_type: Option<&'a str>,
     pub(crate) repository: Option<&'a str>,
     pub(crate) git_ref: Option<&'a str>,
-    /// What the verified signing certificate says: repository and ref.
+    /// What the verified signing certificate says: repository, ref and
+    /// the workflow that signed.
     pub(crate) certified_repository: Option<&'a str>,
     pub(crate) certified_ref: Option<&'a str>,
+    pub(crate) certified_signer: Option<&'a str>,
     pub(crate) started: Option<DateTime<Utc>>,
     pub(crate) finished: Option<DateTime<Utc>>,
 }
@@ -46,6 +48,10 @@ impl<'a> Facts<'a> {
             git_ref: source.and_then(|s| s.git_ref.as_deref()),
             certified_repository: ev.certified.as_ref().and_then(|c| c.repository.as_deref()),
             certified_ref: ev.certified.as_ref().and_then(|c| c.git_ref.as_deref()),
+            certified_signer: ev
+                .certified
+                .as_ref()
+                .and_then(|c| c.build_signer.as_deref()),
             started: ev.build_started_on.as_deref().and_then(parse_instant),
             finished: ev.build_finished_on.as_deref().and_then(parse_instant),
         }
@@ -117,6 +123,10 @@ pub struct JudgedAt {
     pub now: DateTime<Utc>,
     /// Whether the document's recorded build time is trusted.
     pub build_time_verified: bool,
+    /// `effective_on` dates are judged at `now` whatever the build time
+    /// (`--effective-time now|TIME`); `build_time.window` still judges a
+    /// trusted build time.
+    pub fixed: bool,
 }
 
 impl JudgedAt {
@@ -125,6 +135,7 @@ impl JudgedAt {
         Self {
             now,
             build_time_verified: false,
+            fixed: false,
         }
     }
 
@@ -134,13 +145,14 @@ impl JudgedAt {
         Self {
             now,
             build_time_verified: true,
+            fixed: false,
         }
     }
 
     /// The instant the rules are judged at for a document with these facts.
     pub(crate) fn instant(&self, facts: &Facts<'_>) -> DateTime<Utc> {
-        match (self.build_time_verified, facts.build_time()) {
-            (true, Some(built)) => built,
+        match (self.fixed, self.build_time_verified, facts.build_time()) {
+            (false, true, Some(built)) => built,
             _ => self.now,
         }
     }
@@ -210,7 +222,7 @@ pub fn evaluate_at(
             );
         }
         if let Some(s) = &native.builders {
-            push(s.effective_on, vec![builder(facts.builder_id, &s.rule)]);
+            push(s.effective_on, vec![builder(&facts, &s.rule)]);
         }
         if let Some(s) = &native.predicate_types {
             push(
@@ -397,37 +409,73 @@ fn listed(
     }
 }
 
-/// `builder.allowed`: an allowed id without `@REF` admits every ref of
-/// that builder; one with a ref admits that ref only, `@vX` being
-/// `@refs/tags/vX` (slsa-verifier's `--builder-id`).
-fn builder(id: Option<&str>, allowed: &std::collections::BTreeSet<String>) -> RuleResult {
-    let rule = RuleId::BuilderAllowed.as_str();
-    let Some(id) = id else {
-        return RuleResult::document(rule, Status::Unknown, "the document records no builder id");
-    };
+/// slsa-github-generator's delegating builders (BYOB): the certificate
+/// names the delegator, and the predicate the builder it ran.
+const DELEGATORS: [&str; 2] = [
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_generic_slsa3.yml",
+    "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml",
+];
+
+/// Whether the allowed entry admits the builder `id`: the very id; with
+/// `@vX`, the id at `@refs/tags/vX`; without `@REF`, that builder at a
+/// release tag `refs/tags/vX[.Y[.Z]]` (as slsa-verifier's `--builder-id`:
+/// never a branch or a bare commit, which a fork could name).
+fn admits(entry: &str, id: &str) -> bool {
+    if entry == id {
+        return true;
+    }
     let (name, git_ref) = match id.split_once('@') {
         Some((name, r)) => (name, Some(r)),
         None => (id, None),
     };
-    let admits = |entry: &String| match entry.split_once('@') {
-        None => entry == name,
+    match entry.split_once('@') {
         Some((want, want_ref)) => {
-            let want_ref = if want_ref.starts_with("refs/") {
-                want_ref.to_owned()
-            } else {
-                format!("refs/tags/{want_ref}")
-            };
-            want == name && git_ref == Some(want_ref.as_str())
+            !want_ref.starts_with("refs/")
+                && want == name
+                && git_ref.and_then(|r| r.strip_prefix("refs/tags/")) == Some(want_ref)
         }
+        None => {
+            entry == name
+                && git_ref
+                    .and_then(|r| r.strip_prefix("refs/tags/"))
+                    .is_some_and(|tag| super::policy::VersionedTag::parse(tag).is_some())
+        }
+    }
+}
+
+/// `builder.allowed`. The builder is the predicate's `builder.id`; for a
+/// keyless bundle it is also the certificate's build signer (slsa-verifier
+/// trusts the workflow that signed as the builder), and both must be
+/// allowed — unless the signer is a delegating builder, which vouches for
+/// the builder the predicate names.
+fn builder(facts: &Facts<'_>, allowed: &std::collections::BTreeSet<String>) -> RuleResult {
+    let rule = RuleId::BuilderAllowed.as_str();
+    let Some(id) = facts.builder_id else {
+        return RuleResult::document(rule, Status::Unknown, "the document records no builder id");
     };
-    if allowed.iter().any(admits) {
-        RuleResult::document(rule, Status::Pass, format!("builder id {id} is allowed"))
-    } else {
-        RuleResult::document(
+    let allows = |id: &str| allowed.iter().any(|entry| admits(entry, id));
+    let signer = facts.certified_signer.filter(|signer| {
+        let (name, git_ref) = signer.split_once('@').unwrap_or((signer, ""));
+        let delegator = DELEGATORS.contains(&name)
+            && git_ref
+                .strip_prefix("refs/tags/")
+                .is_some_and(|tag| super::policy::VersionedTag::parse(tag).is_some());
+        !delegator
+    });
+    match (allows(id), signer) {
+        (false, _) => {
+            RuleResult::document(rule, Status::Fail, format!("builder id {id} is not allowed"))
+        }
+        (true, Some(signer)) if !allows(signer) => RuleResult::document(
             rule,
             Status::Fail,
-            format!("builder id {id} is not allowed"),
-        )
+            format!(
+                "the predicate's builder {id} is allowed, but the workflow that signed, {signer}, is not"
+            ),
+        ),
+        (true, _) => {
+            RuleResult::document(rule, Status::Pass, format!("builder id {id} is allowed"))
+        }
     }
 }
 
@@ -779,6 +827,7 @@ mod tests {
             git_ref: Some("refs/heads/main"),
             certified_repository: None,
             certified_ref: None,
+            certified_signer: None,
             started: parse_instant("2026-05-01T10:00:00Z"),
             finished: parse_instant("2026-05-01T10:05:00+00:00"),
         };
@@ -845,6 +894,23 @@ mod tests {
             &app,
         );
         assert_eq!(other_ref.status, Status::Fail, "{}", other_ref.message);
+
+        // `--effective-time`: a fixed instant moves `effective_on`, not the
+        // window, which still judges the verified build time.
+        let fixed = JudgedAt {
+            now: parse_instant("2030-01-01").unwrap(),
+            build_time_verified: true,
+            fixed: true,
+        };
+        assert_eq!(fixed.instant(&facts), parse_instant("2030-01-01").unwrap());
+        assert_eq!(
+            JudgedAt {
+                fixed: false,
+                ..fixed
+            }
+            .instant(&facts),
+            facts.build_time().unwrap()
+        );
 
         let w = |nb: Option<&str>, na: Option<&str>| TimeWindow {
             not_before: nb.and_then(parse_instant),

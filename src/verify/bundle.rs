@@ -82,8 +82,17 @@ impl GhPolicy {
             || self.signer_repo.is_some()
     }
 
-    /// What the certificate says against each flag given.
-    fn mismatches(&self, claims: &sigstore_verify::crypto::FulcioCiClaims, out: &mut Vec<String>) {
+    /// What the certificate says against each flag given. `signer_pinned`:
+    /// an identity option names the signer already; otherwise `--owner` and
+    /// `--repo` also require a signer under that owner or repository, as
+    /// gh does (a reusable workflow of anyone else is not the owner's).
+    fn mismatches(
+        &self,
+        claims: &sigstore_verify::crypto::FulcioCiClaims,
+        san: Option<&str>,
+        signer_pinned: bool,
+        out: &mut Vec<String>,
+    ) {
         let said =
             |v: Option<&String>| v.map_or_else(|| "nothing".to_owned(), |v| format!("{v:?}"));
         let github = |path: &str| format!("https://github.com/{}", path.trim_matches('/'));
@@ -111,6 +120,24 @@ impl GhPolicy {
                     "--repo wants the source repository {want}, the certificate says {}",
                     said(claims.source_repository_uri.as_ref())
                 ));
+            }
+        }
+        let named = signer_pinned || self.signer_workflow.is_some() || self.signer_repo.is_some();
+        if !named {
+            if let Some(scope) = self.repo.as_ref().or(self.owner.as_ref()) {
+                let want = format!("{}/", github(scope));
+                let ok = san.is_some_and(|got| {
+                    got.len() > want.len()
+                        && got
+                            .get(..want.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(&want))
+                });
+                if !ok {
+                    out.push(format!(
+                        "the signer must be a workflow under {want} (as gh requires without --signer-workflow or --signer-repo), the certificate's is {}",
+                        san.map_or_else(|| "nothing".to_owned(), |s| format!("{s:?}"))
+                    ));
+                }
             }
         }
         let signer = claims.build_signer_uri.as_deref();
@@ -283,7 +310,12 @@ impl IdentityPolicy {
                 ));
             }
         }
-        self.gh.mismatches(claims, &mut mismatches);
+        self.gh.mismatches(
+            claims,
+            san,
+            self.identity.is_some() || self.identity_regexp.is_some(),
+            &mut mismatches,
+        );
         let who = format!(
             "signer {} (issuer {})",
             san.unwrap_or("(no SAN)"),

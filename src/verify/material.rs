@@ -112,6 +112,7 @@ impl TrustBuilder {
     /// [`TrustError::Regexp`] when it does not compile.
     pub fn certificate_identity_regexp(&mut self, pattern: &str) -> Result<&mut Self, TrustError> {
         let re = regex::Regex::new(pattern).map_err(|e| TrustError::Regexp {
+            flag: "--certificate-identity-regexp",
             pattern: pattern.to_owned(),
             reason: e.to_string(),
         })?;
@@ -136,6 +137,7 @@ impl TrustBuilder {
         pattern: &str,
     ) -> Result<&mut Self, TrustError> {
         let re = regex::Regex::new(pattern).map_err(|e| TrustError::Regexp {
+            flag: "--certificate-oidc-issuer-regexp",
             pattern: pattern.to_owned(),
             reason: e.to_string(),
         })?;
@@ -268,9 +270,52 @@ impl TrustBuilder {
     /// # Errors
     ///
     /// [`TrustError::Threshold`] when fewer distinct keys were given than the
-    /// threshold; [`TrustError::TrustedRoot`] when a given root holds
+    /// threshold; [`TrustError::Flag`] for a gh name of the wrong form; [`TrustError::TrustedRoot`] when a given root holds
     /// unusable keys or certificates.
     pub fn build(mut self) -> Result<TrustMaterial, TrustError> {
+        // gh's names: an owner is one path component, a repository two.
+        let gh = &self.identity.gh;
+        let component = |c: &str| {
+            !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && c != "."
+                && c != ".."
+        };
+        let checks: [(&'static str, Option<&String>, usize, &'static str); 3] = [
+            ("--owner", gh.owner.as_ref(), 1, "expected OWNER"),
+            ("--repo", gh.repo.as_ref(), 2, "expected OWNER/REPO"),
+            (
+                "--signer-repo",
+                gh.signer_repo.as_ref(),
+                2,
+                "expected OWNER/REPO",
+            ),
+        ];
+        for (flag, value, parts, reason) in checks {
+            if let Some(value) = value {
+                let split: Vec<&str> = value.split('/').collect();
+                if split.len() != parts || !split.iter().all(|c| component(c)) {
+                    return Err(TrustError::Flag {
+                        flag,
+                        value: value.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+        if let Some(workflow) = &gh.signer_workflow {
+            let rest = workflow.strip_prefix("https://").unwrap_or(workflow);
+            let rest = rest.strip_prefix("github.com/").unwrap_or(rest);
+            let path = rest.split('@').next().unwrap_or(rest);
+            if path.split('/').filter(|c| !c.is_empty()).count() < 3 {
+                return Err(TrustError::Flag {
+                    flag: "--signer-workflow",
+                    value: workflow.clone(),
+                    reason: "expected [HOST/]OWNER/REPO/PATH[@REF]",
+                });
+            }
+        }
         // gh's flags without an issuer mean GitHub Actions' issuer, as gh's.
         if self.identity.gh.is_set()
             && self.identity.issuer.is_none()

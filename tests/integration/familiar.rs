@@ -271,28 +271,46 @@ fn gh(flags: &[&str]) -> (i32, String) {
 #[test]
 fn gh_flags_as_gh_attestation_verify_judges_them() {
     let trusted_root = corpus().join("github/gh-cli/trusted_root.json");
+    let signer = ["--signer-repo", "github/artifact-attestations-workflows"];
+    fn with<'a>(more: &[&'a str], signer: [&'a str; 2]) -> Vec<&'a str> {
+        let mut v = more.to_vec();
+        v.extend(signer);
+        v
+    }
+    let with_signer = |more: &[&'static str]| with(more, signer);
     let rows: Vec<(Vec<&str>, i32)> = vec![
-        (vec!["--owner", "malancas"], 0),
-        (vec!["--owner", "Malancas"], 0),
-        (vec!["--repo", "malancas/attest-demo"], 0),
+        // gh: an owner or repository alone also requires a signer under it;
+        // this attestation was signed by a reusable workflow of another owner.
+        (vec!["--owner", "malancas"], 1),
+        (vec!["--repo", "malancas/attest-demo"], 1),
+        (with_signer(&["--owner", "malancas"]), 0),
+        (with_signer(&["--owner", "Malancas"]), 0),
+        (with_signer(&["--repo", "malancas/attest-demo"]), 0),
+        (vec!["--owner", "malancas", "--certificate-identity-regexp", "^https://github.com/github/artifact-attestations-workflows/"], 0),
         (vec!["--signer-repo", "github/artifact-attestations-workflows"], 0),
         (vec!["--signer-workflow", "github/artifact-attestations-workflows/.github/workflows/attest.yml"], 0),
         (vec!["--signer-workflow", "github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d"], 0),
         (vec!["--signer-workflow", "github/artifact-attestations-workflows/.github/workflows/attest.yml@refs/heads/main"], 1),
-        (vec!["--owner", "malancas", "--trusted-root", trusted_root.to_str().unwrap()], 0),
-        (vec!["--owner", "malancas", "--certificate-oidc-issuer-regexp", r"^https://token\.actions\.githubusercontent\.com$"], 0),
-        (vec!["--owner", "malancas", "--certificate-oidc-issuer-regexp", "accounts.google"], 1),
-        (vec!["--owner", "malancas", "--certificate-oidc-issuer", "https://accounts.google.com"], 1),
-        (vec!["--owner", "malancas", "--source-digest", "0000000000000000000000000000000000000000"], 1),
-        (vec!["--owner", "other"], 1),
+        (with(&["--owner", "malancas", "--trusted-root", trusted_root.to_str().unwrap()], signer), 0),
+        (with_signer(&["--owner", "malancas", "--certificate-oidc-issuer-regexp", r"^https://token\.actions\.githubusercontent\.com$"]), 0),
+        (with_signer(&["--owner", "malancas", "--certificate-oidc-issuer-regexp", "accounts.google"]), 1),
+        (with_signer(&["--owner", "malancas", "--certificate-oidc-issuer", "https://accounts.google.com"]), 1),
+        (with_signer(&["--owner", "malancas", "--source-digest", "0000000000000000000000000000000000000000"]), 1),
+        (with_signer(&["--owner", "other"]), 1),
         (vec!["--signer-repo", "malancas/attest-demo"], 1),
+        // Names of the wrong form are usage errors.
+        (vec!["--signer-repo", "github"], 2),
+        (vec!["--owner", ""], 2),
+        (vec!["--owner", "malancas/attest-demo"], 2),
+        (vec!["--repo", "malancas"], 2),
+        (vec!["--signer-workflow", "github/artifact-attestations-workflows"], 2),
     ];
     for (flags, want) in rows {
         let (code, identity) = gh(&flags);
         assert_eq!(code, want, "{flags:?}: {identity}");
     }
     // A fake repository fails, naming both repositories.
-    let (code, identity) = gh(&["--repo", "malancas/fake"]);
+    let (code, identity) = gh(&with_signer(&["--repo", "malancas/fake"]));
     assert_eq!(code, 1);
     assert!(
         identity.contains("https://github.com/malancas/fake")
@@ -304,7 +322,11 @@ fn gh_flags_as_gh_attestation_verify_judges_them() {
     assert_eq!(code, 3, "{identity}");
     assert!(identity.starts_with("\"unknown\""), "{identity}");
     // gh's flags ask for a verification: refused beside skipping it.
-    let (code, _) = gh(&["--owner", "malancas", "--insecure-skip-signature"]);
+    let (code, _) = gh(&with_signer(&[
+        "--owner",
+        "malancas",
+        "--insecure-skip-signature",
+    ]));
     assert_eq!(code, 2);
 }
 
@@ -407,7 +429,77 @@ fn print_provenance_writes_only_verified_statements() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
+    // A policy that fails keeps the statement off standard output.
+    let out = run(
+        "^https://github.com/slsa-framework/",
+        &["--source-branch", "master"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
     // Another output on standard output is refused.
     let out = run("^https://github.com/slsa-framework/", &["--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A builder id without `@REF` admits release tags only: a branch or a bare
+/// commit, which a fork could name, is not the builder. An entry with its
+/// ref admits exactly that ref.
+#[test]
+fn a_builder_is_matched_at_a_release_tag_or_its_exact_ref() {
+    let dir = crate::util::Scratch::new("familiar-builder");
+    let statement = |id: &str| {
+        serde_json::json!({"_type": "https://in-toto.io/Statement/v0.1",
+            "predicateType": "https://slsa.dev/provenance/v0.2",
+            "subject": [{"name": "x", "digest": {"sha256": "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}}],
+            "predicate": {"builder": {"id": id}, "buildType": "https://example.com/t"}})
+        .to_string()
+    };
+    let check = |id: &str, flags: &[&str]| {
+        let file = dir.file("s.json", statement(id).as_bytes());
+        let mut args = vec!["verify", file.as_str(), "--insecure-skip-signature"];
+        args.extend_from_slice(flags);
+        provcheck(&args).status.code().unwrap()
+    };
+    let tag = format!("{GENERIC}@refs/tags/v2.1.0");
+    let branch = format!("{GENERIC}@refs/heads/attacker");
+    let commit = format!("{GENERIC}@0123456789abcdef0123456789abcdef01234567");
+    assert_eq!(check(&tag, &["--builder-id", GENERIC]), 0);
+    assert_eq!(check(&branch, &["--builder-id", GENERIC]), 1);
+    assert_eq!(check(&commit, &["--builder-id", GENERIC]), 1);
+    assert_eq!(
+        check(
+            &format!("{GENERIC}.evil@refs/tags/v2.1.0"),
+            &["--builder-id", GENERIC]
+        ),
+        1
+    );
+    assert_eq!(check(&commit, &["--builder-id", &commit]), 0);
+    // A policy entry with a ref that is no git ref matches that very id.
+    let worker = "https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.3";
+    let policy = dir.file(
+        "p.yaml",
+        format!("builders:\n  allow: [\"{worker}\"]\n").as_bytes(),
+    );
+    assert_eq!(check(worker, &["--policy", &policy]), 0);
+}
+
+/// For a keyless bundle the builder is also the workflow that signed: a
+/// predicate that names an allowed builder does not make its signer one.
+#[test]
+fn the_workflow_that_signed_is_the_builder_too() {
+    let bundle = corpus().join("github/gh-cli/reusable-workflow-attestation.sigstore.json");
+    let artifact = corpus().join("github/gh-cli/reusable-workflow-artifact");
+    let out = provcheck(&[
+        "verify",
+        bundle.to_str().unwrap(),
+        "--artifact",
+        artifact.to_str().unwrap(),
+        "--signer-repo",
+        "github/artifact-attestations-workflows",
+        "--builder-id",
+        "https://github.com/actions/runner/github-hosted",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("the workflow that signed"), "{text}");
 }

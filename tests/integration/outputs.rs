@@ -715,6 +715,19 @@ fn a_vsa_is_judged_by_what_it_says_and_never_laundered() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no VSA for"));
+    // A VSA is issued only as of each build: a moved effective time could
+    // have made failures warnings.
+    let out = provcheck(&[
+        "verify",
+        &att,
+        "--key",
+        &in_key,
+        "--output",
+        "vsa",
+        "--effective-time",
+        "now",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     // A policy read from a stream cannot be named by digest.
     let out = provcheck_stdin(
         &[

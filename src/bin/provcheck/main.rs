@@ -362,7 +362,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         for judged in verifier.judge_bytes(&input, &bytes) {
             let entry = match judged {
                 Ok(mut j) => {
-                    statements.extend(j.verified_statement.take());
+                    // Only a statement that passed as a whole: a failing
+                    // policy keeps it off standard output, as slsa-verifier.
+                    if j.report.verdict == Status::Pass {
+                        statements.extend(j.verified_statement.take());
+                    }
                     outputs::entry(input.clone(), j)
                 }
                 Err(e) => {

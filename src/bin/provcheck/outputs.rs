@@ -43,6 +43,16 @@ impl Settings {
         if !wants_vsa(args) {
             return Ok(Self { digest: None });
         }
+        if args
+            .check
+            .effective_time
+            .as_deref()
+            .is_some_and(|t| t != "attestation")
+        {
+            anyhow::bail!(
+                "--effective-time: a VSA says what passed as of each build; with another instant, rules in force later could be mere warnings, and the VSA would not say so"
+            );
+        }
         for path in configuration_files(&args.check) {
             let plain = path.as_os_str() != "-"
                 && std::fs::metadata(&path).is_ok_and(|m| m.is_file() || m.is_dir());
