@@ -166,11 +166,11 @@ rule_ids! {
     PredicateTypeAllowed = "predicate_type.allowed" {
         group: "native",
         short: "The predicate type is allowed",
-        enabled_by: "policy `predicate_types`",
+        enabled_by: "policy `predicate_types`; also the result of an attestation skipped for its type (`--predicate-type`)",
         per: "document",
         pass: "predicate type listed",
-        fail: "not listed",
-        unknown: "no predicate type (not an attestation)",
+        fail: "not listed, for a document whose signature did not verify (a verified one of another type is skipped)",
+        unknown: "no predicate type (not an attestation); a skipped attestation (its report says `skipped`)",
     }
     /// The build ran inside the allowed time window.
     BuildTimeWindow = "build_time.window" {
@@ -429,6 +429,11 @@ pub struct Report {
     /// (`--insecure-skip-signature`). Absent from JSON when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub insecure: Vec<String>,
+    /// Set when the document was not judged because its predicate type is
+    /// not selected (`--predicate-type`, a policy's `predicate_types`): why.
+    /// Its verdict is `unknown` and counts for nothing in a run's verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 /// What a policy says about one of its rules (a Rego `# METADATA`
@@ -474,6 +479,7 @@ impl Report {
         let mut report = Self::new(self.source, results);
         report.line = self.line;
         report.insecure = self.insecure;
+        report.skipped = self.skipped;
         report
     }
 
@@ -504,6 +510,7 @@ impl Report {
             summary,
             results,
             insecure: Vec::new(),
+            skipped: None,
         }
     }
 }

@@ -93,14 +93,24 @@ pub struct Verifier {
     at: Option<DateTime<Utc>>,
     effective: EffectiveTime,
     keep_statements: bool,
+    selection: evaluate::selection::Selection,
     trust: Option<TrustMaterial>,
     options: NormalizeOptions,
 }
 
 impl Verifier {
-    /// A verifier for `policy`, with default input limits.
+    /// A verifier for `policy`, with default input limits. A policy's
+    /// `predicate_types` select the attestations judged (see
+    /// [`select_predicate_types`](Self::select_predicate_types)).
     pub fn new(policy: Policy) -> Self {
+        let mut selection = evaluate::selection::Selection::default();
+        for native in &policy.natives {
+            if let Some(types) = &native.predicate_types {
+                selection.require(&native.origin, types.rule.iter().cloned());
+            }
+        }
         Self {
+            selection,
             policy,
             limits: Limits::default(),
             at: None,
@@ -146,6 +156,16 @@ impl Verifier {
     #[must_use]
     pub fn effective_time(mut self, effective: EffectiveTime) -> Self {
         self.effective = effective;
+        self
+    }
+
+    /// Judge only attestations of these predicate types
+    /// (`--predicate-type`, as cosign's `--type`): a verified statement of
+    /// another type is reported as skipped. Without it (and without a
+    /// policy's `predicate_types`), SLSA provenance is judged.
+    #[must_use]
+    pub fn select_predicate_types(mut self, types: impl IntoIterator<Item = String>) -> Self {
+        self.selection.require("--predicate-type", types);
         self
     }
 
@@ -352,6 +372,28 @@ impl Verifier {
             || trust_results.iter().any(|r| {
                 r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
             });
+        // An attestation of a type the run does not select is skipped once
+        // its signature verified and no trust result failed: a forged or
+        // unwanted signer is never skipped, it fails.
+        if verified && !failed(None) {
+            let predicate_type = doc
+                .value
+                .get("predicateType")
+                .and_then(serde_json::Value::as_str);
+            if let Some(pt) = predicate_type.filter(|pt| !self.selection.selects(pt)) {
+                let why = self.selection.why_skipped(pt);
+                let mut results = trust_results.clone();
+                results.push(RuleResult::document(
+                    crate::results::RuleId::PredicateTypeAllowed.as_str(),
+                    Status::Unknown,
+                    why.clone(),
+                ));
+                let mut report = Report::new(doc.source(), results);
+                report.line = doc.line;
+                report.skipped = Some(why);
+                return Ok(Judged::of(finish(report), None));
+            }
+        }
         // A verification summary is judged by what it says, once its
         // signature has verified.
         // Every trust result passed: the signature, and the signer and

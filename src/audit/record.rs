@@ -238,16 +238,20 @@ impl Recorder {
         // A document is skipped only by a build time the window trusts; one
         // without Evidence (its signature failed, or provcheck does not
         // read it) has none and is always counted.
-        let placed = match (&self.window, ev) {
-            (Some(w), Some(_)) => w.place(build_time.map(|(_, t)| t), judged.build_time_verified),
-            (Some(w), None) => w.place(None, false),
-            (None, _) => None,
+        // A document whose predicate type the run does not select is
+        // skipped for that, and not placed in the window.
+        let placed = match (&self.window, ev, &report.skipped) {
+            (_, _, Some(_)) | (None, _, None) => None,
+            (Some(w), Some(_), None) => {
+                w.place(build_time.map(|(_, t)| t), judged.build_time_verified)
+            }
+            (Some(w), None, None) => w.place(None, false),
         };
         tally.window = placed.as_ref().map(|(p, _)| *p);
-        let skipped = placed
+        let skipped: Option<&str> = report.skipped.as_deref().or(placed
             .as_ref()
             .filter(|(p, _)| p.skips())
-            .map(|(_, why)| why);
+            .map(|(_, why)| why.as_ref()));
         if let Some(ev) = ev {
             count_steps(ev, &mut tally);
         }

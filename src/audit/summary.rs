@@ -94,8 +94,13 @@ pub struct Summary {
     pub inputs: u64,
     /// Documents judged, by verdict (`error`: could not be read or decoded).
     pub verdicts: Counts,
-    /// Documents skipped by the `--since`/`--until` window.
+    /// Documents skipped: by the `--since`/`--until` window, or because
+    /// their predicate type is not selected ([`Self::not_selected`]).
     pub skipped: u64,
+    /// Documents skipped because their predicate type is not selected
+    /// (`--predicate-type`, a policy's `predicate_types`).
+    #[serde(default)]
+    pub not_selected: u64,
     /// The `--since`/`--until` window, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowSummary>,
@@ -413,6 +418,10 @@ impl Summary {
             Some(Verdict::Skipped) => {
                 self.inputs += 1;
                 self.skipped += 1;
+                // Not placed by the window: skipped for its predicate type.
+                if t.window.is_none() {
+                    self.not_selected += 1;
+                }
                 if let (Some(w), Some(p)) = (&mut self.window, t.window) {
                     w.count(p);
                 }
@@ -508,6 +517,7 @@ impl Summary {
         self.inputs += other.inputs;
         self.verdicts.add(&other.verdicts);
         self.skipped += other.skipped;
+        self.not_selected += other.not_selected;
         match (&mut self.window, &other.window) {
             (Some(mine), Some(theirs)) => mine.add(theirs),
             (None, Some(theirs)) => self.window = Some(theirs.clone()),
@@ -551,7 +561,8 @@ impl Summary {
             .window
             .as_ref()
             .map_or(0, |w| w.before_since + w.after_until);
-        self.inputs == self.verdicts.total() + self.skipped && self.skipped == reasons
+        self.inputs == self.verdicts.total() + self.skipped
+            && self.skipped == reasons + self.not_selected
     }
 
     /// The most frequent causes of failing results: `(rule, cause,
@@ -605,10 +616,10 @@ pub(crate) fn by_count(map: &BTreeMap<String, u64>) -> Vec<(&str, u64)> {
 /// how they add up.
 pub(crate) fn headline(s: &Summary) -> String {
     let v = &s.verdicts;
-    let skipped = if s.window.is_some() || s.skipped > 0 {
-        format!(" + skipped {}", s.skipped)
-    } else {
-        String::new()
+    let skipped = match (s.window.is_some() || s.skipped > 0, s.not_selected) {
+        (false, _) => String::new(),
+        (true, 0) => format!(" + skipped {}", s.skipped),
+        (true, n) => format!(" + skipped {} ({n} not selected)", s.skipped),
     };
     format!(
         "inputs {} = pass {} + fail {} + unknown {} + error {}{skipped}",

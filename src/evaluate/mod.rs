@@ -10,6 +10,7 @@ pub mod rego;
 mod rego_input;
 mod rego_test_runner;
 pub mod rules;
+pub mod selection;
 pub mod source_policy;
 pub mod vsa;
 

@@ -96,9 +96,21 @@ impl Entry {
         }
     }
 
-    /// The report, when the document was judged.
+    /// The report, when the document was judged (or skipped: see
+    /// [`Self::judged`]).
     pub fn report(&self) -> Option<&Report> {
         self.outcome.as_ref().ok()
+    }
+
+    /// The report of a document that was judged: not one skipped for its
+    /// predicate type, nor one that could not be read.
+    pub fn judged(&self) -> Option<&Report> {
+        self.report().filter(|r| r.skipped.is_none())
+    }
+
+    /// Whether the document was skipped for its predicate type.
+    pub fn is_skipped(&self) -> bool {
+        self.report().is_some_and(|r| r.skipped.is_some())
     }
 
     /// The part of [`Self::source`] after the input's name: the document's

@@ -36,6 +36,7 @@ pub fn write_github(
             part => format!("{part}: "),
         };
         let report = match &entry.outcome {
+            Ok(report) if report.skipped.is_some() => continue,
             Ok(report) => report,
             Err(unjudged) => {
                 writeln!(

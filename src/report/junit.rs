@@ -129,6 +129,15 @@ impl Suite {
                     outcome: Outcome::Error(unjudged.error.clone()),
                 }],
             },
+            Ok(report) if report.skipped.is_some() => Self {
+                name,
+                properties: vec![("verdict", "skipped".to_owned())],
+                cases: vec![Case {
+                    name: names.unique(&classname, xml(&format!("predicate type{place}"))),
+                    classname,
+                    outcome: Outcome::Skipped(report.skipped.clone().unwrap_or_default()),
+                }],
+            },
             Ok(report) => {
                 let mut properties = vec![("verdict", report.verdict.to_string())];
                 properties.extend(report.insecure.iter().map(|i| ("insecure", i.clone())));
@@ -192,7 +201,7 @@ impl Suite {
                 )?,
                 Outcome::Skipped(m) => writeln!(
                     out,
-                    ">\n      <skipped message=\"unknown: {}\"/>\n    </testcase>",
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
                     xml(m)
                 )?,
                 Outcome::Error(m) => writeln!(
@@ -226,7 +235,7 @@ fn outcome(r: &RuleResult, unknown_fails: bool) -> Outcome {
         },
         (Status::Fail, _) => Outcome::Fail("fail", r.message.clone()),
         (Status::Unknown, true) => Outcome::Fail("unknown", r.message.clone()),
-        (Status::Unknown, false) => Outcome::Skipped(r.message.clone()),
+        (Status::Unknown, false) => Outcome::Skipped(format!("unknown: {}", r.message)),
     }
 }
 

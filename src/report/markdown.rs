@@ -20,8 +20,9 @@ const MAX_ROWS: usize = 200;
 ///
 /// Any I/O error from `out`.
 pub fn write_markdown(out: &mut impl io::Write, entries: &[Entry]) -> io::Result<()> {
-    let reports = || entries.iter().filter_map(Entry::report);
+    let reports = || entries.iter().filter_map(Entry::judged);
     let errors = entries.iter().filter(|e| e.report().is_none()).count();
+    let skipped = entries.iter().filter(|e| e.is_skipped()).count();
     let documents = |s: Status| reports().filter(|r| r.verdict == s).count();
     let results = |s: Status| {
         reports()
@@ -41,13 +42,14 @@ pub fn write_markdown(out: &mut impl io::Write, entries: &[Entry]) -> io::Result
     writeln!(out, "## provcheck verify: {verdict}\n")?;
     writeln!(
         out,
-        "{} document{}: {} pass, {} fail, {} unknown, {} not judged (error).\n",
+        "{} document{}: {} pass, {} fail, {} unknown, {} not judged (error), {} skipped (predicate type not selected).\n",
         entries.len(),
         if entries.len() == 1 { "" } else { "s" },
         documents(Status::Pass),
         documents(Status::Fail),
         documents(Status::Unknown),
-        errors
+        errors,
+        skipped
     )?;
     writeln!(
         out,
@@ -72,6 +74,7 @@ pub fn write_markdown(out: &mut impl io::Write, entries: &[Entry]) -> io::Result
                 String::new(),
                 escape(&unjudged.error),
             ]),
+            Ok(report) if report.skipped.is_some() => {}
             Ok(report) => rows.extend(
                 report
                     .results

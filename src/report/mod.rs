@@ -104,6 +104,14 @@ pub fn write(
         Format::Text => {
             for entry in entries {
                 match &entry.outcome {
+                    Ok(report) if report.skipped.is_some() => {
+                        let source = match report.line {
+                            Some(line) => format!("{}:{line}", report.source),
+                            None => report.source.clone(),
+                        };
+                        let why = report.skipped.as_deref().unwrap_or_default();
+                        text_line!(out, "SKIPPED  {source}  {why}")?;
+                    }
                     Ok(report) => write_report_text(out, report, options.text)?,
                     Err(unjudged) => {
                         let source = match unjudged.line {

@@ -68,7 +68,7 @@ pub fn write_sarif(
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut results = Vec::new();
     for entry in entries {
-        let Some(report) = entry.report() else {
+        let Some(report) = entry.judged() else {
             // An input that could not be judged is an alert too: a dashboard
             // that shows only results must not read it as a clean scan.
             if let Err(unjudged) = &entry.outcome {

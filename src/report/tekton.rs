@@ -2,7 +2,8 @@
 //! Tekton pipelines read from a task result
 //! (`schemas/tekton-test-output.schema.json`).
 //!
-//! The run's `result`: `ERROR` when an input could not be judged, else
+//! The run's `result`: `ERROR` when an input could not be judged,
+//! `SKIPPED` when every document was skipped for its predicate type, else
 //! `FAILURE` for a fail, `WARNING` for an unknown (`FAILURE` when unknown
 //! gates the release), `SUCCESS` for a pass. The counts are of results:
 //! `successes` the plain passes, `failures` the fails (and unknowns when
@@ -47,9 +48,10 @@ pub fn write_tekton(
     entries: &[Entry],
     options: TektonOptions,
 ) -> io::Result<()> {
-    let reports = || entries.iter().filter_map(Entry::report);
+    let reports = || entries.iter().filter_map(Entry::judged);
     let results = || reports().flat_map(|r| &r.results);
-    let errors = entries.len() - reports().count();
+    let skipped = entries.iter().filter(|e| e.is_skipped()).count();
+    let errors = entries.len() - reports().count() - skipped;
     let passes = results()
         .filter(|r| r.status == Status::Pass && r.warning.is_none())
         .count();
@@ -60,6 +62,8 @@ pub fn write_tekton(
         .count();
     let verdict = reports().map(|r| r.verdict).max();
     let result = match (errors, verdict) {
+        // Every document skipped for its predicate type: nothing judged.
+        (0, None) if skipped > 0 => "SKIPPED",
         (1.., _) | (0, None) => "ERROR",
         (0, Some(Status::Fail)) => "FAILURE",
         (0, Some(Status::Unknown)) if options.unknown_fails => "FAILURE",
@@ -73,7 +77,7 @@ pub fn write_tekton(
     };
     let documents = entries.len();
     let note = format!(
-        "provcheck verify: {documents} document{}, {} not judged; {fails} fail, {unknowns} unknown, {passes} pass. For details, see the task log.",
+        "provcheck verify: {documents} document{}, {} not judged, {skipped} skipped; {fails} fail, {unknowns} unknown, {passes} pass. For details, see the task log.",
         if documents == 1 { "" } else { "s" },
         errors
     );

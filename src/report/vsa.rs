@@ -100,7 +100,7 @@ struct Verifier {
 /// The VSA statement of one entry, as compact JSON; `None` when the entry
 /// was not judged or its document names no subjects.
 pub fn statement(entry: &Entry, options: &VsaOptions) -> Option<Vec<u8>> {
-    let report = entry.report()?;
+    let report = entry.judged()?;
     let first = entry.subjects.first()?;
     // A pass with a check the user skipped (`--insecure-skip-signature`)
     // verified less than the policy asks, and a signature alone checks no

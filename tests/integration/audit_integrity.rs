@@ -898,6 +898,8 @@ fn second_review_nothing_lost_doubled_or_hidden() {
     let out = audit(&[
         s(&one_line),
         "--insecure-skip-signature",
+        "--predicate-type",
+        "https://example.com/p",
         "-o",
         "/dev/null",
         "--summary-json",
@@ -909,6 +911,25 @@ fn second_review_nothing_lost_doubled_or_hidden() {
     let summary = audit_summary(&sum);
     assert_eq!(summary["verdicts"]["unknown"], 1, "{summary}");
     assert_eq!(summary["unverified"], 1, "{summary}");
+    // Without selecting its predicate type, it is skipped, and counted so.
+    let out = audit(&[
+        s(&one_line),
+        "--insecure-skip-signature",
+        "-o",
+        "/dev/null",
+        "--summary-json",
+        s(&sum),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let skipped = audit_summary(&sum);
+    assert_eq!(
+        (
+            skipped["skipped"].as_u64(),
+            skipped["not_selected"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{skipped}"
+    );
     let text = std::fs::read_to_string(&text).unwrap();
     assert!(
         text.contains("INSECURE  1 documents judged without verifying"),

@@ -503,3 +503,155 @@ fn the_workflow_that_signed_is_the_builder_too() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("the workflow that signed"), "{text}");
 }
+
+/// A DSSE envelope over a statement of `predicate_type`, signed by `key`
+/// (or by another key when `forged`), as one JSON line.
+fn signed_line(
+    key: &aws_lc_rs::signature::EcdsaKeyPair,
+    predicate_type: &str,
+    predicate: &serde_json::Value,
+    forged: bool,
+) -> String {
+    use aws_lc_rs::signature::{self, EcdsaKeyPair};
+    use base64::Engine as _;
+    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "app", "digest": {"sha256": "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b"}}],
+        "predicateType": predicate_type, "predicate": predicate})
+    .to_string();
+    let payload_type = "application/vnd.in-toto+json";
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let other = EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let signer = if forged { &other } else { key };
+    let sig = signer
+        .sign(&rng, &crate::util::pae(payload_type, statement.as_bytes()))
+        .unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    serde_json::json!({"payloadType": payload_type, "payload": b64.encode(&statement),
+        "signatures": [{"sig": b64.encode(sig.as_ref())}]})
+    .to_string()
+}
+
+/// cosign's `--type`: verified attestations of another predicate type are
+/// skipped (no effect on the verdict); with none given, SLSA provenance is
+/// selected; nothing selected is `unknown`; a forged one is never skipped.
+#[test]
+fn predicate_types_select_what_is_judged() {
+    use aws_lc_rs::encoding::AsDer as _;
+    use aws_lc_rs::signature::{self, KeyPair as _};
+    let dir = crate::util::Scratch::new("familiar-select");
+    let key =
+        signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let public = dir.file(
+        "k.pub",
+        crate::util::pem(key.public_key().as_der().unwrap().as_ref()).as_bytes(),
+    );
+    let provenance = serde_json::json!({"buildDefinition": {"buildType": "https://example.com/b",
+        "externalParameters": {}}, "runDetails": {"builder": {"id": "https://example.com/builder"}}});
+    let slsa = signed_line(&key, "https://slsa.dev/provenance/v1", &provenance, false);
+    let sbom = signed_line(
+        &key,
+        "https://spdx.dev/Document",
+        &serde_json::json!({}),
+        false,
+    );
+    let forged = signed_line(
+        &key,
+        "https://spdx.dev/Document",
+        &serde_json::json!({}),
+        true,
+    );
+    let run = |lines: &[&str], flags: &[&str]| {
+        let file = dir.file("a.jsonl", format!("{}\n", lines.join("\n")).as_bytes());
+        let mut args = vec![
+            "verify",
+            file.as_str(),
+            "--key",
+            public.as_str(),
+            "--builder-id",
+            "https://example.com/builder",
+        ];
+        args.extend_from_slice(flags);
+        let out = provcheck(&args);
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // By default SLSA provenance is judged and the SBOM skipped.
+    let (code, text, _) = run(&[&slsa, &sbom], &[]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("PASS  ") && text.contains("SKIPPED  "),
+        "{text}"
+    );
+    assert!(
+        text.contains("--predicate-type https://spdx.dev/Document"),
+        "{text}"
+    );
+    // Nothing selected: unknown, never a pass.
+    let (code, _, err) = run(&[&sbom], &[]);
+    assert_eq!(code, 3);
+    assert!(err.contains("no document was selected"), "{err}");
+    // Selected by URI or by cosign's short name (`--type`): judged (its
+    // builder id is not recorded: builder.allowed is unknown).
+    let (code, text, _) = run(&[&sbom], &["--predicate-type", "https://spdx.dev/Document"]);
+    assert_eq!(code, 3, "{text}");
+    assert!(
+        text.starts_with("UNKNOWN  ") && text.contains("builder.allowed"),
+        "{text}"
+    );
+    let (code, text, _) = run(&[&slsa, &sbom], &["--type", "spdxjson"]);
+    assert!(
+        text.contains("SKIPPED  ") && text.contains("UNKNOWN  ") && code == 3,
+        "{text}"
+    );
+    assert_eq!(run(&[&sbom], &["--type", "sbomjson"]).0, 2);
+    // A forged attestation of an unselected type is not skipped: it fails.
+    let (code, text, _) = run(&[&slsa, &forged], &[]);
+    assert_eq!(code, 1, "{text}");
+    // A policy's predicate_types select too.
+    let policy = dir.file(
+        "p.yaml",
+        b"predicate_types:\n  allow: [https://spdx.dev/Document]\n",
+    );
+    let (_, text, _) = run(&[&slsa], &["--policy", &policy]);
+    assert!(text.starts_with("SKIPPED  "), "{text}");
+    // JSON says why, and JUnit marks it skipped.
+    let file = dir.file("b.jsonl", format!("{slsa}\n{sbom}\n").as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &file,
+        "--key",
+        &public,
+        "--builder-id",
+        "https://example.com/builder",
+        "--format",
+        "json",
+    ]);
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::util::assert_valid("report.schema.json", &entries);
+    assert!(
+        entries[1]["skipped"]
+            .as_str()
+            .unwrap()
+            .contains("not selected"),
+        "{entries}"
+    );
+    let out = provcheck(&[
+        "verify",
+        &file,
+        "--key",
+        &public,
+        "--builder-id",
+        "https://example.com/builder",
+        "--format",
+        "junit",
+    ]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains(r#"<property name="verdict" value="skipped"/>"#),
+        "{xml}"
+    );
+    assert!(xml.contains("<skipped message=\"not selected"), "{xml}");
+}

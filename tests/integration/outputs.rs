@@ -11,6 +11,9 @@ use crate::util::{assert_valid, assert_valid_sarif, provcheck, provcheck_stdin, 
 
 const H: &str = "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
 
+/// The predicate type of the statements these tests sign.
+const TEST_PREDICATE: &str = "https://provcheck.dev/test-predicate/v1";
+
 /// A TaskRun of `steps` steps, each declared and run by digest from
 /// `quay.io/acme`; the last `unpinned` are declared by tag from docker.io.
 fn taskrun(name: &str, steps: usize, unpinned: usize) -> Value {
@@ -488,7 +491,7 @@ fn signed_statement(dir: &Scratch) -> (String, String) {
     let rng = aws_lc_rs::rand::SystemRandom::new();
     let kp = signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
     let statement = format!(
-        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"quay.io/acme/app","digest":{{"sha256":"{H}"}}}}],"predicateType":"https://provcheck.dev/test-predicate/v1","predicate":{{}}}}"#
+        r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"name":"quay.io/acme/app","digest":{{"sha256":"{H}"}}}}],"predicateType":"{TEST_PREDICATE}","predicate":{{}}}}"#
     );
     let payload_type = "application/vnd.in-toto+json";
     let sig = kp
@@ -570,7 +573,7 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
         );
 
         // provcheck verifies its own VSA.
-        let out = provcheck(&["verify", &vsa, "--key", &public]);
+        let out = provcheck(&["verify", &vsa, "--key", &public, "--predicate-type", "vsa"]);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -582,7 +585,8 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
         let mut trust = provcheck::verify::TrustBuilder::new();
         trust.add_key_file(std::path::Path::new(&public)).unwrap();
         let verifier = provcheck::Verifier::new(provcheck::PolicyBuilder::new().build().unwrap())
-            .with_trust(trust.build().unwrap());
+            .with_trust(trust.build().unwrap())
+            .select_predicate_types([provcheck::report::VSA_PREDICATE_TYPE.to_owned()]);
         let passes = |bytes: &[u8]| {
             let reports = verifier.verify_bytes("vsa.jsonl", bytes);
             !reports.is_empty()
@@ -613,6 +617,8 @@ fn a_vsa_is_failed_for_a_failing_or_unverified_document_and_absent_without_subje
         "--output",
         "vsa",
         "--insecure-skip-signature",
+        "--predicate-type",
+        TEST_PREDICATE,
     ]);
     let statement: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_valid("vsa.schema.json", &statement);
@@ -671,6 +677,8 @@ fn a_vsa_is_judged_by_what_it_says_and_never_laundered() {
         &att,
         "--key",
         &in_key,
+        "--predicate-type",
+        TEST_PREDICATE,
         "--output",
         &format!("vsa={failed}"),
         "--vsa-key",
@@ -688,7 +696,16 @@ fn a_vsa_is_judged_by_what_it_says_and_never_laundered() {
     assert_eq!(statement["predicate"]["verificationResult"], "FAILED");
     assert_eq!(statement["predicate"]["verifiedLevels"], json!(["FAILED"]));
     // Verifying that signed FAILED VSA fails on what it says.
-    let out = provcheck(&["verify", &failed, "--key", &public, "--format", "json"]);
+    let out = provcheck(&[
+        "verify",
+        &failed,
+        "--key",
+        &public,
+        "--predicate-type",
+        "vsa",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let rule = report["results"]
@@ -704,6 +721,8 @@ fn a_vsa_is_judged_by_what_it_says_and_never_laundered() {
         &failed,
         "--key",
         &public,
+        "--predicate-type",
+        "vsa",
         "--output",
         "vsa",
         "--vsa-level",

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::util::{assert_valid, corpus, pae, pem, provcheck, Scratch};
+use crate::util::{assert_valid, corpus, pae, pem, Scratch};
 
 const GH: &str = "https://token.actions.githubusercontent.com";
 
@@ -43,6 +43,29 @@ impl Report {
             .find(|r| r.rule == rule)
             .unwrap_or_else(|| panic!("no {rule} result in {self:#?}"))
     }
+}
+
+/// The predicate types these tests sign and read: a test predicate, SLSA
+/// provenance and npm's publish attestation. A verified attestation of a
+/// type a run does not select is skipped (the default selection is SLSA
+/// provenance); the selection itself is tested in `familiar.rs`.
+const SELECTED: [&str; 5] = [
+    "https://provcheck.dev/test-predicate/v1",
+    "https://slsa.dev/provenance/v0.1",
+    "https://slsa.dev/provenance/v0.2",
+    "https://slsa.dev/provenance/v1",
+    "https://github.com/npm/attestation/tree/main/specs/publish/v0.1",
+];
+
+/// `provcheck ARGS`, with [`SELECTED`] selected for `verify` and `audit`.
+fn provcheck(args: &[&str]) -> std::process::Output {
+    let mut all: Vec<&str> = args.to_vec();
+    if matches!(args.first(), Some(&"verify" | &"audit")) && !args.contains(&"merge") {
+        for t in SELECTED {
+            all.extend(["--predicate-type", t]);
+        }
+    }
+    crate::util::provcheck(&all)
 }
 
 /// Run `provcheck verify --format json ARGS`: the reports (an array always)

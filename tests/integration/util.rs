@@ -182,7 +182,7 @@ pub(crate) fn audit_summary(path: &Path) -> serde_json::Value {
     let w = &s["window"];
     assert_eq!(
         n(&s["skipped"]),
-        n(&w["before_since"]) + n(&w["after_until"]),
+        n(&w["before_since"]) + n(&w["after_until"]) + n(&s["not_selected"]),
         "{s:#}"
     );
     s

@@ -225,6 +225,13 @@ pub(crate) struct CheckArgs {
     /// The build ran on branch BRANCH (`refs/heads/BRANCH`; `source.matches`).
     #[arg(long, value_name = "BRANCH", conflicts_with_all = ["source_tag", "source_versioned_tag"])]
     pub(crate) source_branch: Option<String>,
+    /// Judge attestations of this predicate type (repeatable), as cosign's
+    /// `--type`: a URI, or a short name (`slsaprovenance`, `slsaprovenance02`,
+    /// `slsaprovenance1`, `spdx`, `spdxjson`, `cyclonedx`, `link`, `vuln`,
+    /// `openvex`, `custom`, `vsa`). A verified statement of another type is
+    /// skipped. Default: SLSA provenance (v0.1, v0.2, v1.0).
+    #[arg(long, visible_alias = "type", value_name = "TYPE")]
+    pub(crate) predicate_type: Vec<String>,
     /// When a policy's `effective_on` dates are judged (Conforma's flag):
     /// `attestation` (the default: the build time a verified signature
     /// covers, else now), `now`, or a time (RFC 3339 or YYYY-MM-DD) for

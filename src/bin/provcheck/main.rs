@@ -319,6 +319,20 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
     if args.trust.any() {
         verifier = verifier.with_trust(trust(&args.trust)?);
     }
+    if !args.predicate_type.is_empty() {
+        let types = args
+            .predicate_type
+            .iter()
+            .map(|t| {
+                provcheck::evaluate::selection::predicate_type(t).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--predicate-type {t:?}: not a URI nor a known short name (slsaprovenance, slsaprovenance02, slsaprovenance1, spdx, spdxjson, cyclonedx, link, vuln, openvex, custom, vsa)"
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<String>>>()?;
+        verifier = verifier.select_predicate_types(types);
+    }
     Ok(verifier)
 }
 
@@ -384,10 +398,17 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
     outputs.write(&entries)?;
 
     let errors: Vec<_> = entries.iter().filter(|e| e.report().is_none()).collect();
+    // A skipped document (a predicate type not selected) counts for nothing.
     let reports: Vec<_> = entries
         .iter()
         .filter_map(provcheck::report::Entry::report)
+        .filter(|r| r.skipped.is_none())
         .collect();
+    if reports.is_empty() && errors.is_empty() && !entries.is_empty() {
+        say(format_args!(
+            "note: no document was selected: every attestation's predicate type was skipped (see --predicate-type)"
+        ));
+    }
     if !errors.is_empty() {
         return Ok(Exit::Invalid);
     }

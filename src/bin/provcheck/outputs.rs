@@ -302,7 +302,7 @@ impl Outputs {
                 .filter(|e| e.report().is_some() && e.subjects.is_empty())
             {
                 say(format_args!(
-                    "note: no VSA for {}: no subjects were read from it (it names none, its signature failed, or it is a VSA itself)",
+                    "note: no VSA for {}: no subjects were read from it (it names none, its signature failed, it is a VSA itself, or its predicate type was not selected)",
                     entry.source()
                 ));
             }
