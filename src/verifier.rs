@@ -103,10 +103,15 @@ impl Verifier {
     /// `predicate_types` select the attestations judged (see
     /// [`select_predicate_types`](Self::select_predicate_types)).
     pub fn new(policy: Policy) -> Self {
+        // A policy's `predicate_types` selects once in force (a section whose
+        // `effective_on` lies ahead only warns, and skips nothing).
         let mut selection = evaluate::selection::Selection::default();
+        let now = Utc::now();
         for native in &policy.natives {
             if let Some(types) = &native.predicate_types {
-                selection.require(&native.origin, types.rule.iter().cloned());
+                if types.effective_on.is_none_or(|on| on <= now) {
+                    selection.require(&native.origin, types.rule.iter().cloned());
+                }
             }
         }
         Self {
@@ -375,7 +380,16 @@ impl Verifier {
         // An attestation of a type the run does not select is skipped once
         // its signature verified and no trust result failed: a forged or
         // unwanted signer is never skipped, it fails.
-        if verified && !failed(None) {
+        // Only an in-toto statement has a predicate type: one read from a
+        // signed DSSE payload, or a bare one judged as stated; never a Tekton
+        // object, build info or a message-signature bundle, whatever members
+        // they carry. Every trust result must have passed (an unpinned
+        // signer is judged, not skipped).
+        let statement = doc.envelope.is_some() || doc.kind == DocumentKind::InTotoStatement;
+        let all_passed = trust_results
+            .iter()
+            .all(|r| (r.status == Status::Pass && r.warning.is_none()) || r.is_skipped());
+        if verified && statement && all_passed {
             let predicate_type = doc
                 .value
                 .get("predicateType")

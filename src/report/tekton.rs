@@ -3,7 +3,8 @@
 //! (`schemas/tekton-test-output.schema.json`).
 //!
 //! The run's `result`: `ERROR` when an input could not be judged,
-//! `SKIPPED` when every document was skipped for its predicate type, else
+//! `FAILURE` when every document was skipped for its predicate type
+//! (nothing judged never passes), else
 //! `FAILURE` for a fail, `WARNING` for an unknown (`FAILURE` when unknown
 //! gates the release), `SUCCESS` for a pass. The counts are of results:
 //! `successes` the plain passes, `failures` the fails (and unknowns when
@@ -62,8 +63,9 @@ pub fn write_tekton(
         .count();
     let verdict = reports().map(|r| r.verdict).max();
     let result = match (errors, verdict) {
-        // Every document skipped for its predicate type: nothing judged.
-        (0, None) if skipped > 0 => "SKIPPED",
+        // Every document skipped for its predicate type: nothing judged,
+        // which never passes (the run exits 3).
+        (0, None) if skipped > 0 => "FAILURE",
         (1.., _) | (0, None) => "ERROR",
         (0, Some(Status::Fail)) => "FAILURE",
         (0, Some(Status::Unknown)) if options.unknown_fails => "FAILURE",

@@ -655,3 +655,87 @@ fn predicate_types_select_what_is_judged() {
     );
     assert!(xml.contains("<skipped message=\"not selected"), "{xml}");
 }
+
+/// Only an in-toto statement is selected or skipped: a Tekton object (or a
+/// message-signature bundle) that carries a `predicateType` member is judged
+/// as always. Nothing selected never passes, whatever `--unknown` says, and
+/// CI outputs say it failed. A policy's `predicate_types` not yet in force
+/// skips nothing.
+#[test]
+fn selection_skips_only_verified_statements_and_nothing_selected_never_passes() {
+    use aws_lc_rs::encoding::AsDer as _;
+    use aws_lc_rs::signature::{self, KeyPair as _};
+    let dir = crate::util::Scratch::new("familiar-select-2");
+    let mut evil = serde_json::json!({"apiVersion": "tekton.dev/v1", "kind": "TaskRun", "metadata": {"name": "r"},
+        "status": {"taskSpec": {"steps": [{"name": "s", "image": "quay.io/acme-evil/builder:v1"}]},
+                   "steps": [{"name": "s", "container": "step-s"}]}});
+    evil["predicateType"] = serde_json::json!("https://spdx.dev/Document");
+    let tekton = dir.file("tr.jsonl", format!("{evil}\n").as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &tekton,
+        "--allow-registry",
+        "quay.io/acme/",
+        "--insecure-skip-signature",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A message-signature bundle's unsigned top level names no predicate type.
+    let conformance = corpus().join("sigstore/conformance/bundle-verify/managed-key-happy-path");
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(conformance.join("bundle.sigstore.json")).unwrap())
+            .unwrap();
+    bundle["predicateType"] = serde_json::json!("https://spdx.dev/Document");
+    let bundle_file = dir.file("b.json", bundle.to_string().as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &bundle_file,
+        "--key",
+        conformance.join("key.pub").to_str().unwrap(),
+    ]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("SKIPPED"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let key =
+        signature::EcdsaKeyPair::generate(&signature::ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
+    let public = dir.file(
+        "k.pub",
+        crate::util::pem(key.public_key().as_der().unwrap().as_ref()).as_bytes(),
+    );
+    let sbom = signed_line(
+        &key,
+        "https://spdx.dev/Document",
+        &serde_json::json!({}),
+        false,
+    );
+    let file = dir.file("s.jsonl", format!("{sbom}\n").as_bytes());
+    for unknown in ["pass", "warn"] {
+        let out = provcheck(&["verify", &file, "--key", &public, "--unknown", unknown]);
+        assert_eq!(out.status.code(), Some(3), "--unknown {unknown}");
+    }
+    let out = provcheck(&["verify", &file, "--key", &public, "--format", "tekton"]);
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result["result"], "FAILURE");
+    let out = provcheck(&["verify", &file, "--key", &public, "--format", "junit"]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.contains(r#"failures="1""#), "{xml}");
+    // A policy's predicate_types in force from a later date selects nothing yet.
+    let later = dir.file(
+        "later.yaml",
+        b"predicate_types:\n  allow: [https://spdx.dev/Document]\n  effective_on: 2999-01-01\n",
+    );
+    let provenance = serde_json::json!({"buildDefinition": {"buildType": "https://example.com/b",
+        "externalParameters": {}}, "runDetails": {"builder": {"id": "https://example.com/builder"}}});
+    let slsa = signed_line(&key, "https://slsa.dev/provenance/v1", &provenance, false);
+    let file = dir.file("p.jsonl", format!("{slsa}\n").as_bytes());
+    let out = provcheck(&["verify", &file, "--key", &public, "--policy", &later]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("SKIPPED"), "{text}");
+}

@@ -405,9 +405,11 @@ fn verify(args: &VerifyArgs) -> anyhow::Result<Exit> {
         .filter(|r| r.skipped.is_none())
         .collect();
     if reports.is_empty() && errors.is_empty() && !entries.is_empty() {
+        // Nothing judged is never a pass, whatever `--unknown` says.
         say(format_args!(
-            "note: no document was selected: every attestation's predicate type was skipped (see --predicate-type)"
+            "error: no document was selected: every attestation's predicate type was skipped (see --predicate-type)"
         ));
+        return Ok(Exit::Unknown);
     }
     if !errors.is_empty() {
         return Ok(Exit::Invalid);
