@@ -876,3 +876,51 @@ fn sarif_alerts_on_an_input_that_cannot_be_judged() {
     assert_eq!(results[0]["ruleId"], "input.not_judged");
     assert_eq!(results[0]["level"], "error");
 }
+
+/// The issue's one-liner: JSON, JUnit, SARIF and a VSA from one run of a
+/// signed attestation, the exit code the verdict's.
+#[test]
+fn one_run_writes_json_junit_sarif_and_a_vsa() {
+    let dir = Scratch::new("out-four");
+    let (att, in_key) = signed_statement(&dir);
+    let policy = dir.file(
+        "policy.yaml",
+        format!("predicate_types:\n  allow: [{TEST_PREDICATE}]\n").as_bytes(),
+    );
+    let (a, b, c, d) = (
+        dir.path("a.json"),
+        dir.path("b.xml"),
+        dir.path("c.sarif"),
+        dir.path("d.json"),
+    );
+    let out = provcheck(&[
+        "verify",
+        &att,
+        "--key",
+        &in_key,
+        "--policy",
+        &policy,
+        "--output",
+        &format!("json={a}"),
+        "--output",
+        &format!("junit={b}"),
+        "--output",
+        &format!("sarif={c}"),
+        "--output",
+        &format!("vsa={d}"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read_json(&a)["verdict"], "pass");
+    assert!(std::fs::read_to_string(&b)
+        .unwrap()
+        .contains(r#"failures="0""#));
+    assert_valid_sarif(&read_json(&c));
+    let vsa = read_json(&d);
+    assert_valid("vsa.schema.json", &vsa);
+    assert_eq!(vsa["predicate"]["verificationResult"], "PASSED");
+}
