@@ -304,7 +304,11 @@ impl Verifier {
     pub fn judge_document(&self, doc: Document) -> Result<Judged, Error> {
         let Some(trust) = &self.trust else {
             let statement = doc.kind == DocumentKind::InTotoStatement;
-            let vsa = crate::evaluate::vsa::judge(&doc.value);
+            // Only an in-toto statement can be a VSA: a Tekton object that
+            // carries VSA members is judged as a Tekton object.
+            let vsa = (statement || doc.envelope.is_some())
+                .then(|| crate::evaluate::vsa::judge(&doc.value))
+                .flatten();
             let ev = self.normalized(doc.readable()?)?;
             let report = self
                 .verify_evidence(&ev)?
@@ -378,13 +382,12 @@ impl Verifier {
                 r.rule == verify::SIGNATURE && r.status == Status::Pass && r.warning.is_none()
             });
         // An attestation of a type the run does not select is skipped once
-        // its signature verified and no trust result failed: a forged or
-        // unwanted signer is never skipped, it fails.
-        // Only an in-toto statement has a predicate type: one read from a
-        // signed DSSE payload, or a bare one judged as stated; never a Tekton
-        // object, build info or a message-signature bundle, whatever members
-        // they carry. Every trust result must have passed (an unpinned
-        // signer is judged, not skipped).
+        // its signature verified and every trust result passed: a forged
+        // signer fails, and an unpinned one is judged. Only an in-toto
+        // statement has a predicate type: one read from a signed DSSE
+        // payload, or a bare one judged as stated; never a Tekton object,
+        // build info or a message-signature bundle, whatever members they
+        // carry.
         let statement = doc.envelope.is_some() || doc.kind == DocumentKind::InTotoStatement;
         let all_passed = trust_results
             .iter()
@@ -408,15 +411,17 @@ impl Verifier {
                 return Ok(Judged::of(finish(report), None));
             }
         }
-        // A verification summary is judged by what it says, once its
-        // signature has verified.
         // Every trust result passed: the signature, and the signer and
         // subjects demanded.
         let trusted = trust_results
             .iter()
             .all(|r| r.status == Status::Pass && r.warning.is_none());
+        // A verification summary (an in-toto statement) is judged by what it
+        // says, once its signature has verified.
         let mut first = trust_results;
-        first.extend(crate::evaluate::vsa::judge(&doc.value));
+        if statement {
+            first.extend(crate::evaluate::vsa::judge(&doc.value));
+        }
         let signature_verified = verified && !trust.skips_signature();
         let verified_statement = (self.keep_statements && signature_verified && trusted)
             .then(|| doc.envelope.as_ref().map(|e| e.payload.clone()))
