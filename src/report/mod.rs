@@ -172,9 +172,10 @@ pub fn write_reports_json(out: &mut impl io::Write, reports: &[Report]) -> io::R
     write_one_or_many(out, reports)
 }
 
-/// Write a run's entries as JSON: one object when the run judged one
-/// document of one input, else an array with an entry per document, in
-/// which an input or document that could not be judged has
+/// Write a run's entries as JSON: one object when the run judged one input
+/// that is one document (a whole file, not a JSON line, a YAML-stream
+/// document or an item of a list), else an array with an entry per
+/// document, in which an input or document that could not be judged has
 /// `"verdict": "error"` and the reason.
 ///
 /// # Errors
@@ -188,7 +189,16 @@ pub fn write_entries_json(out: &mut impl io::Write, entries: &[Entry]) -> io::Re
             Err(unjudged) => EntryJson::Unjudged(unjudged),
         })
         .collect();
-    write_one_or_many(out, &items)
+    match (entries, items.as_slice()) {
+        ([entry], [one]) if entry.line().is_none() && entry.part().is_empty() => {
+            serde_json::to_writer_pretty(&mut *out, one)?;
+            writeln!(out)
+        }
+        _ => {
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)
+        }
+    }
 }
 
 /// An entry as JSON: the report itself, or the unjudged entry.

@@ -221,7 +221,9 @@ fn the_delegators_builder_and_an_untrusted_builder() {
         "--format",
         "json",
     ]);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // A JSON-lines input: an array, of one document here.
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &entries[0];
     let mut policies: Vec<(&str, &str)> = report["results"]
         .as_array()
         .unwrap()

@@ -280,6 +280,18 @@ fn json_lists_every_input_with_an_error_entry_for_the_unreadable() {
         .as_str()
         .unwrap()
         .contains("invalid JSON"));
+    // A JSON-lines input is an array even when it holds one line.
+    let one = dir.file("one.jsonl", format!("{}\n", taskrun("ok", 2, 0)).as_bytes());
+    let out = provcheck(&[
+        "verify",
+        &one,
+        "--allow-registry",
+        "quay.io/acme",
+        "--format",
+        "json",
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "{json}");
 }
 
 /// One run writes four formats; the exit code is the verdict's, and the
