@@ -206,11 +206,11 @@ rule_ids! {
     VsaResult = "vsa.result" {
         group: "native",
         short: "A verification summary attestation says PASSED",
-        enabled_by: "always, for a SLSA verification summary attestation (`predicateType` `https://slsa.dev/verification_summary/v1`)",
+        enabled_by: "always, for a SLSA verification summary attestation (`predicateType` `https://slsa.dev/verification_summary/v1`); `--verifier-id`, `--verified-level`, `--resource-uri`",
         per: "document",
-        pass: "`verificationResult` is `PASSED`",
-        fail: "`verificationResult` is `FAILED`",
-        unknown: "`verificationResult` is missing or another value",
+        pass: "`verificationResult` is `PASSED`, from the `--verifier-id` verifier, with every `--verified-level` (or a higher level of its track) and the `--resource-uri` resource",
+        fail: "`verificationResult` is `FAILED`; another verifier, a level missing, another resource",
+        unknown: "`verificationResult` is missing or another value; `PASSED` with no `--verifier-id` given",
     }
     /// The document's signature verifies.
     Signature = "signature" {

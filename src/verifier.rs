@@ -94,6 +94,7 @@ pub struct Verifier {
     effective: EffectiveTime,
     keep_statements: bool,
     selection: evaluate::selection::Selection,
+    vsa: evaluate::vsa::VsaExpectation,
     trust: Option<TrustMaterial>,
     options: NormalizeOptions,
 }
@@ -121,6 +122,7 @@ impl Verifier {
             at: None,
             effective: EffectiveTime::Attestation,
             keep_statements: false,
+            vsa: evaluate::vsa::VsaExpectation::default(),
             trust: None,
             options: NormalizeOptions::default(),
         }
@@ -171,6 +173,16 @@ impl Verifier {
     #[must_use]
     pub fn select_predicate_types(mut self, types: impl IntoIterator<Item = String>) -> Self {
         self.selection.require("--predicate-type", types);
+        self
+    }
+
+    /// What a verification summary attestation given as input must say
+    /// to pass: its verifier, levels and resource (`--verifier-id`,
+    /// `--verified-level`, `--resource-uri`). Without a verifier id, a
+    /// `PASSED` is `unknown`.
+    #[must_use]
+    pub fn expect_vsa(mut self, expect: evaluate::vsa::VsaExpectation) -> Self {
+        self.vsa = expect;
         self
     }
 
@@ -307,7 +319,7 @@ impl Verifier {
             // Only an in-toto statement can be a VSA: a Tekton object that
             // carries VSA members is judged as a Tekton object.
             let vsa = (statement || doc.envelope.is_some())
-                .then(|| crate::evaluate::vsa::judge(&doc.value))
+                .then(|| crate::evaluate::vsa::judge(&doc.value, &self.vsa))
                 .flatten();
             let ev = self.normalized(doc.readable()?)?;
             let report = self
@@ -420,7 +432,7 @@ impl Verifier {
         // says, once its signature has verified.
         let mut first = trust_results;
         if statement {
-            first.extend(crate::evaluate::vsa::judge(&doc.value));
+            first.extend(crate::evaluate::vsa::judge(&doc.value, &self.vsa));
         }
         let signature_verified = verified && !trust.skips_signature();
         let verified_statement = (self.keep_statements && signature_verified && trusted)

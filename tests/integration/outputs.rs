@@ -585,7 +585,52 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
         );
 
         // provcheck verifies its own VSA.
-        let out = provcheck(&["verify", &vsa, "--key", &public, "--predicate-type", "vsa"]);
+        let vsa_gate = |more: &[&str]| {
+            let mut args = vec![
+                "verify",
+                vsa.as_str(),
+                "--key",
+                public.as_str(),
+                "--predicate-type",
+                "vsa",
+            ];
+            args.extend_from_slice(more);
+            provcheck(&args).status.code()
+        };
+        let ours = "https://github.com/provcheck/provcheck";
+        // Without the verifier pinned, a PASSED VSA is unknown.
+        assert_eq!(vsa_gate(&[]), Some(3));
+        assert_eq!(
+            vsa_gate(&["--verifier-id", "https://other.example"]),
+            Some(1)
+        );
+        assert_eq!(
+            vsa_gate(&[
+                "--verifier-id",
+                ours,
+                "--verified-level",
+                "SLSA_BUILD_LEVEL_3"
+            ]),
+            Some(1)
+        );
+        assert_eq!(
+            vsa_gate(&["--verifier-id", ours, "--resource-uri", "pkg:other"]),
+            Some(1)
+        );
+        let out = provcheck(&[
+            "verify",
+            &vsa,
+            "--key",
+            &public,
+            "--predicate-type",
+            "vsa",
+            "--verifier-id",
+            ours,
+            "--verified-level",
+            "SLSA_BUILD_LEVEL_1",
+            "--resource-uri",
+            "quay.io/acme/app",
+        ]);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -598,7 +643,11 @@ fn a_signed_vsa_verifies_and_any_one_byte_change_fails() {
         trust.add_key_file(std::path::Path::new(&public)).unwrap();
         let verifier = provcheck::Verifier::new(provcheck::PolicyBuilder::new().build().unwrap())
             .with_trust(trust.build().unwrap())
-            .select_predicate_types([provcheck::report::VSA_PREDICATE_TYPE.to_owned()]);
+            .select_predicate_types([provcheck::report::VSA_PREDICATE_TYPE.to_owned()])
+            .expect_vsa(provcheck::evaluate::vsa::VsaExpectation {
+                verifier_id: Some("https://github.com/provcheck/provcheck".to_owned()),
+                ..Default::default()
+            });
         let passes = |bytes: &[u8]| {
             let reports = verifier.verify_bytes("vsa.jsonl", bytes);
             !reports.is_empty()

@@ -232,6 +232,18 @@ pub(crate) struct CheckArgs {
     /// skipped. Default: SLSA provenance (v0.1, v0.2, v1.0).
     #[arg(long, visible_alias = "type", value_name = "TYPE")]
     pub(crate) predicate_type: Vec<String>,
+    /// A verification summary attestation given as input passes only from
+    /// this verifier (`predicate.verifier.id`), as slsa-verifier's
+    /// `verify-vsa --verifier-id`; without it a PASSED VSA is unknown.
+    #[arg(long, value_name = "ID")]
+    pub(crate) verifier_id: Option<String>,
+    /// A VSA given as input must have verified this level, or a higher one
+    /// of the same track (repeatable), e.g. `SLSA_BUILD_LEVEL_2`.
+    #[arg(long, value_name = "LEVEL")]
+    pub(crate) verified_level: Vec<String>,
+    /// A VSA given as input must be about this resource (`resourceUri`).
+    #[arg(long, value_name = "URI")]
+    pub(crate) resource_uri: Option<String>,
     /// When a policy's `effective_on` dates are judged (Conforma's flag):
     /// `attestation` (the default: the build time a verified signature
     /// covers, else now), `now`, or a time (RFC 3339 or YYYY-MM-DD) for

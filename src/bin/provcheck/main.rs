@@ -319,6 +319,11 @@ fn verifier(args: &CheckArgs) -> anyhow::Result<Verifier> {
     if args.trust.any() {
         verifier = verifier.with_trust(trust(&args.trust)?);
     }
+    verifier = verifier.expect_vsa(provcheck::evaluate::vsa::VsaExpectation {
+        verifier_id: args.verifier_id.clone(),
+        levels: args.verified_level.clone(),
+        resource_uri: args.resource_uri.clone(),
+    });
     if !args.predicate_type.is_empty() {
         let types = args
             .predicate_type
