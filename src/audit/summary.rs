@@ -372,6 +372,13 @@ fn merge_cause(
     message: &str,
     cause: &Cause,
 ) {
+    // Rule ids are bounded too: a Rego policy may name its codes from the
+    // document it reads.
+    let rule = if map.contains_key(rule) || map.len() < MAX_KEYS {
+        rule
+    } else {
+        OTHER
+    };
     let causes = if let Some(causes) = map.get_mut(rule) {
         causes
     } else {
@@ -881,6 +888,45 @@ mod tests {
             assert_eq!(repo.as_deref(), repository, "{message}");
             assert_eq!(ds.len(), digests, "{message}");
         }
+    }
+
+    /// Causes stay bounded however many rule ids and messages the records
+    /// name: further ones are counted under `(other)`.
+    #[test]
+    fn causes_are_bounded_in_rules_and_messages() {
+        let mut s = Summary::default();
+        let fail = |rule: String, message: String| TallyResult {
+            rule,
+            status: TallyStatus::Fail,
+            message,
+        };
+        for i in 0..(MAX_KEYS + 5) {
+            s.add(&Tally {
+                path: "p".into(),
+                verdict: Some(Verdict::Fail),
+                results: vec![
+                    fail(format!("rego.code{i}"), "m".into()),
+                    fail("r".into(), format!("m{i}")),
+                ],
+                ..Tally::default()
+            });
+        }
+        // As every table: at most MAX_KEYS keys, then `(other)`.
+        assert_eq!(s.failing_causes.len(), MAX_KEYS + 1);
+        let other: u64 = s.failing_causes[OTHER].values().map(|c| c.results).sum();
+        let listed: u64 = s
+            .failing_causes
+            .values()
+            .flat_map(|m| m.values())
+            .map(|c| c.results)
+            .sum();
+        assert!(other > 0);
+        assert_eq!(
+            listed,
+            2 * (MAX_KEYS as u64 + 5),
+            "every result counted once"
+        );
+        assert!(s.failing_causes["r"].len() <= MAX_KEYS + 1);
     }
 
     /// A cause counts each document once, and merges add up.
