@@ -116,6 +116,16 @@ pub(crate) fn assert_valid(schema_name: &str, instance: &serde_json::Value) {
         });
         Arc::clone(entry)
     };
+    assert_no_violations(&validator, instance, schema_name);
+}
+
+/// Assert that `validator` finds nothing wrong with `instance`, listing
+/// every violation of `schema_name` when it does.
+fn assert_no_violations(
+    validator: &jsonschema::Validator,
+    instance: &serde_json::Value,
+    schema_name: &str,
+) {
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -134,15 +144,7 @@ pub(crate) fn assert_valid_sarif(instance: &serde_json::Value) {
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "SARIF 2.1.0 violations:\n{}",
-        errors.join("\n")
-    );
+    assert_no_violations(&validator, instance, "SARIF 2.1.0");
 }
 
 /// DSSE's pre-authentication encoding: the bytes a signature covers.

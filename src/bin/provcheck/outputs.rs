@@ -307,7 +307,8 @@ impl Outputs {
                 ));
             }
         }
-        // Files never carry colour codes.
+        // Files (and standard error under --print-provenance) never carry
+        // colour codes.
         let plain = OutputOptions {
             text: TextOptions {
                 color: false,
@@ -326,13 +327,6 @@ impl Outputs {
         if self.report_to_stderr {
             let stderr = std::io::stderr();
             let mut out = std::io::BufWriter::new(stderr.lock());
-            let plain = OutputOptions {
-                text: TextOptions {
-                    color: false,
-                    ..self.options.text
-                },
-                ..self.options.clone()
-            };
             provcheck::report::write(&mut out, self.stdout, entries, &plain)?;
             out.flush()?;
             return Ok(());
